@@ -1,0 +1,393 @@
+//! The command-line grammar, and nothing else.
+//!
+//! Every command line taskmaster accepts is declared here with clap's derive API. This is the
+//! single source for `--help`, for the interactive shell's parser (a shell line is parsed by
+//! [`CtlLine`]), for the shell completions and for the man pages (`src/cmd/generate.rs`), so the
+//! four can never disagree.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// The names the one executable answers to. `taskmasterd` and `taskmasterctl` are symlinks to
+/// `taskmaster`; [`personality_from_argv0`] picks the grammar from the name it was called by.
+pub const MAIN_NAME: &str = "taskmaster";
+pub const DAEMON_NAME: &str = "taskmasterd";
+pub const CTL_NAME: &str = "taskmasterctl";
+
+/// Which grammar applies, decided by the file name the binary was invoked as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Personality {
+    Main,
+    Daemon,
+    Ctl,
+}
+
+/// Maps `argv[0]` (a bare name or any path to it) to the grammar it selects. Unknown names fall
+/// back to the umbrella `taskmaster` grammar, so a renamed binary still works.
+pub fn personality_from_argv0(argv0: &str) -> Personality {
+    let file_name = std::path::Path::new(argv0).file_name().and_then(|n| n.to_str()).unwrap_or(argv0);
+    match file_name {
+        DAEMON_NAME => Personality::Daemon,
+        CTL_NAME => Personality::Ctl,
+        _ => Personality::Main,
+    }
+}
+
+/// `taskmaster`: a process supervisor for Unix.
+#[derive(Debug, Parser)]
+#[command(
+    name = MAIN_NAME,
+    version,
+    disable_version_flag = true,
+    about = "A process supervisor for Unix: starts, watches, restarts, stops and logs programs",
+    long_about = "A process supervisor for Unix, in the supervisord model: a daemon (taskmasterd) \
+starts, watches, restarts, stops and logs the programs described in one config file, and a \
+control client (taskmasterctl) drives it from the command line or an interactive shell.\n\n\
+`taskmaster daemon ...` is `taskmasterd ...` and `taskmaster ctl ...` is `taskmasterctl ...`."
+)]
+pub struct Cli {
+    /// Print the version and exit
+    #[arg(short = 'v', long = "version", action = ArgAction::Version)]
+    pub version: Option<bool>,
+
+    #[command(subcommand)]
+    pub command: MainCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MainCommand {
+    /// Run the supervisor daemon (the same as `taskmasterd`)
+    Daemon(DaemonArgs),
+    /// Control a running daemon (the same as `taskmasterctl`)
+    Ctl(CtlArgs),
+    /// Validate a config file and print every error, or a one-line summary (like `nginx -t`)
+    Check(CheckArgs),
+}
+
+/// `taskmasterd`: the supervisor daemon.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = DAEMON_NAME,
+    version,
+    disable_version_flag = true,
+    about = "The taskmaster supervisor daemon",
+    long_about = "The taskmaster supervisor daemon: starts the programs of its config file, keeps \
+them running as configured, and serves taskmasterctl on a unix socket.\n\n\
+Signals: TERM, INT and QUIT stop every program and exit; HUP applies the changed config (as \
+`taskmasterctl update`); USR2 reopens the log files."
+)]
+pub struct DaemonArgs {
+    /// The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in
+    /// the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)
+    #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub configuration: Option<PathBuf>,
+
+    /// Stay in the foreground instead of daemonizing
+    #[arg(short = 'n', long = "nodaemon")]
+    pub nodaemon: bool,
+
+    /// In the foreground, do not copy the activity log to stderr
+    #[arg(short = 's', long = "silent")]
+    pub silent: bool,
+
+    /// Print the version and exit
+    #[arg(short = 'v', long = "version", action = ArgAction::Version)]
+    pub version: Option<bool>,
+}
+
+/// `taskmasterctl`: the control client.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = CTL_NAME,
+    version,
+    disable_version_flag = true,
+    about = "Control a running taskmaster daemon",
+    long_about = "Control a running taskmaster daemon over its unix socket. With an ACTION, run it \
+and exit; with none (or with -i), open an interactive shell.\n\n\
+Exit codes: 0 success, 1 error, 2 bad arguments, 3 a process is not running (status), \
+4 unknown name or daemon unreachable, 7 no socket file."
+)]
+pub struct CtlArgs {
+    /// The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)
+    #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub configuration: Option<PathBuf>,
+
+    /// The daemon's unix socket (overrides the config file)
+    #[arg(short = 's', long = "serverurl", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    pub serverurl: Option<PathBuf>,
+
+    /// Open the interactive shell after running the action
+    #[arg(short = 'i', long = "interactive")]
+    pub interactive: bool,
+
+    /// Print the version and exit
+    #[arg(short = 'v', long = "version", action = ArgAction::Version)]
+    pub version: Option<bool>,
+
+    #[command(subcommand)]
+    pub action: Option<Action>,
+}
+
+/// One line of the interactive shell: the same actions as the command line, without the
+/// program name and the global options.
+#[derive(Debug, Parser)]
+#[command(name = "", no_binary_name = true, disable_version_flag = true, disable_help_flag = false)]
+pub struct CtlLine {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+/// `taskmaster check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The config file (default: the same search as the daemon's)
+    #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub configuration: Option<PathBuf>,
+}
+
+/// Which output channel of a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Stdout,
+    Stderr,
+}
+
+/// A process state, as a `wait --state` argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum WaitState {
+    Stopped,
+    Starting,
+    Running,
+    Backoff,
+    Stopping,
+    Exited,
+    Fatal,
+}
+
+/// The control actions. Names, arguments and output follow supervisorctl's.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Action {
+    /// Show the state of processes (all of them with no NAME)
+    Status {
+        /// Print machine-readable JSON instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob such as web_*
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// Start processes, waiting until each is RUNNING or has failed
+    Start(ProcessSelection),
+    /// Stop processes, waiting until each has stopped
+    Stop(ProcessSelection),
+    /// Stop, then start processes
+    Restart(ProcessSelection),
+    /// Send a signal to processes
+    Signal {
+        /// The signal: a name with or without SIG (TERM, SIGHUP) or a number
+        #[arg(value_name = "SIGNAL")]
+        signal: String,
+        /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob
+        #[arg(value_name = "NAME", required = true)]
+        names: Vec<String>,
+    },
+    /// Print the pid of processes, or of the daemon with no NAME
+    Pid {
+        /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// List every configured process with its group, autostart and priority
+    Avail,
+    /// Print the daemon's version
+    Version,
+    /// Stop every process and shut the daemon down
+    Shutdown,
+    /// Wait until processes reach a state
+    Wait {
+        /// The state to wait for
+        #[arg(long, value_enum, default_value = "RUNNING", ignore_case = true)]
+        state: WaitState,
+        /// Give up after this many seconds (exit code 1)
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<f64>,
+        /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob
+        #[arg(value_name = "NAME", required = true)]
+        names: Vec<String>,
+    },
+    /// Print the end of a process's log, or follow it with -f
+    Tail {
+        /// Follow: stream new output until Ctrl-C
+        #[arg(short = 'f', long)]
+        follow: bool,
+        /// How many bytes from the end to print (default 1600); also written -N, as in -3000
+        #[arg(short = 'n', long = "bytes", value_name = "N")]
+        bytes: Option<u64>,
+        /// The process
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Which channel
+        #[arg(value_enum, default_value = "stdout")]
+        channel: Channel,
+    },
+    /// Print the end of the daemon's own log, or follow it with -f
+    Maintail {
+        /// Follow: stream new lines until Ctrl-C
+        #[arg(short = 'f', long)]
+        follow: bool,
+        /// How many bytes from the end to print (default 1600); also written -N
+        #[arg(short = 'n', long = "bytes", value_name = "N")]
+        bytes: Option<u64>,
+    },
+    /// Empty the log files of processes
+    Clear {
+        /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob
+        #[arg(value_name = "NAME", required = true)]
+        names: Vec<String>,
+    },
+    /// Close and reopen every log file (as SIGUSR2 does)
+    Reopen,
+    /// Attach the terminal to a running process: its output here, your input to its stdin
+    Fg {
+        /// The process
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// Read the config file again and show what would change, changing nothing
+    Reread,
+    /// Apply the config file's changes (all programs, or the named ones)
+    Update {
+        /// Programs or groups to update (default: all)
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
+    /// Activate programs present in the config but not active
+    Add {
+        #[arg(value_name = "NAME", required = true)]
+        names: Vec<String>,
+    },
+    /// Drop stopped programs from the active configuration
+    Remove {
+        #[arg(value_name = "NAME", required = true)]
+        names: Vec<String>,
+    },
+    /// Restart the daemon's whole configuration: stop everything, reload, start again
+    Reload {
+        /// Do not ask for confirmation in the interactive shell
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
+}
+
+/// The processes a start/stop/restart acts on, and whether to wait for the outcome.
+#[derive(Debug, Clone, Args)]
+pub struct ProcessSelection {
+    /// Return at once instead of waiting for the outcome
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob such as web_*
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+}
+
+impl Action {
+    /// The action's name as typed on the command line.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Status { .. } => "status",
+            Action::Start(_) => "start",
+            Action::Stop(_) => "stop",
+            Action::Restart(_) => "restart",
+            Action::Signal { .. } => "signal",
+            Action::Pid { .. } => "pid",
+            Action::Avail => "avail",
+            Action::Version => "version",
+            Action::Shutdown => "shutdown",
+            Action::Wait { .. } => "wait",
+            Action::Tail { .. } => "tail",
+            Action::Maintail { .. } => "maintail",
+            Action::Clear { .. } => "clear",
+            Action::Reopen => "reopen",
+            Action::Fg { .. } => "fg",
+            Action::Reread => "reread",
+            Action::Update { .. } => "update",
+            Action::Add { .. } => "add",
+            Action::Remove { .. } => "remove",
+            Action::Reload { .. } => "reload",
+        }
+    }
+}
+
+/// supervisorctl writes `tail -1600 NAME`; clap has no numeric flags, so `-N` is rewritten to
+/// `--bytes N` before parsing. Only the word right after `tail`/`maintail` is considered.
+pub fn rewrite_numeric_tail_flag(args: &mut [String]) -> Option<usize> {
+    let pos = args.iter().position(|a| a == "tail" || a == "maintail")?;
+    for i in pos + 1..args.len() {
+        let a = &args[i];
+        if let Some(digits) = a.strip_prefix('-')
+            && !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            args[i] = format!("--bytes={digits}");
+            return Some(i);
+        }
+        if !a.starts_with('-') {
+            break;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+        DaemonArgs::command().debug_assert();
+        CtlArgs::command().debug_assert();
+        CtlLine::command().debug_assert();
+    }
+
+    #[test]
+    fn argv0_selects_the_personality() {
+        for (argv0, want) in [
+            ("taskmaster", Personality::Main),
+            ("taskmasterd", Personality::Daemon),
+            ("taskmasterctl", Personality::Ctl),
+            ("/usr/local/bin/taskmasterd", Personality::Daemon),
+            ("./taskmasterctl", Personality::Ctl),
+            ("/opt/x/bin/taskmaster", Personality::Main),
+            ("something-else", Personality::Main),
+            ("", Personality::Main),
+        ] {
+            assert_eq!(personality_from_argv0(argv0), want, "{argv0}");
+        }
+    }
+
+    #[test]
+    fn numeric_tail_flag_is_rewritten() {
+        let mut args: Vec<String> = ["tail", "-3000", "web"].map(String::from).into();
+        assert_eq!(rewrite_numeric_tail_flag(&mut args), Some(1));
+        assert_eq!(args, ["tail", "--bytes=3000", "web"]);
+        let mut args: Vec<String> = ["tail", "-f", "-20", "web"].map(String::from).into();
+        rewrite_numeric_tail_flag(&mut args);
+        assert_eq!(args, ["tail", "-f", "--bytes=20", "web"]);
+        let mut args: Vec<String> = ["stop", "-1"].map(String::from).into();
+        assert_eq!(rewrite_numeric_tail_flag(&mut args), None);
+    }
+
+    #[test]
+    fn shell_lines_use_the_same_actions() {
+        let line = CtlLine::try_parse_from(["stop", "--no-wait", "web"]).unwrap();
+        assert!(matches!(line.action, Action::Stop(ProcessSelection { no_wait: true, .. })));
+        let ctl = CtlArgs::try_parse_from(["taskmasterctl", "-s", "/x.sock", "status", "web"]).unwrap();
+        assert_eq!(ctl.serverurl.as_deref(), Some(std::path::Path::new("/x.sock")));
+        assert!(matches!(ctl.action, Some(Action::Status { ref names, .. }) if names == &["web"]));
+    }
+}

@@ -1,0 +1,3 @@
+pub fn run(_args: &crate::cli::CtlArgs) -> u8 {
+    1
+}

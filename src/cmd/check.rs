@@ -1,0 +1,35 @@
+//! `taskmaster check`: validate a config file without running anything, like `nginx -t`.
+
+use std::process::ExitCode;
+
+use crate::cli::CheckArgs;
+use crate::config;
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let path = match config::find_config_file(args.configuration.as_deref()) {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("taskmaster check: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match config::load(&path) {
+        Ok(config) => {
+            let programs = config.programs.len();
+            let processes = config.processes().count();
+            println!(
+                "{}: ok ({programs} program{}, {processes} process{})",
+                config.source.display(),
+                if programs == 1 { "" } else { "s" },
+                if processes == 1 { "" } else { "es" },
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            let n = errors.0.len();
+            eprintln!("taskmaster check: {n} error{} in {}", if n == 1 { "" } else { "s" }, path.display());
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! The table of every config section and key: its type, its default and its meaning.
+//!
+//! The validator looks keys up here (an unknown key is an error with a "did you mean"), takes
+//! the default of an absent key from here (parsed by the same code as a user's value), and the
+//! config man page `taskmaster.toml(5)` is generated from here. One table, so the documentation
+//! and the code cannot drift.
+
+/// The sections of a config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    UnixServer,
+    Taskmasterd,
+    Taskmasterctl,
+    Program,
+    Group,
+    Include,
+}
+
+impl Section {
+    pub const ALL: [Section; 6] = [
+        Section::UnixServer,
+        Section::Taskmasterd,
+        Section::Taskmasterctl,
+        Section::Program,
+        Section::Group,
+        Section::Include,
+    ];
+
+    /// The TOML table name: `[unix_server]`, or `program` in `[program.NAME]`.
+    pub fn table_name(self) -> &'static str {
+        match self {
+            Section::UnixServer => "unix_server",
+            Section::Taskmasterd => "taskmasterd",
+            Section::Taskmasterctl => "taskmasterctl",
+            Section::Program => "program",
+            Section::Group => "group",
+            Section::Include => "include",
+        }
+    }
+
+    /// Whether the section is a table of named sub-tables (`[program.NAME]`).
+    pub fn is_named(self) -> bool {
+        matches!(self, Section::Program | Section::Group)
+    }
+
+    pub fn from_table_name(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.table_name() == name)
+    }
+
+    pub fn doc(self) -> &'static str {
+        match self {
+            Section::UnixServer => "The control socket the daemon listens on.",
+            Section::Taskmasterd => "The daemon's own settings.",
+            Section::Taskmasterctl => "Settings of the control client and its interactive shell.",
+            Section::Program => {
+                "One table per supervised program, [program.NAME]. NAME may hold letters, digits, \
+                 '_', '-' and '.'. A program runs numprocs processes."
+            }
+            Section::Group => {
+                "[group.NAME] gathers programs under one name: their processes are then \
+                 addressed as NAME:PROCESS, and NAME:* means all of them."
+            }
+            Section::Include => "Further config files to read, for a conf.d layout.",
+        }
+    }
+}
+
+/// How a key's value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any string.
+    Str,
+    /// A string subject to supervisord's `%(name)s` expansions.
+    ExpandedStr,
+    /// A path; `%(here)s` and friends expand; relative paths are relative to the config file.
+    Path,
+    Bool,
+    /// An integer in an inclusive range.
+    Int {
+        min: i64,
+        max: i64,
+    },
+    /// Bytes: an integer or a string such as "50MB" (KB, MB, GB).
+    Size,
+    /// An octal mode: "022", "0o022" or a TOML octal integer 0o022.
+    Octal,
+    /// A signal: a name with or without SIG, or a number.
+    Signal,
+    /// A command line, split with shell quoting rules.
+    Command,
+    /// A log destination: AUTO, NONE or a path.
+    LogFile,
+    /// KEY=value pairs: a TOML table or the string `KEY="val",KEY2="val2"`.
+    Environment,
+    /// `unexpected`, or true/false.
+    AutoRestart,
+    /// A list of exit codes (0-255), or a single one.
+    ExitCodes,
+    /// A list of strings.
+    StrList,
+    /// critical, error, warn, info, debug, trace or blather.
+    LogLevel,
+    /// `user` or `user:group`.
+    Chown,
+}
+
+impl Kind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Str | Kind::ExpandedStr => "string",
+            Kind::Path => "path",
+            Kind::Bool => "boolean",
+            Kind::Int { .. } => "integer",
+            Kind::Size => "size",
+            Kind::Octal => "octal mode",
+            Kind::Signal => "signal",
+            Kind::Command => "command line",
+            Kind::LogFile => "AUTO, NONE or path",
+            Kind::Environment => "environment",
+            Kind::AutoRestart => "unexpected, true or false",
+            Kind::ExitCodes => "list of exit codes",
+            Kind::StrList => "list of strings",
+            Kind::LogLevel => "log level",
+            Kind::Chown => "user[:group]",
+        }
+    }
+}
+
+/// A key's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultValue {
+    /// The key must be given.
+    Required,
+    /// Unset unless given.
+    Unset,
+    /// A TOML value literal, parsed exactly as a user's value would be.
+    Value(&'static str),
+    /// Computed at load time; the text says how.
+    Computed(&'static str),
+}
+
+/// One key of one section.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub section: Section,
+    pub name: &'static str,
+    pub kind: Kind,
+    pub default: DefaultValue,
+    pub doc: &'static str,
+}
+
+const fn key(section: Section, name: &'static str, kind: Kind, default: DefaultValue, doc: &'static str) -> Key {
+    Key { section, name, kind, default, doc }
+}
+
+use DefaultValue::{Computed, Required, Unset, Value};
+use Section::{Group, Include, Program, Taskmasterctl, Taskmasterd, UnixServer};
+
+const SECONDS: Kind = Kind::Int { min: 0, max: 86_400 * 365 };
+const COUNT: Kind = Kind::Int { min: 0, max: 1_000_000 };
+
+/// Every key taskmaster knows, in documentation order.
+pub const KEYS: &[Key] = &[
+    key(
+        UnixServer,
+        "file",
+        Kind::Path,
+        Computed("$XDG_RUNTIME_DIR/taskmaster.sock, or /run/taskmaster.sock as root, or /tmp/taskmaster-UID.sock"),
+        "Path of the unix socket the daemon listens on and taskmasterctl connects to.",
+    ),
+    key(UnixServer, "chmod", Kind::Octal, Value("\"0700\""), "Permission bits of the socket file."),
+    key(
+        UnixServer,
+        "chown",
+        Kind::Chown,
+        Unset,
+        "Owner of the socket file, as user or user:group (the daemon must be root to change it).",
+    ),
+    key(
+        Taskmasterd,
+        "logfile",
+        Kind::Path,
+        Value("\"%(here)s/taskmasterd.log\""),
+        "The daemon's activity log. NONE disables it.",
+    ),
+    key(
+        Taskmasterd,
+        "logfile_maxbytes",
+        Kind::Size,
+        Value("\"50MB\""),
+        "Rotate the activity log when it reaches this size; 0 never rotates.",
+    ),
+    key(
+        Taskmasterd,
+        "logfile_backups",
+        COUNT,
+        Value("10"),
+        "How many rotated activity logs to keep (.1 ... .N); 0 keeps none.",
+    ),
+    key(
+        Taskmasterd,
+        "loglevel",
+        Kind::LogLevel,
+        Value("\"info\""),
+        "The least severe activity log messages written: critical, error, warn, info, debug, trace or blather.",
+    ),
+    key(
+        Taskmasterd,
+        "pidfile",
+        Kind::Path,
+        Value("\"%(here)s/taskmasterd.pid\""),
+        "Where the daemon writes its pid. It is locked while the daemon runs, so a second daemon on the same config refuses to start.",
+    ),
+    key(
+        Taskmasterd,
+        "umask",
+        Kind::Octal,
+        Value("\"022\""),
+        "The daemon's umask, inherited by programs that set none.",
+    ),
+    key(Taskmasterd, "user", Kind::Str, Unset, "Switch to this user at start-up (the daemon must be started as root)."),
+    key(Taskmasterd, "directory", Kind::Path, Unset, "Change to this directory when daemonizing."),
+    key(Taskmasterd, "environment", Kind::Environment, Unset, "Variables added to every program's environment."),
+    key(
+        Taskmasterd,
+        "childlogdir",
+        Kind::Path,
+        Computed("the system temporary directory ($TMPDIR or /tmp)"),
+        "Directory of the AUTO program log files.",
+    ),
+    key(Taskmasterd, "nodaemon", Kind::Bool, Value("false"), "Stay in the foreground, as -n does."),
+    key(
+        Taskmasterd,
+        "silent",
+        Kind::Bool,
+        Value("false"),
+        "In the foreground, do not copy the activity log to stderr, as -s does.",
+    ),
+    key(
+        Taskmasterd,
+        "minfds",
+        Kind::Int { min: 0, max: 1 << 30 },
+        Value("1024"),
+        "Raise the soft limit of open files to at least this at start-up; fail if the hard limit is lower.",
+    ),
+    key(
+        Taskmasterctl,
+        "serverurl",
+        Kind::Path,
+        Computed("the [unix_server] file"),
+        "The socket taskmasterctl connects to.",
+    ),
+    key(Taskmasterctl, "prompt", Kind::Str, Value("\"taskmaster\""), "The interactive shell's prompt."),
+    key(
+        Taskmasterctl,
+        "history_file",
+        Kind::Path,
+        Computed("$XDG_DATA_HOME/taskmaster/history, or ~/.local/share/taskmaster/history"),
+        "Where the interactive shell keeps its history.",
+    ),
+    key(
+        Program,
+        "command",
+        Kind::Command,
+        Required,
+        "The command to run, split with shell quoting rules (no shell runs it). A bare name is looked up in PATH. Expansions apply.",
+    ),
+    key(
+        Program,
+        "process_name",
+        Kind::ExpandedStr,
+        Computed("%(program_name)s, or %(program_name)s_%(process_num)d when numprocs > 1"),
+        "The name of each process. With numprocs > 1 it must contain %(process_num).",
+    ),
+    key(
+        Program,
+        "numprocs",
+        Kind::Int { min: 1, max: 10_000 },
+        Value("1"),
+        "How many processes of this program to run.",
+    ),
+    key(Program, "numprocs_start", Kind::Int { min: 0, max: 1_000_000 }, Value("0"), "The first %(process_num)."),
+    key(
+        Program,
+        "priority",
+        Kind::Int { min: -1_000_000, max: 1_000_000 },
+        Value("999"),
+        "Lower priorities start first and stop last.",
+    ),
+    key(Program, "autostart", Kind::Bool, Value("true"), "Start the program when the daemon starts."),
+    key(
+        Program,
+        "startsecs",
+        SECONDS,
+        Value("1"),
+        "Seconds a process must stay up to be RUNNING; an exit before that is a failed start. 0 means RUNNING at once.",
+    ),
+    key(
+        Program,
+        "startretries",
+        Kind::Int { min: 0, max: 1_000 },
+        Value("3"),
+        "Failed starts in a row allowed before FATAL; each retry waits one second more than the last.",
+    ),
+    key(
+        Program,
+        "autorestart",
+        Kind::AutoRestart,
+        Value("\"unexpected\""),
+        "Restart a RUNNING process that exits: always (true), never (false), or when its exit code is not in exitcodes (unexpected).",
+    ),
+    key(
+        Program,
+        "exitcodes",
+        Kind::ExitCodes,
+        Value("[0]"),
+        "The expected exit codes. Death by a signal is never expected.",
+    ),
+    key(Program, "stopsignal", Kind::Signal, Value("\"TERM\""), "The signal that asks a process to stop."),
+    key(Program, "stopwaitsecs", SECONDS, Value("10"), "Seconds to wait after stopsignal before SIGKILL."),
+    key(
+        Program,
+        "stopasgroup",
+        Kind::Bool,
+        Value("false"),
+        "Send stopsignal to the process's whole process group. Implies killasgroup.",
+    ),
+    key(Program, "killasgroup", Kind::Bool, Value("false"), "Send SIGKILL to the process's whole process group."),
+    key(
+        Program,
+        "user",
+        Kind::Str,
+        Unset,
+        "Run as this user (with its group and supplementary groups); the daemon must be root.",
+    ),
+    key(Program, "redirect_stderr", Kind::Bool, Value("false"), "Send stderr into the stdout log."),
+    key(
+        Program,
+        "stdout_logfile",
+        Kind::LogFile,
+        Value("\"AUTO\""),
+        "Where stdout goes: AUTO (a file in childlogdir), NONE (discarded) or a path. Expansions apply.",
+    ),
+    key(
+        Program,
+        "stdout_logfile_maxbytes",
+        Kind::Size,
+        Value("\"50MB\""),
+        "Rotate the stdout log at this size; 0 never rotates.",
+    ),
+    key(Program, "stdout_logfile_backups", COUNT, Value("10"), "Rotated stdout logs to keep."),
+    key(Program, "stderr_logfile", Kind::LogFile, Value("\"AUTO\""), "Where stderr goes: AUTO, NONE or a path."),
+    key(
+        Program,
+        "stderr_logfile_maxbytes",
+        Kind::Size,
+        Value("\"50MB\""),
+        "Rotate the stderr log at this size; 0 never rotates.",
+    ),
+    key(Program, "stderr_logfile_backups", COUNT, Value("10"), "Rotated stderr logs to keep."),
+    key(
+        Program,
+        "environment",
+        Kind::Environment,
+        Unset,
+        "Variables added to the process's environment, after [taskmasterd] environment. Expansions apply to values.",
+    ),
+    key(Program, "directory", Kind::Path, Unset, "Working directory of the process. Expansions apply."),
+    key(Program, "umask", Kind::Octal, Unset, "The process's umask (default: the daemon's)."),
+    key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
+    key(
+        Group,
+        "priority",
+        Kind::Int { min: -1_000_000, max: 1_000_000 },
+        Value("999"),
+        "The group's priority, given to its programs.",
+    ),
+    key(
+        Include,
+        "files",
+        Kind::StrList,
+        Required,
+        "Glob patterns of further config files, relative to the including file. They may hold [program.*] and [group.*] tables.",
+    ),
+];
+
+/// The keys of one section.
+pub fn keys_of(section: Section) -> impl Iterator<Item = &'static Key> + Clone {
+    KEYS.iter().filter(move |k| k.section == section)
+}
+
+pub fn find(section: Section, name: &str) -> Option<&'static Key> {
+    keys_of(section).find(|k| k.name == name)
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|&(d, c)| d <= 2.max(c.len() / 4) && d < c.len())
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_unique_within_its_section() {
+        for (i, a) in KEYS.iter().enumerate() {
+            for b in &KEYS[i + 1..] {
+                assert!(!(a.section == b.section && a.name == b.name), "{} twice", a.name);
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions_find_typos_only() {
+        let names = keys_of(Section::Program).map(|k| k.name);
+        assert_eq!(did_you_mean("comand", names.clone()), Some("command"));
+        assert_eq!(did_you_mean("autostrat", names.clone()), Some("autostart"));
+        assert_eq!(did_you_mean("stopwaitsec", names.clone()), Some("stopwaitsecs"));
+        assert_eq!(did_you_mean("xyzzy", names), None);
+    }
+}

@@ -1,0 +1,283 @@
+//! The configuration model, shared by the daemon, the client and `taskmaster check`.
+//!
+//! A config file is found ([`find_config_file`]), parsed with spans by `toml`, then validated
+//! against the key table ([`keys`]) into this model, with every error reported at once as
+//! `FILE:LINE:COL: [section] key: message` ([`ConfigErrors`]). Each program is expanded into its
+//! processes here, with supervisord's `%(...)s` expansions applied, so the rest of the code (and
+//! the reload diff) only ever sees the effective per-process settings.
+
+pub mod keys;
+mod validate;
+pub mod values;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use validate::parse_str;
+pub use values::Signal;
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The main config file.
+    pub source: PathBuf,
+    pub unix_server: UnixServerConfig,
+    pub daemon: DaemonConfig,
+    pub ctl: CtlConfig,
+    /// Programs in the order they were declared.
+    pub programs: Vec<ProgramConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnixServerConfig {
+    pub file: PathBuf,
+    pub chmod: u32,
+    pub chown: Option<Chown>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chown {
+    pub user: String,
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaemonConfig {
+    /// None when set to NONE.
+    pub logfile: Option<PathBuf>,
+    pub logfile_maxbytes: u64,
+    pub logfile_backups: u32,
+    pub loglevel: LogLevel,
+    pub pidfile: PathBuf,
+    pub umask: u32,
+    pub user: Option<String>,
+    pub directory: Option<PathBuf>,
+    pub environment: Vec<(String, String)>,
+    pub childlogdir: PathBuf,
+    pub nodaemon: bool,
+    pub silent: bool,
+    pub minfds: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CtlConfig {
+    /// The socket the client connects to.
+    pub serverurl: PathBuf,
+    pub prompt: String,
+    pub history_file: Option<PathBuf>,
+}
+
+/// The activity log's threshold, in supervisord's vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Critical,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+    Blather,
+}
+
+impl LogLevel {
+    pub fn as_log_filter(self) -> log::LevelFilter {
+        match self {
+            LogLevel::Critical | LogLevel::Error => log::LevelFilter::Error,
+            LogLevel::Warn => log::LevelFilter::Warn,
+            LogLevel::Info => log::LevelFilter::Info,
+            LogLevel::Debug => log::LevelFilter::Debug,
+            LogLevel::Trace | LogLevel::Blather => log::LevelFilter::Trace,
+        }
+    }
+}
+
+/// One `[program.NAME]` table, expanded into its processes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramConfig {
+    pub name: String,
+    /// The group it belongs to: a `[group.NAME]` listing it, else a group of its own name.
+    pub group: String,
+    pub priority: i64,
+    pub processes: Vec<ProcessConfig>,
+}
+
+/// When a process that exits from RUNNING is restarted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoRestart {
+    Always,
+    Never,
+    Unexpected,
+}
+
+/// Where one output channel of a process goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogDestination {
+    /// Drained and discarded.
+    None,
+    /// A file (AUTO is resolved to a path in childlogdir at load time).
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogConfig {
+    pub destination: LogDestination,
+    pub maxbytes: u64,
+    pub backups: u32,
+}
+
+/// The effective settings of one process: everything the daemon needs to run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessConfig {
+    pub name: String,
+    pub program: String,
+    pub group: String,
+    pub process_num: u32,
+    /// argv, already split; never empty.
+    pub command: Vec<String>,
+    pub priority: i64,
+    pub autostart: bool,
+    pub startsecs: u64,
+    pub startretries: u32,
+    pub autorestart: AutoRestart,
+    pub exitcodes: Vec<i32>,
+    pub stopsignal: Signal,
+    pub stopwaitsecs: u64,
+    pub stopasgroup: bool,
+    pub killasgroup: bool,
+    pub user: Option<String>,
+    pub redirect_stderr: bool,
+    pub stdout: LogConfig,
+    pub stderr: LogConfig,
+    /// The program's own variables (the daemon adds its own and TASKMASTER_* at spawn time).
+    pub environment: Vec<(String, String)>,
+    pub directory: Option<PathBuf>,
+    pub umask: Option<u32>,
+}
+
+impl ProcessConfig {
+    /// `group:name`, the fully qualified name supervisorctl shows when the group is not the
+    /// program itself.
+    pub fn qualified_name(&self) -> String {
+        qualified_name(&self.group, &self.name)
+    }
+}
+
+/// A process's display name: its own name when its group is the one implied by its program, else
+/// `group:name`.
+pub fn qualified_name(group: &str, name: &str) -> String {
+    if group == name { name.to_string() } else { format!("{group}:{name}") }
+}
+
+impl Config {
+    /// Every process in declaration order.
+    pub fn processes(&self) -> impl Iterator<Item = &ProcessConfig> {
+        self.programs.iter().flat_map(|p| p.processes.iter())
+    }
+}
+
+/// One problem in a config file, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based line and column; 0 when the problem has no single place (a missing file).
+    pub line: usize,
+    pub column: usize,
+    /// e.g. `program.web`, empty at the top level.
+    pub section: String,
+    /// The key, empty when the problem is about the section itself.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        write!(f, ":")?;
+        if !self.section.is_empty() {
+            write!(f, " [{}]", self.section)?;
+        }
+        if !self.key.is_empty() {
+            write!(f, " {}", self.key)?;
+        }
+        if !self.section.is_empty() || !self.key.is_empty() {
+            write!(f, ":")?;
+        }
+        write!(f, " {}", self.message)
+    }
+}
+
+/// Every problem found in a config, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+/// The environment variable naming the config file when `-c` is absent.
+pub const CONFIG_ENV: &str = "TASKMASTER_CONFIG";
+
+/// Where a config file is looked for when `-c` is absent, after `$TASKMASTER_CONFIG`.
+pub fn search_path() -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    for dir in [".", "/usr/local/etc/taskmaster", "/etc/taskmaster", "/etc"] {
+        for name in ["taskmaster.toml", "taskmaster.conf"] {
+            // "./x" reads better than "x" in "looked in" messages.
+            paths.push(Path::new(dir).join(name));
+        }
+    }
+    paths
+}
+
+/// Finds the config file: `explicit` (from -c) if given, else `$TASKMASTER_CONFIG`, else the
+/// first file of [`search_path`] that exists.
+pub fn find_config_file(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = explicit {
+        return Ok(path.to_path_buf());
+    }
+    if let Some(path) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let candidates = search_path();
+    if let Some(found) = candidates.iter().find(|p| p.is_file()) {
+        return Ok(found.clone());
+    }
+    let looked: Vec<String> = std::iter::once(format!("${CONFIG_ENV} (unset)"))
+        .chain(candidates.iter().map(|p| p.display().to_string()))
+        .collect();
+    anyhow::bail!("no config file found; pass one with -c FILE. Looked in: {}", looked.join(", "))
+}
+
+/// Reads and validates a config file.
+pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            file: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            section: String::new(),
+            key: String::new(),
+            message: format!("cannot read the config file: {e}"),
+        }])
+    })?;
+    validate::parse_str(&text, path)
+}
+
+/// Finds, then loads, the config file.
+pub fn find_and_load(explicit: Option<&Path>) -> anyhow::Result<Config> {
+    let path = find_config_file(explicit)?;
+    Ok(load(&path)?)
+}

@@ -1,0 +1,859 @@
+//! TOML text → [`Config`], checking every section and key against the key table and collecting
+//! every problem with its file, line and column instead of stopping at the first.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::keys::{self, Key, Section};
+use super::values::{self, ExpansionValue, Signal};
+use super::{
+    AutoRestart, Chown, Config, ConfigError, ConfigErrors, CtlConfig, DaemonConfig, LogConfig, LogDestination,
+    LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
+};
+
+/// One file's text, kept to turn byte offsets into lines and columns.
+struct SourceFile {
+    path: PathBuf,
+    text: String,
+}
+
+impl SourceFile {
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+        (line, column)
+    }
+}
+
+/// Collects errors; each is stamped with its place at once.
+#[derive(Default)]
+struct Diagnostics {
+    errors: Vec<(usize, usize, ConfigError)>,
+}
+
+impl Diagnostics {
+    fn push(&mut self, file: (usize, &SourceFile), offset: usize, section: &str, key: &str, message: String) {
+        let (line, column) = file.1.line_col(offset);
+        let error = ConfigError {
+            file: file.1.path.clone(),
+            line,
+            column,
+            section: section.to_string(),
+            key: key.to_string(),
+            message,
+        };
+        self.errors.push((file.0, offset, error));
+    }
+
+    fn into_result<T>(mut self, value: T) -> Result<T, ConfigErrors> {
+        if self.errors.is_empty() {
+            return Ok(value);
+        }
+        self.errors.sort_by_key(|(file, offset, _)| (*file, *offset));
+        let mut seen = HashSet::new();
+        let errors = self.errors.into_iter().map(|(_, _, e)| e).filter(|e| seen.insert(e.to_string())).collect();
+        Err(ConfigErrors(errors))
+    }
+}
+
+/// A value of a section table, with where it stands.
+type Entry<'a> = (Spanned<String>, Spanned<DeValue<'a>>);
+
+/// One section (`[taskmasterd]`, `[program.web]`) as read from one file.
+struct RawSection<'a> {
+    file: usize,
+    kind: Section,
+    /// `taskmasterd` or `program.web`.
+    label: String,
+    /// The NAME of a named section.
+    name: String,
+    /// Where the section's name stands, for errors about the section as a whole.
+    offset: usize,
+    entries: Vec<Entry<'a>>,
+}
+
+/// Reads typed values out of one section, falling back to the key table's defaults and
+/// reporting type errors at the value's place.
+struct SectionReader<'a> {
+    section: &'a RawSection<'a>,
+    file: &'a SourceFile,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl SectionReader<'_> {
+    fn error_at(&mut self, offset: usize, key: &str, message: String) {
+        self.diagnostics.push((self.section.file, self.file), offset, &self.section.label, key, message);
+    }
+
+    fn spec(&self, name: &str) -> &'static Key {
+        keys::find(self.section.kind, name).unwrap_or_else(|| panic!("{name} is not in the key table"))
+    }
+
+    fn entry(&self, name: &str) -> Option<&Spanned<DeValue<'_>>> {
+        self.section.entries.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v)
+    }
+
+    fn is_set(&self, name: &str) -> bool {
+        self.entry(name).is_some()
+    }
+
+    /// The user's value converted, or else the table's default converted. A user value that does
+    /// not convert is reported and the default is used, so one mistake does not hide others.
+    fn get<T>(&mut self, name: &str, convert: impl Fn(&DeValue<'_>) -> Result<T, String>) -> Option<T> {
+        let spec = self.spec(name);
+        if let Some(value) = self.entry(name).cloned() {
+            match convert(value.get_ref()) {
+                Ok(v) => return Some(v),
+                Err(message) => self.error_at(value.span().start, name, message),
+            }
+        }
+        match spec.default {
+            keys::DefaultValue::Value(literal) => {
+                let parsed = DeValue::parse(literal).expect("key table default is valid TOML");
+                Some(convert(parsed.get_ref()).expect("key table default converts"))
+            }
+            keys::DefaultValue::Required => {
+                if self.entry(name).is_none() {
+                    let offset = self.section.offset;
+                    self.error_at(offset, name, "is required".to_string());
+                }
+                None
+            }
+            keys::DefaultValue::Unset | keys::DefaultValue::Computed(_) => None,
+        }
+    }
+
+    fn value_offset(&self, name: &str) -> usize {
+        self.entry(name).map_or(self.section.offset, |v| v.span().start)
+    }
+}
+
+fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a datetime",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn expected(what: &str, value: &DeValue<'_>) -> String {
+    format!("expected {what}, found {}", type_name(value))
+}
+
+fn as_bool(value: &DeValue<'_>) -> Result<bool, String> {
+    value.as_bool().ok_or_else(|| expected("true or false", value))
+}
+
+fn as_string(value: &DeValue<'_>) -> Result<String, String> {
+    value.as_str().map(str::to_string).ok_or_else(|| expected("a string", value))
+}
+
+fn as_i64(value: &DeValue<'_>) -> Result<i64, String> {
+    let int = value.as_integer().ok_or_else(|| expected("an integer", value))?;
+    i64::from_str_radix(int.as_str(), int.radix()).map_err(|_| format!("{} is out of range", int.as_str()))
+}
+
+fn as_int_in(min: i64, max: i64) -> impl Fn(&DeValue<'_>) -> Result<i64, String> {
+    move |value| {
+        let n = as_i64(value)?;
+        if n < min || n > max { Err(format!("{n} is out of range ({min} to {max})")) } else { Ok(n) }
+    }
+}
+
+fn as_size(value: &DeValue<'_>) -> Result<u64, String> {
+    match value {
+        DeValue::String(s) => values::parse_size(s),
+        DeValue::Integer(_) => {
+            let n = as_i64(value)?;
+            u64::try_from(n).map_err(|_| format!("{n} is negative"))
+        }
+        other => Err(expected("a size (an integer or a string such as \"50MB\")", other)),
+    }
+}
+
+fn as_octal(value: &DeValue<'_>) -> Result<u32, String> {
+    match value {
+        DeValue::String(s) => values::parse_octal_str(s),
+        DeValue::Integer(int) if int.radix() == 8 => {
+            values::check_octal_range(u32::from_str_radix(int.as_str(), 8).map_err(|e| e.to_string())?)
+        }
+        DeValue::Integer(int) => Err(format!(
+            "{} is a decimal integer; write an octal mode as \"0{}\" or 0o{}",
+            int.as_str(),
+            int.as_str(),
+            int.as_str()
+        )),
+        other => Err(expected("an octal mode such as \"022\"", other)),
+    }
+}
+
+fn as_signal(value: &DeValue<'_>) -> Result<Signal, String> {
+    match value {
+        DeValue::String(s) => Signal::parse(s),
+        DeValue::Integer(_) => Signal::parse(&as_i64(value)?.to_string()),
+        other => Err(expected("a signal name or number", other)),
+    }
+}
+
+fn as_str_list(value: &DeValue<'_>) -> Result<Vec<String>, String> {
+    let array = value.as_array().ok_or_else(|| expected("an array of strings", value))?;
+    array.iter().map(|item| as_string(item.get_ref())).collect()
+}
+
+fn as_exitcodes(value: &DeValue<'_>) -> Result<Vec<i32>, String> {
+    let one = |v: &DeValue<'_>| as_int_in(0, 255)(v).map(|n| n as i32);
+    match value {
+        DeValue::Array(array) => array.iter().map(|item| one(item.get_ref())).collect(),
+        DeValue::String(s) => s
+            .split(',')
+            .map(|part| {
+                part.trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|n| (0..=255).contains(n))
+                    .ok_or_else(|| format!("'{}' is not an exit code (0 to 255)", part.trim()))
+            })
+            .collect(),
+        other => one(other).map(|n| vec![n]),
+    }
+}
+
+fn as_autorestart(value: &DeValue<'_>) -> Result<AutoRestart, String> {
+    match value {
+        DeValue::Boolean(true) => Ok(AutoRestart::Always),
+        DeValue::Boolean(false) => Ok(AutoRestart::Never),
+        DeValue::String(s) => match s.to_ascii_lowercase().as_str() {
+            "unexpected" => Ok(AutoRestart::Unexpected),
+            "true" => Ok(AutoRestart::Always),
+            "false" => Ok(AutoRestart::Never),
+            _ => Err(format!("'{s}' is not one of unexpected, true, false")),
+        },
+        other => Err(expected("unexpected, true or false", other)),
+    }
+}
+
+fn as_loglevel(value: &DeValue<'_>) -> Result<LogLevel, String> {
+    let s = as_string(value)?;
+    Ok(match s.to_ascii_lowercase().as_str() {
+        "critical" => LogLevel::Critical,
+        "error" => LogLevel::Error,
+        "warn" | "warning" => LogLevel::Warn,
+        "info" => LogLevel::Info,
+        "debug" => LogLevel::Debug,
+        "trace" => LogLevel::Trace,
+        "blather" => LogLevel::Blather,
+        _ => return Err(format!("'{s}' is not one of critical, error, warn, info, debug, trace, blather")),
+    })
+}
+
+fn as_chown(value: &DeValue<'_>) -> Result<Chown, String> {
+    let s = as_string(value)?;
+    let (user, group) = match s.split_once(':') {
+        Some((u, g)) => (u.to_string(), Some(g.to_string())),
+        None => (s.clone(), None),
+    };
+    if user.is_empty() || group.as_deref() == Some("") {
+        return Err(format!("'{s}' is not user or user:group"));
+    }
+    if nix::unistd::User::from_name(&user).ok().flatten().is_none() {
+        return Err(format!("no such user '{user}'"));
+    }
+    if let Some(g) = &group
+        && nix::unistd::Group::from_name(g).ok().flatten().is_none()
+    {
+        return Err(format!("no such group '{g}'"));
+    }
+    Ok(Chown { user, group })
+}
+
+fn as_user(value: &DeValue<'_>) -> Result<String, String> {
+    let user = as_string(value)?;
+    if nix::unistd::User::from_name(&user).ok().flatten().is_none() && user.parse::<u32>().is_err() {
+        return Err(format!("no such user '{user}'"));
+    }
+    Ok(user)
+}
+
+/// Environment as a TOML table (string, integer, float or boolean values) or supervisord's
+/// `KEY="val",KEY2="val2"` string. Values are returned unexpanded.
+fn as_environment(value: &DeValue<'_>) -> Result<Vec<(String, String)>, String> {
+    match value {
+        DeValue::String(s) => values::parse_environment_string(s),
+        DeValue::Table(table) => table
+            .iter()
+            .map(|(k, v)| {
+                let key = k.get_ref().to_string();
+                values::check_env_name(&key)?;
+                let text = match v.get_ref() {
+                    DeValue::String(s) => s.to_string(),
+                    DeValue::Integer(i) => as_i64(&DeValue::Integer(i.clone()))?.to_string(),
+                    DeValue::Float(f) => f.as_str().to_string(),
+                    DeValue::Boolean(b) => b.to_string(),
+                    other => return Err(format!("{key}: {}", expected("a string", other))),
+                };
+                Ok((key, text))
+            })
+            .collect(),
+        other => Err(expected("a table or a string KEY=\"value\",...", other)),
+    }
+}
+
+fn host_node_name() -> String {
+    nix::unistd::gethostname().ok().and_then(|h| h.into_string().ok()).unwrap_or_default()
+}
+
+/// The expansions every section may use: `%(here)s`, `%(host_node_name)s`, `%(ENV_X)s`.
+fn common_lookup(here: &Path, name: &str) -> Option<ExpansionValue> {
+    match name {
+        "here" => Some(ExpansionValue::Str(here.display().to_string())),
+        "host_node_name" => Some(ExpansionValue::Str(host_node_name())),
+        _ => name.strip_prefix("ENV_").and_then(|var| std::env::var(var).ok()).map(ExpansionValue::Str),
+    }
+}
+
+fn resolve_path(here: &Path, path: &str) -> PathBuf {
+    let p = PathBuf::from(path);
+    if p.is_absolute() { p } else { here.join(p) }
+}
+
+/// Parses and validates a config file's text. `path` names it in errors and anchors relative
+/// paths, includes and `%(here)s`.
+pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let here = path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
+    let mut diagnostics = Diagnostics::default();
+    let mut files = vec![SourceFile { path: path.clone(), text: text.to_string() }];
+    // Includes are found first, so that every file's text is in place before any is parsed
+    // into tables that borrow from it.
+    for (offset, pattern) in include_patterns(text) {
+        let full = resolve_path(&here, &pattern);
+        let mut matched: Vec<PathBuf> = match glob::glob(&full.to_string_lossy()) {
+            Ok(paths) => paths.filter_map(Result::ok).collect(),
+            Err(e) => {
+                diagnostics.push((0, &files[0]), offset, "include", "files", format!("bad pattern '{pattern}': {e}"));
+                continue;
+            }
+        };
+        matched.sort();
+        for included in matched {
+            if files.iter().any(|f| f.path == included) {
+                continue;
+            }
+            match std::fs::read_to_string(&included) {
+                Ok(text) => files.push(SourceFile { path: included, text }),
+                Err(e) => {
+                    let msg = format!("cannot read {}: {e}", included.display());
+                    diagnostics.push((0, &files[0]), offset, "include", "files", msg);
+                }
+            }
+        }
+    }
+    let mut sections = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        read_sections(file, index, index == 0, &mut sections, &mut diagnostics);
+    }
+
+    let config = build(&path, &here, &files, &sections, &mut diagnostics);
+    diagnostics.into_result(config)
+}
+
+/// The `[include] files` patterns of a file's text, with where each list stands.
+fn include_patterns(text: &str) -> Vec<(usize, String)> {
+    let Ok(root) = DeTable::parse(text) else { return Vec::new() };
+    let root = root.into_inner();
+    let Some(include) = root.get("include").and_then(|v| v.get_ref().as_table()) else { return Vec::new() };
+    let Some(files) = include.get("files") else { return Vec::new() };
+    let offset = files.span().start;
+    as_str_list(files.get_ref()).unwrap_or_default().into_iter().map(|p| (offset, p)).collect()
+}
+
+/// Splits one file into its sections, reporting unknown sections and keys.
+fn read_sections<'a>(
+    file: &'a SourceFile,
+    index: usize,
+    is_main: bool,
+    out: &mut Vec<RawSection<'a>>,
+    diagnostics: &mut Diagnostics,
+) {
+    let (root, errors) = DeTable::parse_recoverable(&file.text);
+    if !errors.is_empty() {
+        for e in errors {
+            let offset = e.span().map_or(0, |s| s.start);
+            diagnostics.push((index, file), offset, "", "", format!("TOML syntax: {}", e.message()));
+        }
+        return;
+    }
+    let root = root.into_inner();
+    let at = |diagnostics: &mut Diagnostics, offset, section: &str, key: &str, msg: String| {
+        diagnostics.push((index, file), offset, section, key, msg);
+    };
+    for (name, value) in root {
+        let offset = name.span().start;
+        let Some(kind) = Section::from_table_name(name.get_ref()) else {
+            let hint = keys::did_you_mean(name.get_ref(), Section::ALL.map(Section::table_name))
+                .map(|s| format!("; did you mean [{s}]?"))
+                .unwrap_or_default();
+            at(diagnostics, offset, name.get_ref(), "", format!("unknown section{hint}"));
+            continue;
+        };
+        if !is_main && !kind.is_named() {
+            let msg = "only [program.*] and [group.*] tables may stand in an included file".to_string();
+            at(diagnostics, offset, kind.table_name(), "", msg);
+            continue;
+        }
+        let DeValue::Table(table) = value.into_inner() else {
+            at(diagnostics, offset, kind.table_name(), "", "must be a table".to_string());
+            continue;
+        };
+        if kind.is_named() {
+            for (sub_name, sub_value) in table {
+                let sub_offset = sub_name.span().start;
+                let sub_name = sub_name.into_inner().into_owned();
+                let label = format!("{}.{sub_name}", kind.table_name());
+                match sub_value.into_inner() {
+                    DeValue::Table(sub_table) => {
+                        push_section(file, index, kind, (label, sub_name, sub_offset), sub_table, out, diagnostics)
+                    }
+                    _ => {
+                        let msg = format!(
+                            "expected a table [{}.{sub_name}]; keys go inside a named table",
+                            kind.table_name()
+                        );
+                        at(diagnostics, sub_offset, &label, "", msg);
+                    }
+                }
+            }
+        } else {
+            push_section(
+                file,
+                index,
+                kind,
+                (kind.table_name().to_string(), String::new(), offset),
+                table,
+                out,
+                diagnostics,
+            );
+        }
+    }
+}
+
+/// Records one section, reporting its unknown keys.
+fn push_section<'a>(
+    file: &SourceFile,
+    index: usize,
+    kind: Section,
+    (label, name, offset): (String, String, usize),
+    table: DeTable<'a>,
+    out: &mut Vec<RawSection<'a>>,
+    diagnostics: &mut Diagnostics,
+) {
+    let entries: Vec<Entry> =
+        table.into_iter().map(|(k, v)| (Spanned::new(k.span(), k.into_inner().into_owned()), v)).collect();
+    for (key, _) in &entries {
+        if keys::find(kind, key.get_ref()).is_none() {
+            let hint = keys::did_you_mean(key.get_ref(), keys::keys_of(kind).map(|k| k.name))
+                .map(|s| format!("; did you mean '{s}'?"))
+                .unwrap_or_default();
+            diagnostics.push((index, file), key.span().start, &label, key.get_ref(), format!("unknown key{hint}"));
+        }
+    }
+    out.push(RawSection { file: index, kind, label, name, offset, entries });
+}
+
+fn default_socket_path() -> PathBuf {
+    if nix::unistd::geteuid().is_root() {
+        return PathBuf::from("/run/taskmaster.sock");
+    }
+    match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir).join("taskmaster.sock"),
+        None => PathBuf::from(format!("/tmp/taskmaster-{}.sock", nix::unistd::geteuid())),
+    }
+}
+
+fn default_history_file() -> Option<PathBuf> {
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(data).join("taskmaster/history"));
+    }
+    std::env::var_os("HOME")
+        .filter(|d| !d.is_empty())
+        .map(|home| PathBuf::from(home).join(".local/share/taskmaster/history"))
+}
+
+fn build(
+    path: &Path,
+    here: &Path,
+    files: &[SourceFile],
+    sections: &[RawSection<'_>],
+    diagnostics: &mut Diagnostics,
+) -> Config {
+    let mut seen: HashMap<String, &RawSection<'_>> = HashMap::new();
+    for section in sections {
+        if let Some(first) = seen.get(&section.label) {
+            let first_file = &files[first.file];
+            let (line, _) = first_file.line_col(first.offset);
+            let msg = format!("defined again (first at {}:{line})", first_file.path.display());
+            diagnostics.push((section.file, &files[section.file]), section.offset, &section.label, "", msg);
+        } else {
+            seen.insert(section.label.clone(), section);
+        }
+    }
+    let find = |kind: Section| sections.iter().find(|s| s.kind == kind);
+    let empty = |kind: Section| RawSection {
+        file: 0,
+        kind,
+        label: kind.table_name().to_string(),
+        name: String::new(),
+        offset: 0,
+        entries: Vec::new(),
+    };
+    let common = |name: &str| common_lookup(here, name);
+
+    // Expands a path-like string, reporting a bad expansion at the value.
+    let expand_path = |reader: &mut SectionReader<'_>, key: &str, raw: Option<String>| -> Option<PathBuf> {
+        let raw = raw?;
+        match values::expand(&raw, &common) {
+            Ok(expanded) => Some(resolve_path(here, &expanded)),
+            Err(message) => {
+                let offset = reader.value_offset(key);
+                reader.error_at(offset, key, message);
+                None
+            }
+        }
+    };
+
+    let server_raw = find(Section::UnixServer).map_or_else(|| empty(Section::UnixServer), clone_section);
+    let mut r = SectionReader { section: &server_raw, file: &files[server_raw.file], diagnostics };
+    let file = r.get("file", as_string);
+    let unix_server = UnixServerConfig {
+        file: expand_path(&mut r, "file", file).unwrap_or_else(default_socket_path),
+        chmod: r.get("chmod", as_octal).unwrap_or(0o700),
+        chown: r.get("chown", as_chown),
+    };
+
+    let daemon_raw = find(Section::Taskmasterd).map_or_else(|| empty(Section::Taskmasterd), clone_section);
+    let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
+    let logfile = r.get("logfile", as_string);
+    let logfile = match logfile {
+        Some(s) if s.eq_ignore_ascii_case("NONE") => None,
+        other => expand_path(&mut r, "logfile", other),
+    };
+    let pidfile = r.get("pidfile", as_string);
+    let directory = r.get("directory", as_string);
+    let childlogdir = r.get("childlogdir", as_string);
+    let mut environment = r.get("environment", as_environment).unwrap_or_default();
+    for (key, value) in &mut environment {
+        match values::expand(value, &common) {
+            Ok(v) => *value = v,
+            Err(m) => {
+                let offset = r.value_offset("environment");
+                r.error_at(offset, "environment", format!("{key}: {m}"));
+            }
+        }
+    }
+    let daemon = DaemonConfig {
+        logfile,
+        logfile_maxbytes: r.get("logfile_maxbytes", as_size).unwrap_or(0),
+        logfile_backups: r.get("logfile_backups", as_int_in(0, 1_000_000)).unwrap_or(0) as u32,
+        loglevel: r.get("loglevel", as_loglevel).unwrap_or(LogLevel::Info),
+        pidfile: expand_path(&mut r, "pidfile", pidfile).unwrap_or_else(|| here.join("taskmasterd.pid")),
+        umask: r.get("umask", as_octal).unwrap_or(0o22),
+        user: r.get("user", as_user),
+        directory: expand_path(&mut r, "directory", directory),
+        environment,
+        childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or_else(std::env::temp_dir),
+        nodaemon: r.get("nodaemon", as_bool).unwrap_or(false),
+        silent: r.get("silent", as_bool).unwrap_or(false),
+        minfds: r.get("minfds", as_int_in(0, 1 << 30)).unwrap_or(0) as u64,
+    };
+
+    let ctl_raw = find(Section::Taskmasterctl).map_or_else(|| empty(Section::Taskmasterctl), clone_section);
+    let mut r = SectionReader { section: &ctl_raw, file: &files[ctl_raw.file], diagnostics };
+    let serverurl = r.get("serverurl", as_string);
+    let history = r.get("history_file", as_string);
+    let ctl = CtlConfig {
+        serverurl: expand_path(&mut r, "serverurl", serverurl).unwrap_or_else(|| unix_server.file.clone()),
+        prompt: r.get("prompt", as_string).unwrap_or_default(),
+        history_file: expand_path(&mut r, "history_file", history).or_else(default_history_file),
+    };
+
+    // Groups first: a program's group and default priority come from them.
+    let mut group_of: BTreeMap<String, (String, i64, bool)> = BTreeMap::new();
+    let program_names: HashSet<&str> =
+        sections.iter().filter(|s| s.kind == Section::Program).map(|s| s.name.as_str()).collect();
+    for section in sections.iter().filter(|s| s.kind == Section::Group) {
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        check_name(&mut r, "group");
+        let priority = r.get("priority", as_int_in(-1_000_000, 1_000_000)).unwrap_or(999);
+        let explicit_priority = r.is_set("priority");
+        let members = r.get("programs", as_str_list).unwrap_or_default();
+        if members.is_empty() && r.is_set("programs") {
+            let offset = r.value_offset("programs");
+            r.error_at(offset, "programs", "a group needs at least one program".to_string());
+        }
+        if program_names.contains(section.name.as_str()) && !members.iter().any(|m| m == &section.name) {
+            let offset = section.offset;
+            r.error_at(offset, "", format!("the group name '{}' is also a program's name", section.name));
+        }
+        for member in members {
+            let offset = r.value_offset("programs");
+            if !program_names.contains(member.as_str()) {
+                let hint = keys::did_you_mean(&member, program_names.iter().copied())
+                    .map(|s| format!("; did you mean '{s}'?"))
+                    .unwrap_or_default();
+                r.error_at(offset, "programs", format!("no program named '{member}'{hint}"));
+            } else if let Some((other, _, _)) = group_of.get(&member) {
+                r.error_at(offset, "programs", format!("'{member}' is already in group '{other}'"));
+            } else {
+                group_of.insert(member, (section.name.clone(), priority, explicit_priority));
+            }
+        }
+    }
+
+    let mut programs = Vec::new();
+    for section in sections.iter().filter(|s| s.kind == Section::Program) {
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        if let Some(program) = build_program(&mut r, here, &daemon, group_of.get(&section.name)) {
+            programs.push(program);
+        }
+    }
+    check_process_names(&programs, sections, files, diagnostics);
+
+    Config { source: path.to_path_buf(), unix_server, daemon, ctl, programs }
+}
+
+fn clone_section<'a>(s: &RawSection<'a>) -> RawSection<'a> {
+    RawSection {
+        file: s.file,
+        kind: s.kind,
+        label: s.label.clone(),
+        name: s.name.clone(),
+        offset: s.offset,
+        entries: s.entries.clone(),
+    }
+}
+
+fn check_name(r: &mut SectionReader<'_>, what: &str) {
+    let name = &r.section.name;
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if !valid {
+        let msg = format!("a {what} name may hold only letters, digits, '_', '-' and '.'");
+        let offset = r.section.offset;
+        r.error_at(offset, "", msg);
+    }
+}
+
+fn build_program(
+    r: &mut SectionReader<'_>,
+    here: &Path,
+    daemon: &DaemonConfig,
+    group: Option<&(String, i64, bool)>,
+) -> Option<ProgramConfig> {
+    check_name(r, "program");
+    let program = r.section.name.clone();
+    let group_name = group.map_or_else(|| program.clone(), |(g, _, _)| g.clone());
+
+    let command = r.get("command", as_string);
+    let numprocs = r.get("numprocs", as_int_in(1, 10_000)).unwrap_or(1);
+    let numprocs_start = r.get("numprocs_start", as_int_in(0, 1_000_000)).unwrap_or(0);
+    let process_name = r.get("process_name", as_string);
+    let explicit_priority = r.get("priority", as_int_in(-1_000_000, 1_000_000)).filter(|_| r.is_set("priority"));
+    let priority = match (explicit_priority, group) {
+        (Some(p), _) => p,
+        (None, Some((_, group_priority, true))) => *group_priority,
+        _ => 999,
+    };
+    let autostart = r.get("autostart", as_bool).unwrap_or(true);
+    let startsecs = r.get("startsecs", as_int_in(0, 86_400 * 365)).unwrap_or(1) as u64;
+    let startretries = r.get("startretries", as_int_in(0, 1_000)).unwrap_or(3) as u32;
+    let autorestart = r.get("autorestart", as_autorestart).unwrap_or(AutoRestart::Unexpected);
+    let exitcodes = r.get("exitcodes", as_exitcodes).unwrap_or_else(|| vec![0]);
+    let stopsignal = r.get("stopsignal", as_signal);
+    let stopwaitsecs = r.get("stopwaitsecs", as_int_in(0, 86_400 * 365)).unwrap_or(10) as u64;
+    let stopasgroup = r.get("stopasgroup", as_bool).unwrap_or(false);
+    let killasgroup_set = r.is_set("killasgroup");
+    let mut killasgroup = r.get("killasgroup", as_bool).unwrap_or(false);
+    if stopasgroup && !killasgroup {
+        if killasgroup_set {
+            let offset = r.value_offset("killasgroup");
+            let msg = "cannot be false when stopasgroup is true (a group asked to stop must be killable as a group)";
+            r.error_at(offset, "killasgroup", msg.to_string());
+        }
+        killasgroup = true;
+    }
+    let user = r.get("user", as_user);
+    let redirect_stderr = r.get("redirect_stderr", as_bool).unwrap_or(false);
+    let stdout_logfile = r.get("stdout_logfile", as_string);
+    let stdout_maxbytes = r.get("stdout_logfile_maxbytes", as_size).unwrap_or(0);
+    let stdout_backups = r.get("stdout_logfile_backups", as_int_in(0, 1_000_000)).unwrap_or(0) as u32;
+    let stderr_logfile = r.get("stderr_logfile", as_string);
+    let stderr_maxbytes = r.get("stderr_logfile_maxbytes", as_size).unwrap_or(0);
+    let stderr_backups = r.get("stderr_logfile_backups", as_int_in(0, 1_000_000)).unwrap_or(0) as u32;
+    let environment = r.get("environment", as_environment).unwrap_or_default();
+    let directory = r.get("directory", as_string);
+    let umask = r.get("umask", as_octal);
+
+    if numprocs > 1
+        && let Some(template) = &process_name
+        && !values::mentions(template, "process_num")
+    {
+        let offset = r.value_offset("process_name");
+        let msg = format!("must contain %(process_num) when numprocs is {numprocs} (else the names collide)");
+        r.error_at(offset, "process_name", msg);
+    }
+    let process_name = process_name.unwrap_or_else(|| {
+        if numprocs > 1 { "%(program_name)s_%(process_num)d".to_string() } else { "%(program_name)s".to_string() }
+    });
+
+    let mut processes = Vec::new();
+    for process_num in numprocs_start..numprocs_start + numprocs {
+        let lookup = |name: &str| match name {
+            "program_name" => Some(ExpansionValue::Str(program.clone())),
+            "group_name" => Some(ExpansionValue::Str(group_name.clone())),
+            "process_num" => Some(ExpansionValue::Int(process_num)),
+            "numprocs" => Some(ExpansionValue::Int(numprocs)),
+            _ => common_lookup(here, name),
+        };
+        let expand = |r: &mut SectionReader<'_>, key: &str, raw: &str| match values::expand(raw, &lookup) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                let offset = r.value_offset(key);
+                r.error_at(offset, key, m);
+                None
+            }
+        };
+        let name = expand(r, "process_name", &process_name).unwrap_or_default();
+        let argv = command.as_deref().and_then(|c| expand(r, "command", c)).and_then(|c| {
+            let offset = r.value_offset("command");
+            match shlex::split(&c) {
+                None => {
+                    r.error_at(offset, "command", format!("unbalanced quotes in '{c}'"));
+                    None
+                }
+                Some(argv) if argv.is_empty() => {
+                    r.error_at(offset, "command", "is empty".to_string());
+                    None
+                }
+                Some(argv) => Some(argv),
+            }
+        });
+        let log = |r: &mut SectionReader<'_>, key: &str, raw: &Option<String>, channel: &str, maxbytes, backups| {
+            let destination = match raw.as_deref() {
+                Some(s) if s.eq_ignore_ascii_case("NONE") => LogDestination::None,
+                Some(s) if s.eq_ignore_ascii_case("AUTO") => {
+                    LogDestination::File(daemon.childlogdir.join(format!("{name}-{channel}.log")))
+                }
+                Some(s) => LogDestination::File(resolve_path(here, &expand(r, key, s).unwrap_or_default())),
+                None => LogDestination::None,
+            };
+            LogConfig { destination, maxbytes, backups }
+        };
+        let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_maxbytes, stdout_backups);
+        let stderr = if redirect_stderr {
+            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0 }
+        } else {
+            log(r, "stderr_logfile", &stderr_logfile, "stderr", stderr_maxbytes, stderr_backups)
+        };
+        let environment: Vec<(String, String)> =
+            environment.iter().map(|(k, v)| (k.clone(), expand(r, "environment", v).unwrap_or_default())).collect();
+        let directory =
+            directory.as_deref().map(|d| resolve_path(here, &expand(r, "directory", d).unwrap_or_default()));
+        let Some(command) = argv else { continue };
+        processes.push(ProcessConfig {
+            name,
+            program: program.clone(),
+            group: group_name.clone(),
+            process_num: process_num as u32,
+            command,
+            priority,
+            autostart,
+            startsecs,
+            startretries,
+            autorestart,
+            exitcodes: exitcodes.clone(),
+            stopsignal: stopsignal.unwrap_or(Signal(nix::sys::signal::Signal::SIGTERM)),
+            stopwaitsecs,
+            stopasgroup,
+            killasgroup,
+            user: user.clone(),
+            redirect_stderr,
+            stdout,
+            stderr,
+            environment,
+            directory,
+            umask,
+        });
+    }
+    Some(ProgramConfig { name: program, group: group_name, priority, processes })
+}
+
+/// Process names must be unique across the config (they address processes on the command line),
+/// and two processes must not write the same log file.
+fn check_process_names(
+    programs: &[ProgramConfig],
+    sections: &[RawSection<'_>],
+    files: &[SourceFile],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    let mut logs: HashMap<&Path, &str> = HashMap::new();
+    for program in programs {
+        let Some(section) = sections.iter().find(|s| s.kind == Section::Program && s.name == program.name) else {
+            continue;
+        };
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        for process in &program.processes {
+            if process.name.is_empty() || process.name.contains([':', '/', ' ']) {
+                let offset = r.value_offset("process_name");
+                r.error_at(offset, "process_name", format!("'{}' is not a valid process name", process.name));
+            }
+            match names.get(process.name.as_str()) {
+                Some(other) => {
+                    let offset = r.value_offset("process_name");
+                    let msg = format!("duplicate process name '{}' (also in program '{other}')", process.name);
+                    r.error_at(offset, "process_name", msg);
+                }
+                None => {
+                    names.insert(&process.name, &program.name);
+                }
+            }
+            for (key, log) in [("stdout_logfile", &process.stdout), ("stderr_logfile", &process.stderr)] {
+                let LogDestination::File(path) = &log.destination else { continue };
+                if is_special_file(path) {
+                    continue;
+                }
+                match logs.get(path.as_path()) {
+                    Some(other) if *other != process.name => {
+                        let offset = r.value_offset(key);
+                        let msg = format!(
+                            "{} is also the log of process '{other}'; processes must not share a log file",
+                            path.display()
+                        );
+                        r.error_at(offset, key, msg);
+                    }
+                    Some(_) => {
+                        let offset = r.value_offset(key);
+                        let msg = format!("{} is both the stdout and stderr log; use redirect_stderr", path.display());
+                        r.error_at(offset, key, msg);
+                    }
+                    None => {
+                        logs.insert(path, &process.name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Paths such as /dev/stdout that many processes may share, since nothing rotates them.
+pub fn is_special_file(path: &Path) -> bool {
+    path.starts_with("/dev/") || path.starts_with("/proc/")
+}

@@ -1,0 +1,3 @@
+pub fn run(_args: &crate::cli::DaemonArgs) -> anyhow::Result<()> {
+    anyhow::bail!("todo")
+}

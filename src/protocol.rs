@@ -1,0 +1,270 @@
+//! The messages daemon and client exchange over the unix socket, shared by both sides.
+//!
+//! Framing: one JSON object per line, at most [`MAX_LINE`] bytes. The client sends a
+//! [`RequestEnvelope`] (a [`Request`] stamped with [`PROTOCOL_VERSION`]); the daemon answers with
+//! one [`Response`] line, or several for streaming requests. A request the daemon cannot read is
+//! answered with [`Response::Error`] and the connection stays usable, except for an over-long
+//! line, after which the daemon closes it (the rest of the line cannot be trusted).
+
+use serde::{Deserialize, Serialize};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The longest line either side accepts, newline included.
+pub const MAX_LINE: usize = 1 << 20;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestEnvelope {
+    pub version: u32,
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+impl RequestEnvelope {
+    pub fn new(request: Request) -> Self {
+        RequestEnvelope { version: PROTOCOL_VERSION, request }
+    }
+}
+
+/// What a client asks. `names` take the forms NAME, GROUP:NAME, GROUP:*, all, or a glob.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    Status { names: Vec<String> },
+    Start { names: Vec<String>, wait: bool },
+    Stop { names: Vec<String>, wait: bool },
+    Restart { names: Vec<String>, wait: bool },
+    Signal { signal: String, names: Vec<String> },
+    Pid { names: Vec<String> },
+    Avail,
+    Version,
+    Shutdown,
+    Wait { names: Vec<String>, state: ProcessState, timeout_ms: Option<u64> },
+}
+
+/// supervisord's process states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ProcessState {
+    Stopped,
+    Starting,
+    Running,
+    Backoff,
+    Stopping,
+    Exited,
+    Fatal,
+    Unknown,
+}
+
+impl ProcessState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcessState::Stopped => "STOPPED",
+            ProcessState::Starting => "STARTING",
+            ProcessState::Running => "RUNNING",
+            ProcessState::Backoff => "BACKOFF",
+            ProcessState::Stopping => "STOPPING",
+            ProcessState::Exited => "EXITED",
+            ProcessState::Fatal => "FATAL",
+            ProcessState::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// Whether a process in this state has a live pid or is about to (supervisord's
+    /// RUNNING_STATES plus STOPPING).
+    pub fn is_running(self) -> bool {
+        matches!(self, ProcessState::Starting | ProcessState::Running | ProcessState::Backoff | ProcessState::Stopping)
+    }
+}
+
+impl std::fmt::Display for ProcessState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a process last ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExitStatus {
+    Code(i32),
+    Signal(i32),
+}
+
+/// One process as `status` shows it. Times are seconds since the Unix epoch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessInfo {
+    pub name: String,
+    pub group: String,
+    pub state: ProcessState,
+    pub pid: Option<u32>,
+    /// When the current or last run started.
+    pub start_time: Option<f64>,
+    /// When the last run ended.
+    pub stop_time: Option<f64>,
+    pub exit_status: Option<ExitStatus>,
+    /// Why the last spawn failed, if it did.
+    pub spawn_error: Option<String>,
+}
+
+impl ProcessInfo {
+    /// `group:name`, or `name` when the group is the program's own.
+    pub fn display_name(&self) -> String {
+        crate::config::qualified_name(&self.group, &self.name)
+    }
+}
+
+/// The outcome of an action on one process (or on one name that matched nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessResult {
+    pub name: String,
+    /// `started`, `stopped`, ... on success; the error's text (`spawn error`) otherwise.
+    pub message: String,
+    pub error: Option<ErrorKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// A name matched no process (client exit code 4).
+    NoSuchProcess,
+    /// The request could not be read or has bad arguments (exit code 2).
+    BadRequest,
+    /// Anything else that failed (exit code 1).
+    Failed,
+}
+
+/// One line of `avail`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AvailInfo {
+    pub name: String,
+    pub group: String,
+    pub in_use: bool,
+    pub autostart: bool,
+    pub priority: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    Status {
+        now: f64,
+        processes: Vec<ProcessInfo>,
+    },
+    /// One result per process acted on (start, stop, restart, signal, wait).
+    Results {
+        results: Vec<ProcessResult>,
+    },
+    Pids {
+        pids: Vec<(String, Option<u32>)>,
+    },
+    DaemonPid {
+        pid: u32,
+    },
+    Avail {
+        programs: Vec<AvailInfo>,
+    },
+    Version {
+        version: String,
+    },
+    /// A plain acknowledgement with a message to print.
+    Done {
+        message: String,
+    },
+    Error {
+        kind: ErrorKind,
+        message: String,
+    },
+}
+
+/// Encodes one message as a line.
+pub fn encode_line<T: Serialize>(message: &T) -> Vec<u8> {
+    let mut line = serde_json::to_vec(message).expect("protocol messages always serialize");
+    line.push(b'\n');
+    line
+}
+
+/// Splits the first complete line off `buffer`. `Err` when no newline came within
+/// [`MAX_LINE`] bytes.
+pub fn take_line(buffer: &mut Vec<u8>) -> Result<Option<Vec<u8>>, LineTooLong> {
+    match buffer.iter().position(|&b| b == b'\n') {
+        Some(pos) if pos < MAX_LINE => {
+            let mut line: Vec<u8> = buffer.drain(..=pos).collect();
+            line.pop();
+            Ok(Some(line))
+        }
+        Some(_) => Err(LineTooLong),
+        None if buffer.len() >= MAX_LINE => Err(LineTooLong),
+        None => Ok(None),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineTooLong;
+
+/// Decodes a request line, answering what is wrong with it.
+pub fn decode_request(line: &[u8]) -> Result<Request, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(line).map_err(|e| format!("the request is not valid JSON: {e}"))?;
+    let version = value.get("version").and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(PROTOCOL_VERSION)) {
+        return Err(format!(
+            "protocol version mismatch: the daemon speaks version {PROTOCOL_VERSION}, the request carries {}",
+            version.map_or("none".to_string(), |v| v.to_string())
+        ));
+    }
+    serde_json::from_value::<RequestEnvelope>(value)
+        .map(|e| e.request)
+        .map_err(|e| format!("unknown or malformed request: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_round_trip() {
+        let requests = [
+            Request::Status { names: vec!["web".into()] },
+            Request::Start { names: vec!["all".into()], wait: true },
+            Request::Signal { signal: "HUP".into(), names: vec!["g:*".into()] },
+            Request::Wait { names: vec!["x".into()], state: ProcessState::Running, timeout_ms: Some(5) },
+            Request::Shutdown,
+        ];
+        for request in requests {
+            let line = encode_line(&RequestEnvelope::new(request.clone()));
+            assert_eq!(line.last(), Some(&b'\n'));
+            assert_eq!(decode_request(&line[..line.len() - 1]).unwrap(), request);
+        }
+    }
+
+    #[test]
+    fn responses_round_trip() {
+        let response = Response::Results {
+            results: vec![ProcessResult {
+                name: "w".into(),
+                message: "spawn error".into(),
+                error: Some(ErrorKind::Failed),
+            }],
+        };
+        let line = encode_line(&response);
+        let back: Response = serde_json::from_slice(&line).unwrap();
+        assert_eq!(back, response);
+    }
+
+    #[test]
+    fn bad_requests_are_explained() {
+        assert!(decode_request(b"\x00\xffgarbage").unwrap_err().contains("not valid JSON"));
+        assert!(decode_request(br#"{"type":"status","names":[]}"#).unwrap_err().contains("version mismatch"));
+        assert!(decode_request(br#"{"version":1,"type":"frobnicate"}"#).unwrap_err().contains("unknown"));
+    }
+
+    #[test]
+    fn lines_are_framed_and_bounded() {
+        let mut buffer = b"one\ntwo".to_vec();
+        assert_eq!(take_line(&mut buffer), Ok(Some(b"one".to_vec())));
+        assert_eq!(take_line(&mut buffer), Ok(None));
+        let mut huge = vec![b'x'; MAX_LINE];
+        assert_eq!(take_line(&mut huge), Err(LineTooLong));
+    }
+}
