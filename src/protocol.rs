@@ -147,9 +147,11 @@ pub struct AvailInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Response {
+    /// `unknown`: requested names that matched no process.
     Status {
         now: f64,
         processes: Vec<ProcessInfo>,
+        unknown: Vec<String>,
     },
     /// One result per process acted on (start, stop, restart, signal, wait).
     Results {
@@ -157,6 +159,7 @@ pub enum Response {
     },
     Pids {
         pids: Vec<(String, Option<u32>)>,
+        unknown: Vec<String>,
     },
     DaemonPid {
         pid: u32,

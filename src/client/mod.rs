@@ -1,3 +1,254 @@
-pub fn run(_args: &crate::cli::CtlArgs) -> u8 {
-    1
+//! `taskmasterctl`: finds the daemon's socket, turns an action into a [`Request`], and renders
+//! the [`Response`] with supervisorctl's wording and exit codes.
+
+pub mod render;
+
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Action, CtlArgs, ProcessSelection, WaitState};
+use crate::config::{self, Signal};
+use crate::protocol::{self, ErrorKind, ProcessState, Request, RequestEnvelope, Response};
+
+/// supervisorctl 4.x's exit codes.
+pub mod exit {
+    pub const SUCCESS: u8 = 0;
+    pub const ERROR: u8 = 1;
+    pub const BAD_ARGUMENTS: u8 = 2;
+    /// `status` found a process that is not running.
+    pub const NOT_RUNNING: u8 = 3;
+    /// A name matched no process, or the daemon is unreachable.
+    pub const UNKNOWN: u8 = 4;
+    /// No socket file: the daemon is not running.
+    pub const NO_SOCKET: u8 = 7;
+}
+
+/// A failure to print on one line, with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure { code, message: message.into() }
+    }
+}
+
+/// The socket to use: -s, else the config's `[taskmasterctl] serverurl` (which defaults to
+/// `[unix_server] file`), else the built-in default when no config file exists.
+pub fn socket_path(args: &CtlArgs) -> Result<PathBuf, Failure> {
+    if let Some(path) = &args.serverurl {
+        return Ok(path.clone());
+    }
+    let path = match config::find_config_file(args.configuration.as_deref()) {
+        Ok(path) => path,
+        Err(_) if args.configuration.is_none() => {
+            // No config anywhere: the daemon's default socket is still worth a try.
+            return Ok(config::parse_str("", Path::new("taskmaster.toml"))
+                .map(|c| c.ctl.serverurl)
+                .unwrap_or_else(|_| PathBuf::from("/run/taskmaster.sock")));
+        }
+        Err(e) => return Err(Failure::new(exit::BAD_ARGUMENTS, format!("{e:#}"))),
+    };
+    config::load(&path).map(|c| c.ctl.serverurl).map_err(|e| Failure::new(exit::BAD_ARGUMENTS, e.to_string()))
+}
+
+/// One connection to the daemon.
+pub struct Connection {
+    reader: BufReader<UnixStream>,
+    path: PathBuf,
+}
+
+impl Connection {
+    pub fn open(path: &Path) -> Result<Connection, Failure> {
+        match UnixStream::connect(path) {
+            Ok(stream) => Ok(Connection { reader: BufReader::new(stream), path: path.to_path_buf() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::new(
+                exit::NO_SOCKET,
+                format!("no socket file at {} (is taskmasterd running?)", path.display()),
+            )),
+            Err(e) => Err(Failure::new(
+                exit::UNKNOWN,
+                format!("can't connect to taskmasterd at {}: {} (is it running?)", path.display(), describe_io(&e)),
+            )),
+        }
+    }
+
+    fn lost(&self, e: &std::io::Error) -> Failure {
+        Failure::new(
+            exit::UNKNOWN,
+            format!("lost the connection to taskmasterd at {}: {}", self.path.display(), describe_io(e)),
+        )
+    }
+
+    /// Sends one request and reads one response.
+    pub fn request(&mut self, request: Request) -> Result<Response, Failure> {
+        let line = protocol::encode_line(&RequestEnvelope::new(request));
+        self.reader.get_mut().write_all(&line).map_err(|e| self.lost(&e))?;
+        self.read_response()
+    }
+
+    pub fn read_response(&mut self) -> Result<Response, Failure> {
+        let mut line = Vec::new();
+        let n = (&mut self.reader)
+            .take(protocol::MAX_LINE as u64)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| self.lost(&e))?;
+        if n == 0 {
+            return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof)));
+        }
+        serde_json::from_slice(&line)
+            .map_err(|e| Failure::new(exit::ERROR, format!("unreadable response from taskmasterd: {e}")))
+    }
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::UnexpectedEof => "the daemon closed the connection".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// `taskmasterctl [options] [ACTION ...]`: runs the action and returns the exit code.
+pub fn run(args: &CtlArgs) -> u8 {
+    let Some(action) = &args.action else {
+        eprintln!("taskmasterctl: no action given; try 'taskmasterctl --help' for the list of actions");
+        return exit::BAD_ARGUMENTS;
+    };
+    let outcome = socket_path(args).and_then(|path| execute(action, &path, &mut std::io::stdout()));
+    match outcome {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("taskmasterctl: {}", failure.message);
+            failure.code
+        }
+    }
+}
+
+fn wants_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn unexpected(response: Response) -> Failure {
+    match response {
+        Response::Error { kind: ErrorKind::BadRequest, message } => Failure::new(exit::BAD_ARGUMENTS, message),
+        Response::Error { message, .. } => Failure::new(exit::ERROR, message),
+        other => Failure::new(exit::ERROR, format!("unexpected response from taskmasterd: {other:?}")),
+    }
+}
+
+fn results_code(results: &[protocol::ProcessResult]) -> u8 {
+    if results.iter().any(|r| r.error == Some(ErrorKind::NoSuchProcess)) {
+        exit::UNKNOWN
+    } else if results.iter().any(|r| r.error.is_some()) {
+        exit::ERROR
+    } else {
+        exit::SUCCESS
+    }
+}
+
+fn wait_state(state: WaitState) -> ProcessState {
+    match state {
+        WaitState::Stopped => ProcessState::Stopped,
+        WaitState::Starting => ProcessState::Starting,
+        WaitState::Running => ProcessState::Running,
+        WaitState::Backoff => ProcessState::Backoff,
+        WaitState::Stopping => ProcessState::Stopping,
+        WaitState::Exited => ProcessState::Exited,
+        WaitState::Fatal => ProcessState::Fatal,
+    }
+}
+
+/// Runs one action against the daemon at `socket`, writing its output to `out`.
+pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8, Failure> {
+    let request = match action {
+        Action::Status { names, .. } => Request::Status { names: names.clone() },
+        Action::Start(ProcessSelection { names, no_wait }) => Request::Start { names: names.clone(), wait: !no_wait },
+        Action::Stop(ProcessSelection { names, no_wait }) => Request::Stop { names: names.clone(), wait: !no_wait },
+        Action::Restart(ProcessSelection { names, no_wait }) => {
+            Request::Restart { names: names.clone(), wait: !no_wait }
+        }
+        Action::Signal { signal, names } => {
+            Signal::parse(signal).map_err(|e| Failure::new(exit::BAD_ARGUMENTS, format!("signal: {e}")))?;
+            Request::Signal { signal: signal.clone(), names: names.clone() }
+        }
+        Action::Pid { names } => Request::Pid { names: names.clone() },
+        Action::Avail => Request::Avail,
+        Action::Version => Request::Version,
+        Action::Shutdown => Request::Shutdown,
+        Action::Wait { state, timeout, names } => {
+            let timeout_ms = match timeout {
+                Some(t) if !t.is_finite() || *t < 0.0 => {
+                    return Err(Failure::new(exit::BAD_ARGUMENTS, format!("wait: bad --timeout {t}")));
+                }
+                Some(t) => Some((t * 1000.0) as u64),
+                None => None,
+            };
+            Request::Wait { names: names.clone(), state: wait_state(*state), timeout_ms }
+        }
+        other => {
+            return Err(Failure::new(
+                exit::ERROR,
+                format!("'{}' is not available in this version of taskmaster", other.name()),
+            ));
+        }
+    };
+    let mut connection = Connection::open(socket)?;
+    let response = connection.request(request)?;
+    let write_failed = |e: std::io::Error| Failure::new(exit::ERROR, format!("can't write the output: {e}"));
+    match (action, response) {
+        (Action::Status { json, .. }, Response::Status { now, processes, unknown }) => {
+            if *json {
+                let text = serde_json::to_string_pretty(&processes).expect("serializable");
+                writeln!(out, "{text}").map_err(write_failed)?;
+            } else {
+                write!(out, "{}", render::status_table(&processes, now, wants_colour())).map_err(write_failed)?;
+            }
+            for name in &unknown {
+                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
+            }
+            Ok(if !unknown.is_empty() {
+                exit::UNKNOWN
+            } else if processes.iter().any(|p| p.state != ProcessState::Running) {
+                exit::NOT_RUNNING
+            } else {
+                exit::SUCCESS
+            })
+        }
+        (_, Response::Results { results }) => {
+            write!(out, "{}", render::results(&results)).map_err(write_failed)?;
+            Ok(results_code(&results))
+        }
+        (_, Response::DaemonPid { pid }) => {
+            writeln!(out, "{pid}").map_err(write_failed)?;
+            Ok(exit::SUCCESS)
+        }
+        (_, Response::Pids { pids, unknown }) => {
+            for (_, pid) in &pids {
+                writeln!(out, "{}", pid.unwrap_or(0)).map_err(write_failed)?;
+            }
+            for name in &unknown {
+                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
+            }
+            Ok(if unknown.is_empty() { exit::SUCCESS } else { exit::UNKNOWN })
+        }
+        (_, Response::Avail { programs }) => {
+            write!(out, "{}", render::avail(&programs)).map_err(write_failed)?;
+            Ok(exit::SUCCESS)
+        }
+        (_, Response::Version { version }) => {
+            writeln!(out, "{version}").map_err(write_failed)?;
+            Ok(exit::SUCCESS)
+        }
+        (_, Response::Done { message }) => {
+            writeln!(out, "{message}").map_err(write_failed)?;
+            Ok(exit::SUCCESS)
+        }
+        (_, other) => Err(unexpected(other)),
+    }
 }

@@ -1,0 +1,181 @@
+//! Turning responses into the text supervisorctl users know. Pure: the time, the terminal's
+//! colour support and the data are passed in, so every format is unit-tested.
+
+use chrono::{Local, TimeZone};
+
+use crate::protocol::{AvailInfo, ExitStatus, ProcessInfo, ProcessResult, ProcessState};
+
+/// `pid 123, uptime 0:01:02`, `Not started`, `Nov 25 01:41 PM`, or the spawn error.
+pub fn describe(info: &ProcessInfo, now: f64) -> String {
+    match info.state {
+        ProcessState::Running | ProcessState::Stopping | ProcessState::Starting if info.pid.is_some() => {
+            let pid = info.pid.unwrap_or(0);
+            if info.state == ProcessState::Running {
+                let uptime = info.start_time.map_or(0.0, |start| (now - start).max(0.0));
+                format!("pid {pid}, uptime {}", format_uptime(uptime as u64))
+            } else {
+                format!("pid {pid}")
+            }
+        }
+        ProcessState::Backoff | ProcessState::Fatal => match &info.spawn_error {
+            Some(error) => error.clone(),
+            None => "Exited too quickly (process log may have details)".to_string(),
+        },
+        ProcessState::Stopped | ProcessState::Exited => match info.stop_time {
+            None => "Not started".to_string(),
+            Some(stop) => {
+                let when = format_local_time(stop);
+                match (info.state, info.exit_status) {
+                    (ProcessState::Exited, Some(ExitStatus::Code(code))) => format!("{when} (exit status {code})"),
+                    (ProcessState::Exited, Some(ExitStatus::Signal(n))) => format!("{when} (terminated by signal {n})"),
+                    _ => when,
+                }
+            }
+        },
+        _ => String::new(),
+    }
+}
+
+/// `0:01:02`, or `2 days, 3:04:05`.
+pub fn format_uptime(seconds: u64) -> String {
+    let days = seconds / 86_400;
+    let rest = seconds % 86_400;
+    let clock = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
+    match days {
+        0 => clock,
+        1 => format!("1 day, {clock}"),
+        n => format!("{n} days, {clock}"),
+    }
+}
+
+fn format_local_time(epoch: f64) -> String {
+    match Local.timestamp_opt(epoch as i64, 0).single() {
+        Some(t) => t.format("%b %d %I:%M %p").to_string(),
+        None => String::new(),
+    }
+}
+
+fn state_colour(state: ProcessState) -> &'static str {
+    match state {
+        ProcessState::Running => "\x1b[32m",
+        ProcessState::Starting | ProcessState::Stopping | ProcessState::Backoff => "\x1b[33m",
+        ProcessState::Fatal | ProcessState::Exited | ProcessState::Unknown => "\x1b[31m",
+        ProcessState::Stopped => "",
+    }
+}
+
+/// supervisorctl's status table: the name padded to the longest name (at least 30) plus 3,
+/// the state padded to 10, then the description.
+pub fn status_table(processes: &[ProcessInfo], now: f64, colour: bool) -> String {
+    let width = processes.iter().map(|p| p.display_name().len()).max().unwrap_or(0).max(30) + 3;
+    let mut out = String::new();
+    for info in processes {
+        let state = format!("{:<10}", info.state.as_str());
+        let state = match state_colour(info.state) {
+            code if colour && !code.is_empty() => {
+                let trimmed = info.state.as_str();
+                format!("{code}{trimmed}\x1b[0m{}", &state[trimmed.len()..])
+            }
+            _ => state,
+        };
+        let line = format!("{:<width$}{state}{}", info.display_name(), describe(info, now));
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `web: started`, `web: ERROR (spawn error)`.
+pub fn results(results: &[ProcessResult]) -> String {
+    results
+        .iter()
+        .map(|r| match r.error {
+            None => format!("{}: {}\n", r.name, r.message),
+            Some(_) => format!("{}: ERROR ({})\n", r.name, r.message),
+        })
+        .collect()
+}
+
+/// supervisorctl's avail: `name  in use  auto  999:999`.
+pub fn avail(programs: &[AvailInfo]) -> String {
+    let width = programs.iter().map(|p| p.name.len()).max().unwrap_or(0).max(30) + 3;
+    programs
+        .iter()
+        .map(|p| {
+            let in_use = if p.in_use { "in use" } else { "avail" };
+            let auto = if p.autostart { "auto" } else { "manual" };
+            format!("{:<width$}{in_use:<10}{auto:<10}{}:{}\n", p.name, p.priority, p.priority)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(name: &str, group: &str, state: ProcessState) -> ProcessInfo {
+        ProcessInfo {
+            name: name.into(),
+            group: group.into(),
+            state,
+            pid: None,
+            start_time: None,
+            stop_time: None,
+            exit_status: None,
+            spawn_error: None,
+        }
+    }
+
+    #[test]
+    fn uptime_format() {
+        assert_eq!(format_uptime(62), "0:01:02");
+        assert_eq!(format_uptime(3 * 3600 + 4 * 60 + 5), "3:04:05");
+        assert_eq!(format_uptime(86_400 + 1), "1 day, 0:00:01");
+        assert_eq!(format_uptime(2 * 86_400), "2 days, 0:00:00");
+    }
+
+    #[test]
+    fn descriptions_per_state() {
+        let mut running = info("web", "web", ProcessState::Running);
+        running.pid = Some(123);
+        running.start_time = Some(1000.0);
+        assert_eq!(describe(&running, 1062.0), "pid 123, uptime 0:01:02");
+        assert_eq!(describe(&info("w", "w", ProcessState::Stopped), 0.0), "Not started");
+        let mut fatal = info("w", "w", ProcessState::Fatal);
+        fatal.spawn_error = Some("can't find command 'nope'".into());
+        assert_eq!(describe(&fatal, 0.0), "can't find command 'nope'");
+        assert_eq!(
+            describe(&info("w", "w", ProcessState::Backoff), 0.0),
+            "Exited too quickly (process log may have details)"
+        );
+        let mut exited = info("w", "w", ProcessState::Exited);
+        exited.stop_time = Some(0.0);
+        exited.exit_status = Some(ExitStatus::Code(3));
+        assert!(describe(&exited, 10.0).ends_with("(exit status 3)"));
+    }
+
+    #[test]
+    fn status_table_is_aligned_like_supervisorctl() {
+        let mut a = info("web", "web", ProcessState::Running);
+        a.pid = Some(7);
+        a.start_time = Some(0.0);
+        let b = info("worker_01", "backend", ProcessState::Stopped);
+        let table = status_table(&[a, b], 5.0, false);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[0], format!("{:<33}{:<10}pid 7, uptime 0:00:05", "web", "RUNNING"));
+        assert_eq!(lines[1], format!("{:<33}{:<10}Not started", "backend:worker_01", "STOPPED"));
+        let coloured = status_table(&[info("x", "x", ProcessState::Fatal)], 0.0, true);
+        assert!(coloured.contains("\x1b[31mFATAL\x1b[0m     "));
+    }
+
+    #[test]
+    fn results_format() {
+        let ok = ProcessResult { name: "web".into(), message: "started".into(), error: None };
+        let bad = ProcessResult {
+            name: "db".into(),
+            message: "spawn error".into(),
+            error: Some(crate::protocol::ErrorKind::Failed),
+        };
+        assert_eq!(results(&[ok, bad]), "web: started\ndb: ERROR (spawn error)\n");
+    }
+}

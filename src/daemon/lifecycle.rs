@@ -1,0 +1,258 @@
+//! The daemon's own life around the event loop: privileges, limits, inherited descriptors, the
+//! pidfile lock, daemonizing, and the activity log.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::os::fd::OwnedFd;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, bail};
+use flexi_logger::{DeferredNow, Duplicate, LogSpecification, Logger, LoggerHandle, writers::LogWriter};
+use log::Record;
+use nix::fcntl::{Flock, FlockArg};
+
+use super::child_output::RotatingFile;
+use crate::config::DaemonConfig;
+
+/// Switches the whole daemon to `user` (its uid, gid and supplementary groups).
+pub fn switch_user(user: &str) -> anyhow::Result<()> {
+    let entry = match user.parse::<u32>() {
+        Ok(uid) => nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))?,
+        Err(_) => nix::unistd::User::from_name(user)?,
+    }
+    .with_context(|| format!("no such user '{user}'"))?;
+    if entry.uid == nix::unistd::Uid::effective() {
+        return Ok(());
+    }
+    if !nix::unistd::Uid::effective().is_root() {
+        bail!("can't switch to user '{user}' ([taskmasterd] user): the daemon was not started as root");
+    }
+    #[cfg(not(target_os = "macos"))]
+    {
+        let name = std::ffi::CString::new(entry.name.as_str())?;
+        let groups = nix::unistd::getgrouplist(&name, entry.gid)?;
+        nix::unistd::setgroups(&groups).context("setgroups")?;
+    }
+    nix::unistd::setgid(entry.gid).context("setgid")?;
+    nix::unistd::setuid(entry.uid).context("setuid")?;
+    Ok(())
+}
+
+/// Raises the soft limit of open files to `minfds`, as supervisord's minfds does.
+pub fn ensure_min_fds(minfds: u64) -> anyhow::Result<()> {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
+    if soft >= minfds {
+        return Ok(());
+    }
+    if hard < minfds {
+        bail!(
+            "[taskmasterd] minfds = {minfds} is above the hard limit of open files ({hard}); lower minfds or raise the limit"
+        );
+    }
+    setrlimit(Resource::RLIMIT_NOFILE, minfds, hard).context("can't raise the open files limit")?;
+    Ok(())
+}
+
+/// Marks every descriptor above stderr close-on-exec, so that whatever the daemon inherited from
+/// whoever started it never reaches a child.
+pub fn mark_inherited_fds_cloexec() {
+    let dir = if Path::new("/proc/self/fd").is_dir() { "/proc/self/fd" } else { "/dev/fd" };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let fds: Vec<i32> =
+        entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).filter(|&fd| fd > 2).collect();
+    for fd in fds {
+        // SAFETY: F_SETFD on a descriptor number only changes its flag; an fd that closed since
+        // the listing (the directory's own) makes fcntl fail harmlessly with EBADF.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFD);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC);
+            }
+        }
+    }
+}
+
+/// The pidfile, locked for the daemon's whole life.
+pub struct PidFile {
+    lock: Flock<File>,
+    path: PathBuf,
+}
+
+impl PidFile {
+    /// Opens and locks the pidfile; fails with the running daemon's pid if it is locked.
+    pub fn lock(path: &Path) -> anyhow::Result<PidFile> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .with_context(|| format!("can't open the pidfile {}", path.display()))?;
+        match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+            Ok(lock) => Ok(PidFile { lock, path: path.to_path_buf() }),
+            Err((mut file, _)) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                let pid = text.trim();
+                bail!(
+                    "another taskmasterd is already running with this config (pid {}, pidfile {})",
+                    if pid.is_empty() { "unknown" } else { pid },
+                    path.display()
+                )
+            }
+        }
+    }
+
+    pub fn write_pid(&mut self) -> anyhow::Result<()> {
+        let file: &mut File = &mut self.lock;
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{}", std::process::id())?;
+        file.flush()?;
+        Ok(())
+    }
+
+    pub fn remove(self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Lets the process that started the daemon report start-up errors before it exits.
+pub struct StartupReport {
+    pipe: Option<File>,
+}
+
+impl StartupReport {
+    /// In the foreground there is nobody to tell.
+    pub fn foreground() -> Self {
+        StartupReport { pipe: None }
+    }
+
+    pub fn ready(mut self) {
+        if let Some(mut pipe) = self.pipe.take() {
+            let _ = pipe.write_all(b"ok");
+        }
+    }
+
+    pub fn failed(mut self, message: &str) {
+        if let Some(mut pipe) = self.pipe.take() {
+            let _ = pipe.write_all(message.as_bytes());
+        }
+    }
+}
+
+/// Detaches from the terminal: fork, setsid, fork again, stdio to /dev/null. The original
+/// process waits for the daemon's [`StartupReport`] and exits with its outcome, so that
+/// `taskmasterd` returns only once the daemon serves (or says why it could not).
+pub fn daemonize(directory: Option<&Path>) -> anyhow::Result<StartupReport> {
+    let (read_end, write_end): (OwnedFd, OwnedFd) = nix::unistd::pipe()?;
+    // SAFETY: called before any thread exists (no logger, no signal handlers yet), so the
+    // child is a faithful copy that may run arbitrary code.
+    match unsafe { nix::unistd::fork() }? {
+        nix::unistd::ForkResult::Parent { .. } => {
+            drop(write_end);
+            let mut report = String::new();
+            let _ = File::from(read_end).read_to_string(&mut report);
+            if report == "ok" {
+                std::process::exit(0);
+            }
+            if report.is_empty() {
+                report = "the daemon exited during start-up; see its log file".to_string();
+            }
+            eprintln!("taskmasterd: {report}");
+            std::process::exit(1);
+        }
+        nix::unistd::ForkResult::Child => {}
+    }
+    drop(read_end);
+    nix::unistd::setsid()?;
+    // SAFETY: still single-threaded, as above.
+    match unsafe { nix::unistd::fork() }? {
+        nix::unistd::ForkResult::Parent { .. } => {
+            // SAFETY: _exit skips atexit handlers and buffers the session leader must not run.
+            unsafe { libc::_exit(0) }
+        }
+        nix::unistd::ForkResult::Child => {}
+    }
+    std::env::set_current_dir(directory.unwrap_or(Path::new("/")))
+        .with_context(|| format!("can't chdir to {}", directory.unwrap_or(Path::new("/")).display()))?;
+    let null = OpenOptions::new().read(true).write(true).open("/dev/null")?;
+    nix::unistd::dup2_stdin(&null)?;
+    nix::unistd::dup2_stdout(&null)?;
+    nix::unistd::dup2_stderr(&null)?;
+    let pipe = File::from(write_end);
+    nix::fcntl::fcntl(&pipe, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC))?;
+    Ok(StartupReport { pipe: Some(pipe) })
+}
+
+/// supervisord's level names, so operators' greps keep working.
+fn level_name(level: log::Level) -> &'static str {
+    match level {
+        log::Level::Error => "ERRO",
+        log::Level::Warn => "WARN",
+        log::Level::Info => "INFO",
+        log::Level::Debug => "DEBG",
+        log::Level::Trace => "TRAC",
+    }
+}
+
+/// `2026-11-25 13:41:39,123 INFO spawned: 'web' with pid 123`
+fn format_line(w: &mut dyn Write, now: &mut DeferredNow, record: &Record) -> std::io::Result<()> {
+    write!(w, "{} {} {}", now.now().format("%Y-%m-%d %H:%M:%S,%3f"), level_name(record.level()), record.args())
+}
+
+/// The activity log file, shared with the event loop for `reopen`.
+pub type ActivityFile = Arc<Mutex<Option<RotatingFile>>>;
+
+struct ActivityWriter {
+    file: ActivityFile,
+    max_level: log::LevelFilter,
+}
+
+impl LogWriter for ActivityWriter {
+    fn write(&self, now: &mut DeferredNow, record: &Record) -> std::io::Result<()> {
+        let mut line = Vec::with_capacity(128);
+        format_line(&mut line, now, record)?;
+        line.push(b'\n');
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        match guard.as_mut() {
+            Some(file) => file.write_all(&line),
+            None => Ok(()),
+        }
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn max_log_level(&self) -> log::LevelFilter {
+        self.max_level
+    }
+}
+
+/// Starts the activity log: the logfile (rotating), and stderr too when `to_stderr`.
+pub fn start_logging(config: &DaemonConfig, to_stderr: bool) -> anyhow::Result<(LoggerHandle, ActivityFile)> {
+    let level = config.loglevel.as_log_filter();
+    let file: ActivityFile = Arc::new(Mutex::new(
+        config.logfile.as_ref().map(|p| RotatingFile::new(p.clone(), config.logfile_maxbytes, config.logfile_backups)),
+    ));
+    if let Some(path) = &config.logfile {
+        // Fail at start-up, loudly, rather than log into the void.
+        OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("can't open the log file {}", path.display()))?;
+    }
+    let spec = LogSpecification::builder().default(level).build();
+    let writer = ActivityWriter { file: Arc::clone(&file), max_level: level };
+    let handle = Logger::with(spec)
+        .log_to_writer(Box::new(writer))
+        .format_for_stderr(format_line)
+        .duplicate_to_stderr(if to_stderr { Duplicate::All } else { Duplicate::None })
+        .start()
+        .context("can't start the activity log")?;
+    Ok((handle, file))
+}

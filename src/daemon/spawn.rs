@@ -1,0 +1,185 @@
+//! Starting one child: its argv, environment, directory, umask, user, process group and pipes.
+//!
+//! Everything that can fail in an understandable way (a missing directory, an unknown user, a
+//! user switch without root) is checked in the parent first, so the error reaching `status` is
+//! precise. In the child, between fork and exec, only async-signal-safe calls run.
+
+use std::ffi::CString;
+use std::fs::File;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use nix::unistd::{Gid, Uid, User};
+
+use crate::config::ProcessConfig;
+
+/// A started child and the read ends of its output pipes.
+pub struct SpawnedChild {
+    pub pid: u32,
+    pub stdout: File,
+    /// None when stderr goes into the stdout pipe.
+    pub stderr: Option<File>,
+}
+
+/// The credentials to switch to in the child.
+struct Credentials {
+    uid: Uid,
+    gid: Gid,
+    groups: Vec<Gid>,
+}
+
+fn credentials(user: &str) -> Result<Option<Credentials>, String> {
+    let found = match user.parse::<u32>() {
+        Ok(uid) => User::from_uid(Uid::from_raw(uid)),
+        Err(_) => User::from_name(user),
+    };
+    let entry = found
+        .map_err(|e| format!("can't look up user '{user}': {e}"))?
+        .ok_or_else(|| format!("no such user '{user}'"))?;
+    if entry.uid == Uid::effective() {
+        return Ok(None);
+    }
+    if !Uid::effective().is_root() {
+        return Err(format!("can't switch to user '{user}': the daemon is not running as root"));
+    }
+    let name = CString::new(entry.name.as_str()).map_err(|_| format!("bad user name '{user}'"))?;
+    #[cfg(not(target_os = "macos"))]
+    let groups =
+        nix::unistd::getgrouplist(&name, entry.gid).map_err(|e| format!("can't list the groups of '{user}': {e}"))?;
+    #[cfg(target_os = "macos")]
+    let groups = {
+        let _ = name;
+        vec![entry.gid]
+    };
+    Ok(Some(Credentials { uid: entry.uid, gid: entry.gid, groups }))
+}
+
+fn nonblocking_file(fd: OwnedFd) -> io::Result<File> {
+    let flags = nix::fcntl::fcntl(&fd, nix::fcntl::FcntlArg::F_GETFL)?;
+    let flags = nix::fcntl::OFlag::from_bits_truncate(flags) | nix::fcntl::OFlag::O_NONBLOCK;
+    nix::fcntl::fcntl(&fd, nix::fcntl::FcntlArg::F_SETFL(flags))?;
+    Ok(File::from(fd))
+}
+
+/// A pipe whose both ends are close-on-exec, so that only the dup2'ed copies reach the child.
+fn cloexec_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    ))]
+    {
+        Ok(nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?)
+    }
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly"
+    )))]
+    {
+        let (r, w) = nix::unistd::pipe()?;
+        for fd in [&r, &w] {
+            nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC))?;
+        }
+        Ok((r, w))
+    }
+}
+
+/// Explains a failed spawn as supervisord does.
+fn describe_spawn_error(error: &io::Error, program: &str) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => format!("can't find command '{program}'"),
+        io::ErrorKind::PermissionDenied => format!("command at '{program}' is not executable"),
+        _ => format!("couldn't exec {program}: {error}"),
+    }
+}
+
+/// Spawns `process` with `environment` (the complete environment, in order; later entries win).
+pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Result<SpawnedChild, String> {
+    let program = &process.command[0];
+    if let Some(dir) = &process.directory
+        && !dir.is_dir()
+    {
+        return Err(format!("can't chdir to '{}': no such directory", dir.display()));
+    }
+    if program.contains('/') && !Path::new(program).exists() {
+        return Err(format!("can't find command '{program}'"));
+    }
+    let credentials = match &process.user {
+        Some(user) => credentials(user)?,
+        None => None,
+    };
+
+    let (stdout_read, stdout_write) = cloexec_pipe().map_err(|e| format!("can't make a pipe: {e}"))?;
+    let (stderr_read, stderr_write) = if process.redirect_stderr {
+        let copy = stdout_write.try_clone().map_err(|e| format!("can't dup a pipe: {e}"))?;
+        (None, copy)
+    } else {
+        let (r, w) = cloexec_pipe().map_err(|e| format!("can't make a pipe: {e}"))?;
+        (Some(r), w)
+    };
+
+    let mut command = Command::new(program);
+    command
+        .args(&process.command[1..])
+        .env_clear()
+        .envs(environment.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(stdout_write))
+        .stderr(Stdio::from(stderr_write))
+        .process_group(0);
+    if let Some(dir) = &process.directory {
+        command.current_dir(dir);
+    }
+    let umask = process.umask;
+    // SAFETY: the closure runs in the child between fork and exec, and calls only
+    // async-signal-safe functions (sigaction, umask, setgroups, setgid, setuid) on data prepared
+    // in the parent; it allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            reset_signal_dispositions();
+            if let Some(mask) = umask {
+                libc::umask(mask as libc::mode_t);
+            }
+            if let Some(c) = &credentials {
+                nix::unistd::setgroups(&c.groups)?;
+                nix::unistd::setgid(c.gid)?;
+                nix::unistd::setuid(c.uid)?;
+            }
+            Ok(())
+        });
+    }
+    let child = command.spawn().map_err(|e| describe_spawn_error(&e, program))?;
+    let pid = child.id();
+    // The write ends live in `command`; dropping it leaves the child their only holder, so the
+    // pipes reach EOF when the child (and whatever inherited them) is gone.
+    drop(command);
+    drop(child);
+    let stdout = nonblocking_file(stdout_read).map_err(|e| format!("can't set up the stdout pipe: {e}"))?;
+    let stderr =
+        stderr_read.map(nonblocking_file).transpose().map_err(|e| format!("can't set up the stderr pipe: {e}"))?;
+    Ok(SpawnedChild { pid, stdout, stderr })
+}
+
+/// Puts every catchable signal back to its default action: a daemon started with some signals
+/// ignored (by nohup, say) must not pass that on.
+fn reset_signal_dispositions() {
+    for signal in 1..32 {
+        if signal == libc::SIGKILL || signal == libc::SIGSTOP {
+            continue;
+        }
+        // SAFETY: plain sigaction-family call with a valid signal number; async-signal-safe.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+        }
+    }
+}
