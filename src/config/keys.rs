@@ -72,7 +72,8 @@ pub enum Kind {
     Str,
     /// A string subject to supervisord's `%(name)s` expansions.
     ExpandedStr,
-    /// A path; `%(here)s` and friends expand; relative paths are relative to the config file.
+    /// A path; `%(here)s` and friends expand; a relative path is relative to the directory of the
+    /// file it is written in (an included file's own, for `[program.*]` keys).
     Path,
     Bool,
     /// An integer in an inclusive range.

@@ -7,6 +7,8 @@
 //! the reload diff) only ever sees the effective per-process settings.
 
 pub mod keys;
+#[cfg(test)]
+mod tests;
 mod validate;
 pub mod values;
 
@@ -245,13 +247,21 @@ pub fn search_path() -> Vec<PathBuf> {
 /// Finds the config file: `explicit` (from -c) if given, else `$TASKMASTER_CONFIG`, else the
 /// first file of [`search_path`] that exists.
 pub fn find_config_file(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    find_config_file_in(explicit, std::env::var_os(CONFIG_ENV), &search_path())
+}
+
+/// [`find_config_file`] with the environment variable's value and the candidates passed in.
+fn find_config_file_in(
+    explicit: Option<&Path>,
+    env: Option<std::ffi::OsString>,
+    candidates: &[PathBuf],
+) -> anyhow::Result<PathBuf> {
     if let Some(path) = explicit {
         return Ok(path.to_path_buf());
     }
-    if let Some(path) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+    if let Some(path) = env.filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(path));
     }
-    let candidates = search_path();
     if let Some(found) = candidates.iter().find(|p| p.is_file()) {
         return Ok(found.clone());
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::keys::{self, Key, Section};
+use super::keys::{self, Key, Kind, Section};
 use super::values::{self, ExpansionValue, Signal};
 use super::{
     AutoRestart, Chown, Config, ConfigError, ConfigErrors, CtlConfig, DaemonConfig, LogConfig, LogDestination,
@@ -21,12 +21,21 @@ struct SourceFile {
 }
 
 impl SourceFile {
+    /// 1-based line and column; the column counts characters, as editors do.
     fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &self.text[..offset];
         let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
-        (line, column)
+        let line_start = before.rfind('\n').map_or(0, |nl| nl + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// The directory of the file: what `%(here)s` and relative paths in it refer to.
+    fn dir(&self) -> PathBuf {
+        self.path.parent().map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
     }
 }
 
@@ -126,6 +135,26 @@ impl SectionReader<'_> {
             }
             keys::DefaultValue::Unset | keys::DefaultValue::Computed(_) => None,
         }
+    }
+
+    /// A key whose table default is a value: the user's value, else that default.
+    fn value<T>(&mut self, name: &str, convert: impl Fn(&DeValue<'_>) -> Result<T, String>) -> T {
+        let section = self.section.label.clone();
+        self.get(name, convert).unwrap_or_else(|| panic!("[{section}] {name} has no default value in the key table"))
+    }
+
+    /// An integer key with a default, checked against its range in the key table.
+    fn int(&mut self, name: &str) -> i64 {
+        let Kind::Int { min, max } = self.spec(name).kind else { panic!("{name} is not an integer key") };
+        self.value(name, as_int_in(min, max))
+    }
+
+    /// The items of a list-of-strings key with where each stands, when the whole list is valid
+    /// (its errors are reported by `get`).
+    fn spanned_strings(&mut self, name: &str) -> Option<Vec<(usize, String)>> {
+        self.get(name, as_str_list)?;
+        let DeValue::Array(items) = self.entry(name)?.get_ref() else { return None };
+        items.iter().map(|item| Some((item.span().start, item.get_ref().as_str()?.to_string()))).collect()
     }
 
     fn value_offset(&self, name: &str) -> usize {
@@ -334,9 +363,23 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     let mut files = vec![SourceFile { path: path.clone(), text: text.to_string() }];
     // Includes are found first, so that every file's text is in place before any is parsed
     // into tables that borrow from it.
-    for (offset, pattern) in include_patterns(text) {
-        let full = resolve_path(&here, &pattern);
-        let mut matched: Vec<PathBuf> = match glob::glob(&full.to_string_lossy()) {
+    // The including file's directory is literal text, not part of the pattern.
+    let escaped_here = glob::Pattern::escape(&here.to_string_lossy());
+    let include_lookup = |name: &str| match name {
+        "here" => Some(ExpansionValue::Str(escaped_here.clone())),
+        _ => common_lookup(&here, name),
+    };
+    for (offset, raw) in include_patterns(text) {
+        let pattern = match values::expand(&raw, &include_lookup) {
+            Ok(pattern) => pattern,
+            Err(message) => {
+                diagnostics.push((0, &files[0]), offset, "include", "files", message);
+                continue;
+            }
+        };
+        let full =
+            if Path::new(&pattern).is_absolute() { pattern.clone() } else { format!("{escaped_here}/{pattern}") };
+        let mut matched: Vec<PathBuf> = match glob::glob(&full) {
             Ok(paths) => paths.filter_map(Result::ok).collect(),
             Err(e) => {
                 diagnostics.push((0, &files[0]), offset, "include", "files", format!("bad pattern '{pattern}': {e}"));
@@ -366,14 +409,14 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     diagnostics.into_result(config)
 }
 
-/// The `[include] files` patterns of a file's text, with where each list stands.
+/// The `[include] files` patterns of a file's text, with where each stands. A malformed list
+/// gives none here; the validation of the `[include]` section reports it.
 fn include_patterns(text: &str) -> Vec<(usize, String)> {
     let Ok(root) = DeTable::parse(text) else { return Vec::new() };
     let root = root.into_inner();
     let Some(include) = root.get("include").and_then(|v| v.get_ref().as_table()) else { return Vec::new() };
-    let Some(files) = include.get("files") else { return Vec::new() };
-    let offset = files.span().start;
-    as_str_list(files.get_ref()).unwrap_or_default().into_iter().map(|p| (offset, p)).collect()
+    let Some(DeValue::Array(items)) = include.get("files").map(|f| f.get_ref()) else { return Vec::new() };
+    items.iter().filter_map(|item| Some((item.span().start, item.get_ref().as_str()?.to_string()))).collect()
 }
 
 /// Splits one file into its sections, reporting unknown sections and keys.
@@ -399,6 +442,11 @@ fn read_sections<'a>(
     for (name, value) in root {
         let offset = name.span().start;
         let Some(kind) = Section::from_table_name(name.get_ref()) else {
+            if !matches!(value.get_ref(), DeValue::Table(_)) {
+                let msg = "is outside any section; keys go under a table such as [program.NAME]".to_string();
+                at(diagnostics, offset, "", name.get_ref(), msg);
+                continue;
+            }
             let hint = keys::did_you_mean(name.get_ref(), Section::ALL.map(Section::table_name))
                 .map(|s| format!("; did you mean [{s}]?"))
                 .unwrap_or_default();
@@ -469,7 +517,7 @@ fn push_section<'a>(
     out.push(RawSection { file: index, kind, label, name, offset, entries });
 }
 
-fn default_socket_path() -> PathBuf {
+pub(super) fn default_socket_path() -> PathBuf {
     if nix::unistd::geteuid().is_root() {
         return PathBuf::from("/run/taskmaster.sock");
     }
@@ -479,7 +527,7 @@ fn default_socket_path() -> PathBuf {
     }
 }
 
-fn default_history_file() -> Option<PathBuf> {
+pub(super) fn default_history_file() -> Option<PathBuf> {
     if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(data).join("taskmaster/history"));
     }
@@ -495,18 +543,21 @@ fn build(
     sections: &[RawSection<'_>],
     diagnostics: &mut Diagnostics,
 ) -> Config {
-    let mut seen: HashMap<String, &RawSection<'_>> = HashMap::new();
+    // A section defined again is reported and ignored, so it adds no errors of its own.
+    let mut seen: HashMap<&str, &RawSection<'_>> = HashMap::new();
+    let mut unique: Vec<&RawSection<'_>> = Vec::new();
     for section in sections {
-        if let Some(first) = seen.get(&section.label) {
+        if let Some(first) = seen.get(section.label.as_str()) {
             let first_file = &files[first.file];
             let (line, _) = first_file.line_col(first.offset);
             let msg = format!("defined again (first at {}:{line})", first_file.path.display());
             diagnostics.push((section.file, &files[section.file]), section.offset, &section.label, "", msg);
         } else {
-            seen.insert(section.label.clone(), section);
+            seen.insert(&section.label, section);
+            unique.push(section);
         }
     }
-    let find = |kind: Section| sections.iter().find(|s| s.kind == kind);
+    let find = |kind: Section| unique.iter().copied().find(|s| s.kind == kind);
     let empty = |kind: Section| RawSection {
         file: 0,
         kind,
@@ -530,23 +581,26 @@ fn build(
         }
     };
 
+    // Its files were read before parsing; here its keys are checked like any other section's.
+    if let Some(section) = find(Section::Include) {
+        SectionReader { section, file: &files[section.file], diagnostics }.get("files", as_str_list);
+    }
+
     let server_raw = find(Section::UnixServer).map_or_else(|| empty(Section::UnixServer), clone_section);
     let mut r = SectionReader { section: &server_raw, file: &files[server_raw.file], diagnostics };
     let file = r.get("file", as_string);
     let unix_server = UnixServerConfig {
         file: expand_path(&mut r, "file", file).unwrap_or_else(default_socket_path),
-        chmod: r.get("chmod", as_octal).unwrap_or(0o700),
+        chmod: r.value("chmod", as_octal),
         chown: r.get("chown", as_chown),
     };
 
     let daemon_raw = find(Section::Taskmasterd).map_or_else(|| empty(Section::Taskmasterd), clone_section);
     let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
-    let logfile = r.get("logfile", as_string);
-    let logfile = match logfile {
-        Some(s) if s.eq_ignore_ascii_case("NONE") => None,
-        other => expand_path(&mut r, "logfile", other),
-    };
-    let pidfile = r.get("pidfile", as_string);
+    let logfile = r.value("logfile", as_string);
+    let logfile =
+        if logfile.eq_ignore_ascii_case("NONE") { None } else { expand_path(&mut r, "logfile", Some(logfile)) };
+    let pidfile = r.value("pidfile", as_string);
     let directory = r.get("directory", as_string);
     let childlogdir = r.get("childlogdir", as_string);
     let mut environment = r.get("environment", as_environment).unwrap_or_default();
@@ -561,18 +615,18 @@ fn build(
     }
     let daemon = DaemonConfig {
         logfile,
-        logfile_maxbytes: r.get("logfile_maxbytes", as_size).unwrap_or(0),
-        logfile_backups: r.get("logfile_backups", as_int_in(0, 1_000_000)).unwrap_or(0) as u32,
-        loglevel: r.get("loglevel", as_loglevel).unwrap_or(LogLevel::Info),
-        pidfile: expand_path(&mut r, "pidfile", pidfile).unwrap_or_else(|| here.join("taskmasterd.pid")),
-        umask: r.get("umask", as_octal).unwrap_or(0o22),
+        logfile_maxbytes: r.value("logfile_maxbytes", as_size),
+        logfile_backups: r.int("logfile_backups") as u32,
+        loglevel: r.value("loglevel", as_loglevel),
+        pidfile: expand_path(&mut r, "pidfile", Some(pidfile)).unwrap_or_else(|| here.join("taskmasterd.pid")),
+        umask: r.value("umask", as_octal),
         user: r.get("user", as_user),
         directory: expand_path(&mut r, "directory", directory),
         environment,
         childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or_else(std::env::temp_dir),
-        nodaemon: r.get("nodaemon", as_bool).unwrap_or(false),
-        silent: r.get("silent", as_bool).unwrap_or(false),
-        minfds: r.get("minfds", as_int_in(0, 1 << 30)).unwrap_or(0) as u64,
+        nodaemon: r.value("nodaemon", as_bool),
+        silent: r.value("silent", as_bool),
+        minfds: r.int("minfds") as u64,
     };
 
     let ctl_raw = find(Section::Taskmasterctl).map_or_else(|| empty(Section::Taskmasterctl), clone_section);
@@ -581,53 +635,64 @@ fn build(
     let history = r.get("history_file", as_string);
     let ctl = CtlConfig {
         serverurl: expand_path(&mut r, "serverurl", serverurl).unwrap_or_else(|| unix_server.file.clone()),
-        prompt: r.get("prompt", as_string).unwrap_or_default(),
+        prompt: r.value("prompt", as_string),
         history_file: expand_path(&mut r, "history_file", history).or_else(default_history_file),
     };
 
     // Groups first: a program's group and default priority come from them.
-    let mut group_of: BTreeMap<String, (String, i64, bool)> = BTreeMap::new();
-    let program_names: HashSet<&str> =
-        sections.iter().filter(|s| s.kind == Section::Program).map(|s| s.name.as_str()).collect();
-    for section in sections.iter().filter(|s| s.kind == Section::Group) {
+    let mut group_of: BTreeMap<String, GroupMembership> = BTreeMap::new();
+    let program_names: Vec<&str> =
+        unique.iter().filter(|s| s.kind == Section::Program).map(|s| s.name.as_str()).collect();
+    for section in unique.iter().copied().filter(|s| s.kind == Section::Group) {
         let mut r = SectionReader { section, file: &files[section.file], diagnostics };
         check_name(&mut r, "group");
-        let priority = r.get("priority", as_int_in(-1_000_000, 1_000_000)).unwrap_or(999);
-        let explicit_priority = r.is_set("priority");
-        let members = r.get("programs", as_str_list).unwrap_or_default();
-        if members.is_empty() && r.is_set("programs") {
+        let priority = r.is_set("priority").then(|| r.int("priority"));
+        let members = r.spanned_strings("programs");
+        if members.as_ref().is_some_and(Vec::is_empty) {
             let offset = r.value_offset("programs");
             r.error_at(offset, "programs", "a group needs at least one program".to_string());
         }
-        if program_names.contains(section.name.as_str()) && !members.iter().any(|m| m == &section.name) {
+        let members = members.unwrap_or_default();
+        if program_names.contains(&section.name.as_str()) && !members.iter().any(|(_, m)| m == &section.name) {
             let offset = section.offset;
             r.error_at(offset, "", format!("the group name '{}' is also a program's name", section.name));
         }
-        for member in members {
-            let offset = r.value_offset("programs");
-            if !program_names.contains(member.as_str()) {
+        for (offset, member) in members {
+            if !program_names.contains(&member.as_str()) {
                 let hint = keys::did_you_mean(&member, program_names.iter().copied())
                     .map(|s| format!("; did you mean '{s}'?"))
                     .unwrap_or_default();
                 r.error_at(offset, "programs", format!("no program named '{member}'{hint}"));
-            } else if let Some((other, _, _)) = group_of.get(&member) {
-                r.error_at(offset, "programs", format!("'{member}' is already in group '{other}'"));
+            } else if let Some(GroupMembership { group, .. }) = group_of.get(&member) {
+                let msg = if *group == section.name {
+                    format!("'{member}' is listed twice")
+                } else {
+                    format!("'{member}' is already in group '{group}'")
+                };
+                r.error_at(offset, "programs", msg);
             } else {
-                group_of.insert(member, (section.name.clone(), priority, explicit_priority));
+                group_of.insert(member, GroupMembership { group: section.name.clone(), priority });
             }
         }
     }
 
     let mut programs = Vec::new();
-    for section in sections.iter().filter(|s| s.kind == Section::Program) {
+    for section in unique.iter().copied().filter(|s| s.kind == Section::Program) {
         let mut r = SectionReader { section, file: &files[section.file], diagnostics };
-        if let Some(program) = build_program(&mut r, here, &daemon, group_of.get(&section.name)) {
-            programs.push(program);
-        }
+        let program = build_program(&mut r, &daemon, group_of.get(&section.name));
+        programs.push((program, section));
     }
-    check_process_names(&programs, sections, files, diagnostics);
+    check_process_names(&programs, files, diagnostics);
 
+    let programs = programs.into_iter().map(|(program, _)| program).collect();
     Config { source: path.to_path_buf(), unix_server, daemon, ctl, programs }
+}
+
+/// What a `[group.NAME]` gives each program it lists.
+struct GroupMembership {
+    group: String,
+    /// The group's priority when it sets one; its programs without their own take it.
+    priority: Option<i64>,
 }
 
 fn clone_section<'a>(s: &RawSection<'a>) -> RawSection<'a> {
@@ -651,38 +716,34 @@ fn check_name(r: &mut SectionReader<'_>, what: &str) {
     }
 }
 
-fn build_program(
-    r: &mut SectionReader<'_>,
-    here: &Path,
-    daemon: &DaemonConfig,
-    group: Option<&(String, i64, bool)>,
-) -> Option<ProgramConfig> {
+fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option<&GroupMembership>) -> ProgramConfig {
     check_name(r, "program");
+    // %(here)s and relative paths refer to the file the section is written in, which may be an
+    // included one.
+    let here = r.file.dir();
     let program = r.section.name.clone();
-    let group_name = group.map_or_else(|| program.clone(), |(g, _, _)| g.clone());
+    let group_name = group.map_or_else(|| program.clone(), |g| g.group.clone());
 
     let command = r.get("command", as_string);
-    let numprocs = r.get("numprocs", as_int_in(1, 10_000)).unwrap_or(1);
-    let numprocs_start = r.get("numprocs_start", as_int_in(0, 1_000_000)).unwrap_or(0);
-    let process_name = r.get("process_name", as_string);
-    let explicit_priority = r.get("priority", as_int_in(-1_000_000, 1_000_000)).filter(|_| r.is_set("priority"));
-    let priority = match (explicit_priority, group) {
-        (Some(p), _) => p,
-        (None, Some((_, group_priority, true))) => *group_priority,
-        _ => 999,
+    let numprocs = r.int("numprocs");
+    let numprocs_start = r.int("numprocs_start");
+    let mut process_name = r.get("process_name", as_string);
+    let own_priority = r.is_set("priority").then(|| r.int("priority"));
+    let priority = match own_priority.or(group.and_then(|g| g.priority)) {
+        Some(p) => p,
+        None => r.int("priority"),
     };
-    let autostart = r.get("autostart", as_bool).unwrap_or(true);
-    let startsecs = r.get("startsecs", as_int_in(0, 86_400 * 365)).unwrap_or(1) as u64;
-    let startretries = r.get("startretries", as_int_in(0, 1_000)).unwrap_or(3) as u32;
-    let autorestart = r.get("autorestart", as_autorestart).unwrap_or(AutoRestart::Unexpected);
-    let exitcodes = r.get("exitcodes", as_exitcodes).unwrap_or_else(|| vec![0]);
-    let stopsignal = r.get("stopsignal", as_signal);
-    let stopwaitsecs = r.get("stopwaitsecs", as_int_in(0, 86_400 * 365)).unwrap_or(10) as u64;
-    let stopasgroup = r.get("stopasgroup", as_bool).unwrap_or(false);
-    let killasgroup_set = r.is_set("killasgroup");
-    let mut killasgroup = r.get("killasgroup", as_bool).unwrap_or(false);
+    let autostart = r.value("autostart", as_bool);
+    let startsecs = r.int("startsecs") as u64;
+    let startretries = r.int("startretries") as u32;
+    let autorestart = r.value("autorestart", as_autorestart);
+    let exitcodes = r.value("exitcodes", as_exitcodes);
+    let stopsignal = r.value("stopsignal", as_signal);
+    let stopwaitsecs = r.int("stopwaitsecs") as u64;
+    let stopasgroup = r.value("stopasgroup", as_bool);
+    let mut killasgroup = r.value("killasgroup", as_bool);
     if stopasgroup && !killasgroup {
-        if killasgroup_set {
+        if r.is_set("killasgroup") {
             let offset = r.value_offset("killasgroup");
             let msg = "cannot be false when stopasgroup is true (a group asked to stop must be killable as a group)";
             r.error_at(offset, "killasgroup", msg.to_string());
@@ -690,13 +751,13 @@ fn build_program(
         killasgroup = true;
     }
     let user = r.get("user", as_user);
-    let redirect_stderr = r.get("redirect_stderr", as_bool).unwrap_or(false);
-    let stdout_logfile = r.get("stdout_logfile", as_string);
-    let stdout_maxbytes = r.get("stdout_logfile_maxbytes", as_size).unwrap_or(0);
-    let stdout_backups = r.get("stdout_logfile_backups", as_int_in(0, 1_000_000)).unwrap_or(0) as u32;
-    let stderr_logfile = r.get("stderr_logfile", as_string);
-    let stderr_maxbytes = r.get("stderr_logfile_maxbytes", as_size).unwrap_or(0);
-    let stderr_backups = r.get("stderr_logfile_backups", as_int_in(0, 1_000_000)).unwrap_or(0) as u32;
+    let redirect_stderr = r.value("redirect_stderr", as_bool);
+    let stdout_logfile = r.value("stdout_logfile", as_string);
+    let stdout_maxbytes = r.value("stdout_logfile_maxbytes", as_size);
+    let stdout_backups = r.int("stdout_logfile_backups") as u32;
+    let stderr_logfile = r.value("stderr_logfile", as_string);
+    let stderr_maxbytes = r.value("stderr_logfile_maxbytes", as_size);
+    let stderr_backups = r.int("stderr_logfile_backups") as u32;
     let environment = r.get("environment", as_environment).unwrap_or_default();
     let directory = r.get("directory", as_string);
     let umask = r.get("umask", as_octal);
@@ -708,6 +769,8 @@ fn build_program(
         let offset = r.value_offset("process_name");
         let msg = format!("must contain %(process_num) when numprocs is {numprocs} (else the names collide)");
         r.error_at(offset, "process_name", msg);
+        // Go on with the default names, so the collision is not reported again.
+        process_name = None;
     }
     let process_name = process_name.unwrap_or_else(|| {
         if numprocs > 1 { "%(program_name)s_%(process_num)d".to_string() } else { "%(program_name)s".to_string() }
@@ -720,7 +783,7 @@ fn build_program(
             "group_name" => Some(ExpansionValue::Str(group_name.clone())),
             "process_num" => Some(ExpansionValue::Int(process_num)),
             "numprocs" => Some(ExpansionValue::Int(numprocs)),
-            _ => common_lookup(here, name),
+            _ => common_lookup(&here, name),
         };
         let expand = |r: &mut SectionReader<'_>, key: &str, raw: &str| match values::expand(raw, &lookup) {
             Ok(v) => Some(v),
@@ -730,7 +793,7 @@ fn build_program(
                 None
             }
         };
-        let name = expand(r, "process_name", &process_name).unwrap_or_default();
+        let name = expand(r, "process_name", &process_name);
         let argv = command.as_deref().and_then(|c| expand(r, "command", c)).and_then(|c| {
             let offset = r.value_offset("command");
             match shlex::split(&c) {
@@ -745,14 +808,14 @@ fn build_program(
                 Some(argv) => Some(argv),
             }
         });
-        let log = |r: &mut SectionReader<'_>, key: &str, raw: &Option<String>, channel: &str, maxbytes, backups| {
-            let destination = match raw.as_deref() {
-                Some(s) if s.eq_ignore_ascii_case("NONE") => LogDestination::None,
-                Some(s) if s.eq_ignore_ascii_case("AUTO") => {
-                    LogDestination::File(daemon.childlogdir.join(format!("{name}-{channel}.log")))
-                }
-                Some(s) => LogDestination::File(resolve_path(here, &expand(r, key, s).unwrap_or_default())),
-                None => LogDestination::None,
+        let auto_name = name.as_deref().unwrap_or(&program);
+        let log = |r: &mut SectionReader<'_>, key: &str, raw: &str, channel: &str, maxbytes, backups| {
+            let destination = if raw.eq_ignore_ascii_case("NONE") {
+                LogDestination::None
+            } else if raw.eq_ignore_ascii_case("AUTO") {
+                LogDestination::File(daemon.childlogdir.join(format!("{auto_name}-{channel}.log")))
+            } else {
+                LogDestination::File(resolve_path(&here, &expand(r, key, raw).unwrap_or_default()))
             };
             LogConfig { destination, maxbytes, backups }
         };
@@ -765,8 +828,9 @@ fn build_program(
         let environment: Vec<(String, String)> =
             environment.iter().map(|(k, v)| (k.clone(), expand(r, "environment", v).unwrap_or_default())).collect();
         let directory =
-            directory.as_deref().map(|d| resolve_path(here, &expand(r, "directory", d).unwrap_or_default()));
-        let Some(command) = argv else { continue };
+            directory.as_deref().map(|d| resolve_path(&here, &expand(r, "directory", d).unwrap_or_default()));
+        // A process whose name or command failed is left out; its errors are already reported.
+        let (Some(name), Some(command)) = (name, argv) else { continue };
         processes.push(ProcessConfig {
             name,
             program: program.clone(),
@@ -779,7 +843,7 @@ fn build_program(
             startretries,
             autorestart,
             exitcodes: exitcodes.clone(),
-            stopsignal: stopsignal.unwrap_or(Signal(nix::sys::signal::Signal::SIGTERM)),
+            stopsignal,
             stopwaitsecs,
             stopasgroup,
             killasgroup,
@@ -792,61 +856,64 @@ fn build_program(
             umask,
         });
     }
-    Some(ProgramConfig { name: program, group: group_name, priority, processes })
+    ProgramConfig { name: program, group: group_name, priority, processes }
 }
 
 /// Process names must be unique across the config (they address processes on the command line),
 /// and two processes must not write the same log file.
 fn check_process_names(
-    programs: &[ProgramConfig],
-    sections: &[RawSection<'_>],
+    programs: &[(ProgramConfig, &RawSection<'_>)],
     files: &[SourceFile],
     diagnostics: &mut Diagnostics,
 ) {
     let mut names: HashMap<&str, &str> = HashMap::new();
-    let mut logs: HashMap<&Path, &str> = HashMap::new();
-    for program in programs {
-        let Some(section) = sections.iter().find(|s| s.kind == Section::Program && s.name == program.name) else {
-            continue;
-        };
+    // Each log file's writer: the process's index in the config, and its name.
+    let mut logs: HashMap<&Path, (usize, &str)> = HashMap::new();
+    let all = programs.iter().flat_map(|(program, section)| program.processes.iter().map(move |p| (p, *section)));
+    for (index, (process, section)) in all.enumerate() {
         let mut r = SectionReader { section, file: &files[section.file], diagnostics };
-        for process in &program.processes {
-            if process.name.is_empty() || process.name.contains([':', '/', ' ']) {
-                let offset = r.value_offset("process_name");
-                r.error_at(offset, "process_name", format!("'{}' is not a valid process name", process.name));
+        // Without process_name, the name is the program's own, whose NAME is already checked.
+        if r.is_set("process_name") && (process.name.is_empty() || process.name.contains([':', '/', ' '])) {
+            let offset = r.value_offset("process_name");
+            r.error_at(offset, "process_name", format!("'{}' is not a valid process name", process.name));
+            continue;
+        }
+        let duplicate = names.get(process.name.as_str()).copied();
+        if let Some(other) = duplicate {
+            let offset = r.value_offset("process_name");
+            let msg = format!("duplicate process name '{}' (also in program '{other}')", process.name);
+            r.error_at(offset, "process_name", msg);
+        } else {
+            names.insert(&process.name, &process.program);
+        }
+        for (key, log) in [("stdout_logfile", &process.stdout), ("stderr_logfile", &process.stderr)] {
+            let LogDestination::File(path) = &log.destination else { continue };
+            if is_special_file(path) {
+                continue;
             }
-            match names.get(process.name.as_str()) {
-                Some(other) => {
-                    let offset = r.value_offset("process_name");
-                    let msg = format!("duplicate process name '{}' (also in program '{other}')", process.name);
-                    r.error_at(offset, "process_name", msg);
+            // An AUTO log is named after its process: a duplicate name's collides, and saying so
+            // again would add nothing.
+            let auto =
+                r.entry(key).is_none_or(|v| v.get_ref().as_str().is_some_and(|s| s.eq_ignore_ascii_case("AUTO")));
+            if duplicate.is_some() && auto {
+                continue;
+            }
+            match logs.get(path.as_path()) {
+                Some(&(writer, other)) if writer != index => {
+                    let offset = r.value_offset(key);
+                    let msg = format!(
+                        "{} is also the log of process '{other}'; processes must not share a log file",
+                        path.display()
+                    );
+                    r.error_at(offset, key, msg);
+                }
+                Some(_) => {
+                    let offset = r.value_offset(key);
+                    let msg = format!("{} is both the stdout and stderr log; use redirect_stderr", path.display());
+                    r.error_at(offset, key, msg);
                 }
                 None => {
-                    names.insert(&process.name, &program.name);
-                }
-            }
-            for (key, log) in [("stdout_logfile", &process.stdout), ("stderr_logfile", &process.stderr)] {
-                let LogDestination::File(path) = &log.destination else { continue };
-                if is_special_file(path) {
-                    continue;
-                }
-                match logs.get(path.as_path()) {
-                    Some(other) if *other != process.name => {
-                        let offset = r.value_offset(key);
-                        let msg = format!(
-                            "{} is also the log of process '{other}'; processes must not share a log file",
-                            path.display()
-                        );
-                        r.error_at(offset, key, msg);
-                    }
-                    Some(_) => {
-                        let offset = r.value_offset(key);
-                        let msg = format!("{} is both the stdout and stderr log; use redirect_stderr", path.display());
-                        r.error_at(offset, key, msg);
-                    }
-                    None => {
-                        logs.insert(path, &process.name);
-                    }
+                    logs.insert(path, (index, &process.name));
                 }
             }
         }

@@ -65,8 +65,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 pub fn parse_octal_str(text: &str) -> Result<u32, String> {
     let t = text.trim();
     let digits = t.strip_prefix("0o").unwrap_or(t);
-    let value = u32::from_str_radix(digits, 8)
-        .map_err(|_| format!("'{text}' is not an octal mode (such as \"022\" or 0o022)"))?;
+    // from_str_radix alone would also take a sign: "+22".
+    if digits.is_empty() || !digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        return Err(format!("'{text}' is not an octal mode (such as \"022\" or 0o022)"));
+    }
+    let value = u32::from_str_radix(digits, 8).map_err(|_| format!("'{text}' is out of range (at most 0o7777)"))?;
     check_octal_range(value)
 }
 
@@ -98,11 +101,19 @@ pub fn parse_environment_string(text: &str) -> Result<Vec<(String, String)>, Str
             return Err(format!("'{key}' has no value (expected KEY=\"value\")"));
         }
         check_env_name(&key)?;
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
         let mut value = String::new();
+        // The length up to the end of the last quoted part: blanks inside quotes are kept.
+        let mut quoted_len = 0;
         let mut quote: Option<char> = None;
         while let Some(&c) = chars.peek() {
             match quote {
-                Some(q) if c == q => quote = None,
+                Some(q) if c == q => {
+                    quote = None;
+                    quoted_len = value.len();
+                }
                 Some(_) => value.push(c),
                 None if c == '"' || c == '\'' => quote = Some(c),
                 None if c == ',' => break,
@@ -114,7 +125,8 @@ pub fn parse_environment_string(text: &str) -> Result<Vec<(String, String)>, Str
             return Err(format!("the value of {key} has an unclosed quote"));
         }
         chars.next(); // the comma, if any
-        pairs.push((key, value.trim().to_string()));
+        value.truncate(value.trim_end().len().max(quoted_len));
+        pairs.push((key, value));
     }
     Ok(pairs)
 }
@@ -222,6 +234,8 @@ mod tests {
         assert_eq!(parse_octal_str("0o077"), Ok(0o77));
         assert!(parse_octal_str("089").is_err());
         assert!(parse_octal_str("77777").is_err());
+        assert!(parse_octal_str("+22").is_err());
+        assert!(parse_octal_str("0o").is_err());
     }
 
     #[test]
@@ -233,6 +247,8 @@ mod tests {
         assert!(parse_environment_string("1A=x").is_err());
         assert!(parse_environment_string("NOVALUE").is_err());
         assert_eq!(parse_environment_string("").unwrap(), vec![]);
+        let padded = parse_environment_string("A=' x ' , B = \"\t\" ").unwrap();
+        assert_eq!(padded, [("A", " x "), ("B", "\t")].map(|(k, v)| (k.to_string(), v.to_string())));
     }
 
     #[test]
