@@ -102,6 +102,8 @@ pub struct DaemonArgs {
     name = CTL_NAME,
     version,
     disable_version_flag = true,
+    subcommand_value_name = "ACTION",
+    subcommand_help_heading = "Actions",
     about = "Control a running taskmaster daemon",
     long_about = "Control a running taskmaster daemon over its unix socket. With an ACTION, run it \
 and exit; with none (or with -i), open an interactive shell.\n\n\
@@ -266,11 +268,13 @@ pub enum Action {
     },
     /// Activate programs present in the config but not active
     Add {
+        /// Programs or groups to activate
         #[arg(value_name = "NAME", required = true)]
         names: Vec<String>,
     },
     /// Drop stopped programs from the active configuration
     Remove {
+        /// Programs or groups to drop; their processes must be stopped
         #[arg(value_name = "NAME", required = true)]
         names: Vec<String>,
     },

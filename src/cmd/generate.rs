@@ -1,1 +1,676 @@
+//! The files derived from the sources of truth: shell completions (`completions/`) from the clap
+//! grammar in [`crate::cli`], and man pages (`man/`) from the same grammar plus the config key
+//! table in [`crate::config::keys`].
+//!
+//! They are generated in memory ([`generated_files`]) and committed, so that `make install` and
+//! packagers need neither a build script nor a run of the binary to get them. The test
+//! `generated_files_are_fresh` fails when a committed file differs from what this module
+//! produces, and rewrites them all when [`REGENERATE_ENV`] is `1`; so the grammar and the key
+//! table stay the only places a help text or a default is written down.
+//!
+//! Everything here must be deterministic: no dates, no paths of the build machine, no hash-map
+//! order. The man pages carry the crate version, so a version bump means regenerating them.
 
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Command, CommandFactory};
+use clap_complete::{Generator, Shell};
+use clap_mangen::Man;
+use clap_mangen::roff::{Roff, bold, italic, roman};
+
+use crate::cli::{CTL_NAME, Cli, CtlArgs, DAEMON_NAME, DaemonArgs, MAIN_NAME};
+use crate::config::keys::{DefaultValue, KEYS, Key, Kind, Section, keys_of};
+use crate::config::{CONFIG_ENV, search_path};
+
+/// Set to `1` to make `generated_files_are_fresh` rewrite the committed files.
+pub const REGENERATE_ENV: &str = "TASKMASTER_REGENERATE";
+
+/// The command that rewrites every generated file.
+pub const REGENERATE_COMMAND: &str = "TASKMASTER_REGENERATE=1 cargo test --lib generated_files_are_fresh";
+
+/// The directories that hold generated files only; [`write_all`] deletes anything else in them.
+pub const GENERATED_DIRS: [&str; 2] = ["completions", "man"];
+
+const SHELLS: [Shell; 5] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell];
+
+const MANUAL: &str = "Taskmaster Manual";
+
+/// Every generated file: its path relative to the repository root, and its exact contents.
+pub fn generated_files() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = completions();
+    files.extend([
+        (PathBuf::from("man/taskmaster.1"), main_page()),
+        (PathBuf::from("man/taskmasterd.8"), daemon_page()),
+        (PathBuf::from("man/taskmasterctl.1"), ctl_page()),
+        (PathBuf::from("man/taskmaster.toml.5"), config_page()),
+    ]);
+    files
+}
+
+/// Writes every generated file under `root`, and removes files of [`GENERATED_DIRS`] that are no
+/// longer generated (a dropped shell or page would otherwise linger and still be installed).
+pub fn write_all(root: &Path) -> io::Result<()> {
+    let files = generated_files();
+    for (path, contents) in &files {
+        let full = root.join(path);
+        if let Some(dir) = full.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        // Leaving unchanged files alone keeps their mtimes, which make and editors watch.
+        if fs::read(&full).ok().as_deref() != Some(contents.as_slice()) {
+            fs::write(&full, contents)?;
+        }
+    }
+    for orphan in orphans(root, &files)? {
+        fs::remove_file(root.join(orphan))?;
+    }
+    Ok(())
+}
+
+/// Files in [`GENERATED_DIRS`] that `files` does not account for.
+fn orphans(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for dir in GENERATED_DIRS {
+        let entries = match fs::read_dir(root.join(dir)) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let path = Path::new(dir).join(entry?.file_name());
+            if !files.iter().any(|(p, _)| *p == path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// The three grammars, by the name each is installed under.
+fn commands() -> [(&'static str, Command); 3] {
+    [(MAIN_NAME, Cli::command()), (DAEMON_NAME, DaemonArgs::command()), (CTL_NAME, CtlArgs::command())]
+}
+
+fn completions() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for (name, cmd) in commands() {
+        for shell in SHELLS {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd.clone(), name, &mut script);
+            files.push((Path::new("completions").join(shell.file_name(name)), script));
+        }
+    }
+    files
+}
+
+/// roff source assembled from parts rendered by clap_mangen and by the roff crate. Both start
+/// every rendering with the same preamble (it defines the apostrophe string); a page carries it
+/// once, at the top.
+struct Page(String);
+
+impl Page {
+    fn new() -> Page {
+        Page(Roff::new().render())
+    }
+
+    fn push_str(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+
+    fn push_roff(&mut self, roff: &Roff) {
+        self.push_str(&strip_preamble(roff.render()));
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        self.0.into_bytes()
+    }
+}
+
+/// Runs one of clap_mangen's `render_*` methods into a string without the preamble.
+fn rendered(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+    let mut out = Vec::new();
+    render(&mut out).expect("rendering into a Vec cannot fail");
+    strip_preamble(String::from_utf8(out).expect("clap_mangen renders UTF-8 from UTF-8 help texts"))
+}
+
+fn strip_preamble(text: String) -> String {
+    let preamble = Roff::new().render();
+    text.strip_prefix(&preamble).map(str::to_string).unwrap_or(text)
+}
+
+/// Inside a command's `.SS`, a part clap_mangen rendered for a whole page loses its `.SH`: the
+/// first one is replaced by `lead` (a paragraph break, or nothing right after the `.SS`), and a
+/// later one (a clap help heading) becomes a bold paragraph title, man having no level below.
+fn demote_headings(part: &str, lead: &str) -> String {
+    let mut out = String::new();
+    let mut first = true;
+    for line in part.lines() {
+        match line.strip_prefix(".SH ") {
+            Some(_) if first => out.push_str(lead),
+            Some(title) => {
+                out.push_str(".PP\n.B ");
+                out.push_str(title);
+                out.push('\n');
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        first = false;
+    }
+    out
+}
+
+/// The `.TH` line, written by hand: clap_mangen and the roff crate drop an empty argument
+/// instead of quoting it, so an empty date would shift the source into the date's place.
+/// The date stays empty so that regenerating changes nothing on another day.
+fn title_line(name: &str, section: &str) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    format!(".TH {} {section} \"\" \"{MAIN_NAME} {version}\" \"{MANUAL}\"\n", name.to_ascii_uppercase())
+}
+
+/// The title, NAME, SYNOPSIS, DESCRIPTION and OPTIONS of a command's page. The rest (its
+/// subcommands, SEE ALSO) each page adds itself, since clap_mangen would point every subcommand
+/// to a page of its own (`taskmasterctl-status(1)`) that does not exist.
+fn page_head(name: &str, cmd: &Command, section: &str) -> Page {
+    let man = Man::new(cmd.clone());
+    let mut page = Page::new();
+    page.push_str(&title_line(name, section));
+    page.push_str(&rendered(|w| man.render_name_section(w)));
+    page.push_str(&rendered(|w| man.render_synopsis_section(w)));
+    page.push_str(&rendered(|w| man.render_description_section(w)));
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        page.push_str(&rendered(|w| man.render_options_section(w)));
+    }
+    page
+}
+
+/// Prepares a grammar for a man page: built (so subcommands know their full `bin_name`), without
+/// clap's `help` subcommand (it documents nothing), and with `-h` kept to the top level, said
+/// once in the page rather than under every subcommand.
+fn for_man_page(cmd: Command) -> Command {
+    // clap's help says COMMAND when the grammar names none; clap_mangen would say "subcommands".
+    let cmd = if cmd.get_subcommand_value_name().is_none() { cmd.subcommand_value_name("COMMAND") } else { cmd };
+    let mut cmd = cmd.disable_help_subcommand(true).mut_subcommands(|sub| sub.disable_help_flag(true));
+    cmd.build();
+    cmd
+}
+
+/// One `.SS` per subcommand: its synopsis, its description and its options, then `note`.
+fn push_subcommands(page: &mut Page, cmd: &Command, heading: &str, note: impl Fn(&Command) -> Option<Roff>) {
+    let mut intro = Roff::new();
+    intro.control("SH", [heading]);
+    intro.text([roman("Each also accepts "), bold("-h"), roman(", "), bold("--help"), roman(".")]);
+    page.push_roff(&intro);
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let man = Man::new(sub.clone());
+        let mut title = Roff::new();
+        title.control("SS", [sub.get_name()]);
+        page.push_roff(&title);
+        page.push_str(&demote_headings(&rendered(|w| man.render_synopsis_section(w)), ""));
+        page.push_str(&demote_headings(&rendered(|w| man.render_description_section(w)), ".PP\n"));
+        if sub.get_arguments().any(|a| !a.is_hide_set()) {
+            page.push_str(&demote_headings(&rendered(|w| man.render_options_section(w)), ""));
+        }
+        if let Some(note) = note(sub) {
+            page.push_roff(&note);
+        }
+    }
+}
+
+/// A `.SH` holding one paragraph.
+fn simple_section(heading: &str, text: impl Into<Vec<clap_mangen::roff::Inline>>) -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", [heading]);
+    roff.text(text);
+    roff
+}
+
+fn environment_section() -> Roff {
+    simple_section(
+        "ENVIRONMENT",
+        [
+            bold(CONFIG_ENV),
+            roman(" names the config file when "),
+            bold("-c"),
+            roman(" is not given; see "),
+            bold("taskmaster.toml"),
+            roman("(5) for the rest of the search."),
+        ],
+    )
+}
+
+fn see_also(pages: &[(&str, &str)]) -> Roff {
+    let mut text = Vec::new();
+    for (i, (name, section)) in pages.iter().enumerate() {
+        if i > 0 {
+            text.push(roman(", "));
+        }
+        text.push(bold(*name));
+        text.push(roman(format!("({section})")));
+    }
+    simple_section("SEE ALSO", text)
+}
+
+fn main_page() -> Vec<u8> {
+    let cmd = for_man_page(Cli::command());
+    let mut page = page_head(MAIN_NAME, &cmd, "1");
+    push_subcommands(&mut page, &cmd, "COMMANDS", |sub| {
+        let mut note = Roff::new();
+        note.control("PP", []);
+        match sub.get_name() {
+            "daemon" => {
+                note.text([roman("Described fully in "), bold(DAEMON_NAME), roman("(8).")]);
+            }
+            "ctl" => {
+                let actions: Vec<&str> =
+                    sub.get_subcommands().filter(|a| !a.is_hide_set()).map(|a| a.get_name()).collect();
+                note.text([
+                    roman("The actions, described in "),
+                    bold(CTL_NAME),
+                    roman(format!("(1), are: {}.", actions.join(", "))),
+                ]);
+            }
+            _ => return None,
+        }
+        Some(note)
+    });
+    page.push_roff(&environment_section());
+    page.push_roff(&see_also(&[(DAEMON_NAME, "8"), (CTL_NAME, "1"), ("taskmaster.toml", "5")]));
+    page.into_bytes()
+}
+
+fn daemon_page() -> Vec<u8> {
+    let cmd = for_man_page(DaemonArgs::command());
+    let mut page = page_head(DAEMON_NAME, &cmd, "8");
+    page.push_roff(&environment_section());
+    page.push_roff(&see_also(&[(CTL_NAME, "1"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
+    page.into_bytes()
+}
+
+fn ctl_page() -> Vec<u8> {
+    let cmd = for_man_page(CtlArgs::command());
+    let mut page = page_head(CTL_NAME, &cmd, "1");
+    push_subcommands(&mut page, &cmd, "ACTIONS", |_| None);
+    page.push_roff(&environment_section());
+    page.push_roff(&see_also(&[(DAEMON_NAME, "8"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
+    page.into_bytes()
+}
+
+/// How a value of each kind is written. The match is exhaustive so that a new kind cannot be
+/// added to the key table without its syntax being documented.
+fn kind_syntax(kind: Kind) -> &'static str {
+    match kind {
+        // Both are "string" to the reader, and only one of them is listed: the same text for both.
+        Kind::Str | Kind::ExpandedStr => "A TOML string. Expansions apply in some keys (see EXPANSIONS).",
+        Kind::Path => {
+            "A string naming a file or directory. The expansions below apply; a relative path is \
+             relative to the directory of the config file."
+        }
+        Kind::Bool => "true or false.",
+        Kind::Int { .. } => "A TOML integer, within the range given with each key.",
+        Kind::Size => {
+            "A number of bytes: an integer, or a string of digits followed by KB, MB or GB (powers \
+             of 1024, case-insensitive), such as \"50MB\". 0 means no limit."
+        }
+        Kind::Octal => {
+            "A permission mode in octal, at most 7777: a string such as \"022\" or \"0o022\", or a \
+             TOML octal integer such as 0o022. (A plain TOML integer 022 is decimal 22; quote it.)"
+        }
+        Kind::Signal => {
+            "A signal name with or without the SIG prefix, in any case (\"TERM\", \"SIGHUP\"), or its \
+             number."
+        }
+        Kind::Command => {
+            "A command line, split into words with shell quoting rules, but run without a shell (no \
+             pipes, redirections or variables; use sh -c for those). A bare program name is looked \
+             up in PATH. The expansions below apply before splitting."
+        }
+        Kind::LogFile => {
+            "AUTO (a file named after the process in childlogdir, removed when the daemon stops), \
+             NONE (discarded), or a path; the expansions below apply to a path."
+        }
+        Kind::Environment => {
+            "Variables, either as a TOML table, { KEY = \"value\", OTHER = \"1\" }, or as \
+             supervisord's string form, KEY=\"value\",OTHER='1', where commas inside quotes stay in \
+             the value. Names are letters, digits and _, not starting with a digit. The expansions \
+             below apply to the values."
+        }
+        Kind::AutoRestart => "\"unexpected\", or true or false.",
+        Kind::ExitCodes => "A list of integers from 0 to 255, such as [0, 2], or a single one.",
+        Kind::StrList => "A list of strings, such as [\"a\", \"b\"].",
+        Kind::LogLevel => "One of critical, error, warn, info, debug, trace, blather.",
+        Kind::Chown => "A user name, or user:group; names or numeric ids.",
+    }
+}
+
+/// Whether `%(...)` expansions apply to values of this kind (see `config::validate`, which
+/// expands exactly these).
+fn expands(kind: Kind) -> bool {
+    match kind {
+        Kind::ExpandedStr | Kind::Path | Kind::Command | Kind::LogFile | Kind::Environment => true,
+        Kind::Str
+        | Kind::Bool
+        | Kind::Int { .. }
+        | Kind::Size
+        | Kind::Octal
+        | Kind::Signal
+        | Kind::AutoRestart
+        | Kind::ExitCodes
+        | Kind::StrList
+        | Kind::LogLevel
+        | Kind::Chown => false,
+    }
+}
+
+fn section_title(section: Section) -> String {
+    if section.is_named() { format!("[{}.NAME]", section.table_name()) } else { format!("[{}]", section.table_name()) }
+}
+
+/// The kinds the table uses, once per name a reader sees, in alphabetical order.
+fn kinds_in_use() -> Vec<Kind> {
+    let mut kinds: Vec<Kind> = Vec::new();
+    for key in KEYS {
+        if !kinds.iter().any(|k| k.describe() == key.kind.describe()) {
+            kinds.push(key.kind);
+        }
+    }
+    kinds.sort_by_key(|k| k.describe().to_ascii_lowercase());
+    kinds
+}
+
+fn key_entry(roff: &mut Roff, key: &Key) {
+    let mut header = vec![bold(key.name), roman(" ("), italic(key.kind.describe())];
+    if let Kind::Int { min, max } = key.kind {
+        header.push(roman(format!(", {min} to {max}")));
+    }
+    header.push(roman(")"));
+    roff.control("TP", []);
+    roff.text(header);
+    roff.text([roman(key.doc)]);
+    let default = match key.default {
+        DefaultValue::Required => vec![bold("Required.")],
+        DefaultValue::Unset => vec![roman("Default: unset.")],
+        DefaultValue::Value(literal) => vec![roman("Default: "), bold(literal), roman(".")],
+        DefaultValue::Computed(how) => vec![roman(format!("Default: {how}."))],
+    };
+    // Not roff's line_break(): at the start of a line it leaves an empty line, a paragraph break.
+    roff.control("br", []);
+    roff.text(default);
+}
+
+/// A config that shows most of the syntax. A test checks that it validates.
+const EXAMPLE: &str = r#"[unix_server]
+file = "/run/taskmaster.sock"
+chmod = "0770"
+
+[taskmasterd]
+logfile = "/var/log/taskmaster/taskmasterd.log"
+childlogdir = "/var/log/taskmaster"
+loglevel = "info"
+environment = { LANG = "C.UTF-8" }
+
+# One web server, restarted whatever its exit status.
+[program.web]
+command = "/usr/bin/python3 -m http.server 8080"
+directory = "/srv/www"
+autorestart = true
+stopsignal = "INT"
+redirect_stderr = true
+stdout_logfile = "/var/log/taskmaster/%(program_name)s.log"
+stdout_logfile_maxbytes = "10MB"
+
+# Four workers, worker_00 to worker_03, stopped with their children.
+[program.worker]
+command = "/usr/local/bin/worker --id %(process_num)d"
+numprocs = 4
+process_name = "%(program_name)s_%(process_num)02d"
+environment = 'WORKER_ID="%(process_num)d",NODE="%(host_node_name)s"'
+startsecs = 5
+startretries = 5
+exitcodes = [0, 2]
+stopwaitsecs = 30
+stopasgroup = true
+umask = "002"
+
+# Addressed as app:web, app:worker_00 ... and app:* for all of them.
+[group.app]
+programs = ["web", "worker"]
+priority = 100
+
+[include]
+files = ["conf.d/*.toml"]
+"#;
+
+fn config_page() -> Vec<u8> {
+    let mut roff = Roff::new();
+    roff.control("SH", ["NAME"]);
+    roff.text([roman("taskmaster.toml - configuration file of the taskmaster process supervisor")]);
+
+    roff.control("SH", ["SYNOPSIS"]);
+    let candidates = search_path();
+    for (i, path) in candidates.iter().enumerate() {
+        if i > 0 {
+            roff.control("br", []);
+        }
+        roff.text([bold(path.display().to_string())]);
+    }
+
+    roff.control("SH", ["DESCRIPTION"]);
+    roff.text([
+        bold(DAEMON_NAME),
+        roman("(8) reads one TOML file that describes the programs it supervises and its own settings; "),
+        bold(CTL_NAME),
+        roman("(1) reads it for the path of the daemon's socket, and "),
+        bold("taskmaster check"),
+        roman(
+            " validates it without running anything. The keys and their meanings follow supervisord's. \
+             Every problem in the file is reported at once with its line and column; an unknown \
+             section or key is an error, with a suggestion when it looks like a typo.",
+        ),
+    ]);
+    roff.control("PP", []);
+    roff.text([
+        roman("The file is the one given with "),
+        bold("-c"),
+        roman(" FILE; else the one named by the environment variable "),
+        bold(CONFIG_ENV),
+        roman(" when it is set and not empty; else the first of the files listed in SYNOPSIS that exists, "),
+        roman(
+            "relative ones being looked for in the current directory. Both the .toml and the .conf \
+             names hold TOML.",
+        ),
+    ]);
+    roff.control("PP", []);
+    let sections: Vec<String> = Section::ALL.iter().map(|s| section_title(*s)).collect();
+    roff.text([roman(format!(
+        "The file holds the tables {}, described under SECTIONS; each is optional. \
+         Each key is listed with the kind of its value (see VALUES) and its default.",
+        sections.join(", ")
+    ))]);
+
+    roff.control("SH", ["VALUES"]);
+    for kind in kinds_in_use() {
+        roff.control("TP", []);
+        roff.text([italic(kind.describe())]);
+        roff.text([roman(kind_syntax(kind))]);
+    }
+
+    roff.control("SH", ["EXPANSIONS"]);
+    roff.text([roman(
+        "Some values may contain supervisord's Python-style expansions: %(NAME)s inserts a value as \
+         text, %(NAME)d a number, and a width may come between, as in %(process_num)02d, which pads \
+         with zeros to two digits. %% is a literal percent sign. An unknown name is an error. These \
+         names are known everywhere:",
+    )]);
+    let everywhere = [
+        ("%(here)s", "the directory of the config file"),
+        ("%(host_node_name)s", "the host name"),
+        ("%(ENV_X)s", "the value of the environment variable X when the file is read; an unset X is an error"),
+    ];
+    let in_program = [
+        ("%(program_name)s", "the NAME of [program.NAME]"),
+        ("%(group_name)s", "the name of the program's group: its [group.NAME], else the program's own name"),
+        ("%(process_num)d", "the process's number, from numprocs_start up; also as %(process_num)02d and so on"),
+        ("%(numprocs)d", "the program's numprocs"),
+    ];
+    for (name, meaning) in everywhere {
+        roff.control("TP", []);
+        roff.text([bold(name)]);
+        roff.text([roman(meaning)]);
+    }
+    roff.control("PP", []);
+    roff.text([roman("and these in [program.NAME] tables only:")]);
+    for (name, meaning) in in_program {
+        roff.control("TP", []);
+        roff.text([bold(name)]);
+        roff.text([roman(meaning)]);
+    }
+    roff.control("PP", []);
+    let expanded: Vec<String> = Section::ALL
+        .iter()
+        .filter_map(|s| {
+            let names: Vec<&str> = keys_of(*s).filter(|k| expands(k.kind)).map(|k| k.name).collect();
+            (!names.is_empty()).then(|| format!("in {}: {}", section_title(*s), names.join(", ")))
+        })
+        .collect();
+    roff.text([roman(format!("Expansions apply to these keys ({}).", expanded.join("; ")))]);
+
+    roff.control("SH", ["SECTIONS"]);
+    for section in Section::ALL {
+        roff.control("SS", [section_title(section).as_str()]);
+        roff.text([roman(section.doc())]);
+        for key in keys_of(section) {
+            key_entry(&mut roff, key);
+        }
+    }
+
+    roff.control("SH", ["EXAMPLE"]);
+    roff.control("PP", []);
+    roff.control("RS", ["4"]);
+    roff.control("nf", []);
+    for line in EXAMPLE.lines() {
+        roff.text([roman(line)]);
+    }
+    roff.control("fi", []);
+    roff.control("RE", []);
+
+    roff.control("SH", ["SEE ALSO"]);
+    roff.text([
+        bold(DAEMON_NAME),
+        roman("(8), "),
+        bold(CTL_NAME),
+        roman("(1), "),
+        bold(MAIN_NAME),
+        roman("(1), "),
+        bold("supervisord.conf"),
+        roman(" in the supervisord documentation."),
+    ]);
+
+    let mut page = Page::new();
+    page.push_str(&title_line("taskmaster.toml", "5"));
+    page.push_roff(&roff);
+    page.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_files_are_fresh() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os(REGENERATE_ENV).is_some_and(|v| v == "1") {
+            write_all(root).expect("writing the generated files");
+            return;
+        }
+        let files = generated_files();
+        let mut stale: Vec<String> = files
+            .iter()
+            .filter(|(path, contents)| fs::read(root.join(path)).ok().as_deref() != Some(contents.as_slice()))
+            .map(|(path, _)| path.display().to_string())
+            .collect();
+        let orphans = orphans(root, &files).expect("listing the generated directories");
+        stale.extend(orphans.iter().map(|p| format!("{} (no longer generated)", p.display())));
+        assert!(
+            stale.is_empty(),
+            "stale generated files:\n  {}\nregenerate them with:\n  {REGENERATE_COMMAND}",
+            stale.join("\n  ")
+        );
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        assert_eq!(generated_files(), generated_files());
+    }
+
+    #[test]
+    fn every_shell_and_command_has_a_completion() {
+        let paths: Vec<PathBuf> = generated_files().into_iter().map(|(p, _)| p).collect();
+        for name in [MAIN_NAME, DAEMON_NAME, CTL_NAME] {
+            for file in [format!("{name}.bash"), format!("_{name}"), format!("{name}.fish"), format!("{name}.elv")]
+                .into_iter()
+                .chain([format!("_{name}.ps1")])
+            {
+                assert!(paths.contains(&Path::new("completions").join(&file)), "no completions/{file}");
+            }
+        }
+    }
+
+    fn page(path: &str) -> String {
+        let (_, contents) = generated_files().into_iter().find(|(p, _)| p == Path::new(path)).unwrap();
+        String::from_utf8(contents).unwrap()
+    }
+
+    #[test]
+    fn ctl_page_documents_every_action_and_its_arguments() {
+        let text = page("man/taskmasterctl.1");
+        assert_eq!(text.matches(".ie \\n(.g").count(), 1, "the preamble is repeated");
+        for action in CtlArgs::command().get_subcommands() {
+            assert!(text.contains(&format!(".SS {}\n", action.get_name())), "{} missing", action.get_name());
+            if let Some(about) = action.get_about() {
+                assert!(text.contains(&about.to_string().replace('-', "\\-").replace('\'', "\\*(Aq")));
+            }
+            for arg in action.get_arguments().filter(|a| a.get_id() != "help") {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(!help.is_empty(), "{} {} has no help text", action.get_name(), arg.get_id());
+            }
+        }
+        assert!(!text.contains("taskmasterctl-status"), "points to per-action pages that do not exist");
+    }
+
+    #[test]
+    fn config_page_documents_every_section_and_key() {
+        let text = page("man/taskmaster.toml.5");
+        for section in Section::ALL {
+            assert!(text.contains(&section_title(section)), "{section:?} missing");
+        }
+        for key in KEYS {
+            let entry = format!("\\fB{}\\fR (\\fI{}\\fR", key.name.replace('-', "\\-"), key.kind.describe());
+            assert!(text.contains(&entry), "{}.{} missing", key.section.table_name(), key.name);
+        }
+        assert!(text.contains(CONFIG_ENV));
+    }
+
+    #[test]
+    fn config_page_example_is_valid() {
+        // A directory that cannot exist keeps the include glob from finding real files.
+        let path = Path::new("/nonexistent-taskmaster-example/taskmaster.toml");
+        if let Err(errors) = crate::config::parse_str(EXAMPLE, path) {
+            panic!("the EXAMPLE of taskmaster.toml(5) is invalid:\n{errors}");
+        }
+    }
+
+    #[test]
+    fn man_pages_carry_no_date() {
+        for path in ["man/taskmaster.1", "man/taskmasterd.8", "man/taskmasterctl.1", "man/taskmaster.toml.5"] {
+            let text = page(path);
+            let th = text.lines().find(|l| l.starts_with(".TH ")).unwrap();
+            assert!(th.contains(" \"\" "), "{path}: {th}");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+# Build, test, install and uninstall taskmaster. POSIX make; `install` and `ln` do the copying.
+#
+#   make                       build the release binary
+#   make install               install under /usr/local (PREFIX=... and DESTDIR=... change that)
+#   make uninstall             remove what `make install` put there (same PREFIX and DESTDIR)
+#   make test                  run every test
+#
+# One executable, `taskmaster`; `taskmasterd` and `taskmasterctl` are relative symlinks to it,
+# since it picks its grammar from the name it is run as. The completions and man pages are the
+# committed files in completions/ and man/ (kept fresh by `cargo test`), so installing needs no
+# run of the binary and works for cross builds.
+
+.POSIX:
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CARGO ?= cargo
+INSTALL ?= install
+# Pinned, so that a CARGO_TARGET_DIR in the environment cannot make `install` copy a stale or
+# missing binary from where it does not look.
+TARGET_DIR = target
+
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share
+MANDIR = $(DATADIR)/man
+BASHDIR = $(DATADIR)/bash-completion/completions
+ZSHDIR = $(DATADIR)/zsh/site-functions
+FISHDIR = $(DATADIR)/fish/vendor_completions.d
+# Elvish and PowerShell have no system-wide directory they search; the scripts go here to be
+# sourced from a user's rc file.
+OTHERCOMPDIR = $(DATADIR)/taskmaster/completions
+
+NAMES = taskmaster taskmasterd taskmasterctl
+LINKS = taskmasterd taskmasterctl
+MAN1 = man/taskmaster.1 man/taskmasterctl.1
+MAN5 = man/taskmaster.toml.5
+MAN8 = man/taskmasterd.8
+
+all: build
+
+build:
+	CARGO_TARGET_DIR=$(TARGET_DIR) $(CARGO) build --release
+
+test:
+	CARGO_TARGET_DIR=$(TARGET_DIR) $(CARGO) test
+
+install: build
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(BASHDIR)" "$(DESTDIR)$(ZSHDIR)" \
+		"$(DESTDIR)$(FISHDIR)" "$(DESTDIR)$(OTHERCOMPDIR)" \
+		"$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(MANDIR)/man8"
+	$(INSTALL) -m 755 $(TARGET_DIR)/release/taskmaster "$(DESTDIR)$(BINDIR)/taskmaster"
+	for link in $(LINKS); do \
+		ln -sf taskmaster "$(DESTDIR)$(BINDIR)/$$link" || exit 1; \
+	done
+	for name in $(NAMES); do \
+		$(INSTALL) -m 644 "completions/$$name.bash" "$(DESTDIR)$(BASHDIR)/$$name" && \
+		$(INSTALL) -m 644 "completions/_$$name" "$(DESTDIR)$(ZSHDIR)/_$$name" && \
+		$(INSTALL) -m 644 "completions/$$name.fish" "$(DESTDIR)$(FISHDIR)/$$name.fish" && \
+		$(INSTALL) -m 644 "completions/$$name.elv" "$(DESTDIR)$(OTHERCOMPDIR)/$$name.elv" && \
+		$(INSTALL) -m 644 "completions/_$$name.ps1" "$(DESTDIR)$(OTHERCOMPDIR)/_$$name.ps1" || exit 1; \
+	done
+	$(INSTALL) -m 644 $(MAN1) "$(DESTDIR)$(MANDIR)/man1"
+	$(INSTALL) -m 644 $(MAN5) "$(DESTDIR)$(MANDIR)/man5"
+	$(INSTALL) -m 644 $(MAN8) "$(DESTDIR)$(MANDIR)/man8"
+
+uninstall:
+	for name in $(NAMES); do \
+		rm -f "$(DESTDIR)$(BINDIR)/$$name" "$(DESTDIR)$(BASHDIR)/$$name" "$(DESTDIR)$(ZSHDIR)/_$$name" \
+			"$(DESTDIR)$(FISHDIR)/$$name.fish" "$(DESTDIR)$(OTHERCOMPDIR)/$$name.elv" \
+			"$(DESTDIR)$(OTHERCOMPDIR)/_$$name.ps1" || exit 1; \
+	done
+	for page in $(MAN1) $(MAN5) $(MAN8); do \
+		base=$${page#man/}; \
+		rm -f "$(DESTDIR)$(MANDIR)/man$${base##*.}/$$base" || exit 1; \
+	done
+	rmdir "$(DESTDIR)$(OTHERCOMPDIR)" "$(DESTDIR)$(DATADIR)/taskmaster" 2>/dev/null || true
+
+.PHONY: all build test install uninstall

@@ -1,0 +1,318 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[taskmaster] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'taskmaster'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'taskmaster'= {
+            cand -v 'Print the version and exit'
+            cand --version 'Print the version and exit'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand daemon 'Run the supervisor daemon (the same as `taskmasterd`)'
+            cand ctl 'Control a running daemon (the same as `taskmasterctl`)'
+            cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'taskmaster;daemon'= {
+            cand -c 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)'
+            cand --configuration 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)'
+            cand -n 'Stay in the foreground instead of daemonizing'
+            cand --nodaemon 'Stay in the foreground instead of daemonizing'
+            cand -s 'In the foreground, do not copy the activity log to stderr'
+            cand --silent 'In the foreground, do not copy the activity log to stderr'
+            cand -v 'Print the version and exit'
+            cand --version 'Print the version and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl'= {
+            cand -c 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)'
+            cand --configuration 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)'
+            cand -s 'The daemon''s unix socket (overrides the config file)'
+            cand --serverurl 'The daemon''s unix socket (overrides the config file)'
+            cand -i 'Open the interactive shell after running the action'
+            cand --interactive 'Open the interactive shell after running the action'
+            cand -v 'Print the version and exit'
+            cand --version 'Print the version and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand status 'Show the state of processes (all of them with no NAME)'
+            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand stop 'Stop processes, waiting until each has stopped'
+            cand restart 'Stop, then start processes'
+            cand signal 'Send a signal to processes'
+            cand pid 'Print the pid of processes, or of the daemon with no NAME'
+            cand avail 'List every configured process with its group, autostart and priority'
+            cand version 'Print the daemon''s version'
+            cand shutdown 'Stop every process and shut the daemon down'
+            cand wait 'Wait until processes reach a state'
+            cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
+            cand clear 'Empty the log files of processes'
+            cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
+            cand fg 'Attach the terminal to a running process: its output here, your input to its stdin'
+            cand reread 'Read the config file again and show what would change, changing nothing'
+            cand update 'Apply the config file''s changes (all programs, or the named ones)'
+            cand add 'Activate programs present in the config but not active'
+            cand remove 'Drop stopped programs from the active configuration'
+            cand reload 'Restart the daemon''s whole configuration: stop everything, reload, start again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'taskmaster;ctl;status'= {
+            cand --json 'Print machine-readable JSON instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;start'= {
+            cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;stop'= {
+            cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;restart'= {
+            cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;signal'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;pid'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;avail'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;version'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;shutdown'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;wait'= {
+            cand --state 'The state to wait for'
+            cand --timeout 'Give up after this many seconds (exit code 1)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;tail'= {
+            cand -n 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
+            cand --bytes 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
+            cand -f 'Follow: stream new output until Ctrl-C'
+            cand --follow 'Follow: stream new output until Ctrl-C'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;maintail'= {
+            cand -n 'How many bytes from the end to print (default 1600); also written -N'
+            cand --bytes 'How many bytes from the end to print (default 1600); also written -N'
+            cand -f 'Follow: stream new lines until Ctrl-C'
+            cand --follow 'Follow: stream new lines until Ctrl-C'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;clear'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;reopen'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;fg'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;reread'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;update'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;add'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;remove'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;reload'= {
+            cand -y 'Do not ask for confirmation in the interactive shell'
+            cand --yes 'Do not ask for confirmation in the interactive shell'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;ctl;help'= {
+            cand status 'Show the state of processes (all of them with no NAME)'
+            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand stop 'Stop processes, waiting until each has stopped'
+            cand restart 'Stop, then start processes'
+            cand signal 'Send a signal to processes'
+            cand pid 'Print the pid of processes, or of the daemon with no NAME'
+            cand avail 'List every configured process with its group, autostart and priority'
+            cand version 'Print the daemon''s version'
+            cand shutdown 'Stop every process and shut the daemon down'
+            cand wait 'Wait until processes reach a state'
+            cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
+            cand clear 'Empty the log files of processes'
+            cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
+            cand fg 'Attach the terminal to a running process: its output here, your input to its stdin'
+            cand reread 'Read the config file again and show what would change, changing nothing'
+            cand update 'Apply the config file''s changes (all programs, or the named ones)'
+            cand add 'Activate programs present in the config but not active'
+            cand remove 'Drop stopped programs from the active configuration'
+            cand reload 'Restart the daemon''s whole configuration: stop everything, reload, start again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'taskmaster;ctl;help;status'= {
+        }
+        &'taskmaster;ctl;help;start'= {
+        }
+        &'taskmaster;ctl;help;stop'= {
+        }
+        &'taskmaster;ctl;help;restart'= {
+        }
+        &'taskmaster;ctl;help;signal'= {
+        }
+        &'taskmaster;ctl;help;pid'= {
+        }
+        &'taskmaster;ctl;help;avail'= {
+        }
+        &'taskmaster;ctl;help;version'= {
+        }
+        &'taskmaster;ctl;help;shutdown'= {
+        }
+        &'taskmaster;ctl;help;wait'= {
+        }
+        &'taskmaster;ctl;help;tail'= {
+        }
+        &'taskmaster;ctl;help;maintail'= {
+        }
+        &'taskmaster;ctl;help;clear'= {
+        }
+        &'taskmaster;ctl;help;reopen'= {
+        }
+        &'taskmaster;ctl;help;fg'= {
+        }
+        &'taskmaster;ctl;help;reread'= {
+        }
+        &'taskmaster;ctl;help;update'= {
+        }
+        &'taskmaster;ctl;help;add'= {
+        }
+        &'taskmaster;ctl;help;remove'= {
+        }
+        &'taskmaster;ctl;help;reload'= {
+        }
+        &'taskmaster;ctl;help;help'= {
+        }
+        &'taskmaster;check'= {
+            cand -c 'The config file (default: the same search as the daemon''s)'
+            cand --configuration 'The config file (default: the same search as the daemon''s)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmaster;help'= {
+            cand daemon 'Run the supervisor daemon (the same as `taskmasterd`)'
+            cand ctl 'Control a running daemon (the same as `taskmasterctl`)'
+            cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'taskmaster;help;daemon'= {
+        }
+        &'taskmaster;help;ctl'= {
+            cand status 'Show the state of processes (all of them with no NAME)'
+            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand stop 'Stop processes, waiting until each has stopped'
+            cand restart 'Stop, then start processes'
+            cand signal 'Send a signal to processes'
+            cand pid 'Print the pid of processes, or of the daemon with no NAME'
+            cand avail 'List every configured process with its group, autostart and priority'
+            cand version 'Print the daemon''s version'
+            cand shutdown 'Stop every process and shut the daemon down'
+            cand wait 'Wait until processes reach a state'
+            cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
+            cand clear 'Empty the log files of processes'
+            cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
+            cand fg 'Attach the terminal to a running process: its output here, your input to its stdin'
+            cand reread 'Read the config file again and show what would change, changing nothing'
+            cand update 'Apply the config file''s changes (all programs, or the named ones)'
+            cand add 'Activate programs present in the config but not active'
+            cand remove 'Drop stopped programs from the active configuration'
+            cand reload 'Restart the daemon''s whole configuration: stop everything, reload, start again'
+        }
+        &'taskmaster;help;ctl;status'= {
+        }
+        &'taskmaster;help;ctl;start'= {
+        }
+        &'taskmaster;help;ctl;stop'= {
+        }
+        &'taskmaster;help;ctl;restart'= {
+        }
+        &'taskmaster;help;ctl;signal'= {
+        }
+        &'taskmaster;help;ctl;pid'= {
+        }
+        &'taskmaster;help;ctl;avail'= {
+        }
+        &'taskmaster;help;ctl;version'= {
+        }
+        &'taskmaster;help;ctl;shutdown'= {
+        }
+        &'taskmaster;help;ctl;wait'= {
+        }
+        &'taskmaster;help;ctl;tail'= {
+        }
+        &'taskmaster;help;ctl;maintail'= {
+        }
+        &'taskmaster;help;ctl;clear'= {
+        }
+        &'taskmaster;help;ctl;reopen'= {
+        }
+        &'taskmaster;help;ctl;fg'= {
+        }
+        &'taskmaster;help;ctl;reread'= {
+        }
+        &'taskmaster;help;ctl;update'= {
+        }
+        &'taskmaster;help;ctl;add'= {
+        }
+        &'taskmaster;help;ctl;remove'= {
+        }
+        &'taskmaster;help;ctl;reload'= {
+        }
+        &'taskmaster;help;check'= {
+        }
+        &'taskmaster;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,216 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[taskmasterctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'taskmasterctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'taskmasterctl'= {
+            cand -c 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)'
+            cand --configuration 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)'
+            cand -s 'The daemon''s unix socket (overrides the config file)'
+            cand --serverurl 'The daemon''s unix socket (overrides the config file)'
+            cand -i 'Open the interactive shell after running the action'
+            cand --interactive 'Open the interactive shell after running the action'
+            cand -v 'Print the version and exit'
+            cand --version 'Print the version and exit'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand status 'Show the state of processes (all of them with no NAME)'
+            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand stop 'Stop processes, waiting until each has stopped'
+            cand restart 'Stop, then start processes'
+            cand signal 'Send a signal to processes'
+            cand pid 'Print the pid of processes, or of the daemon with no NAME'
+            cand avail 'List every configured process with its group, autostart and priority'
+            cand version 'Print the daemon''s version'
+            cand shutdown 'Stop every process and shut the daemon down'
+            cand wait 'Wait until processes reach a state'
+            cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
+            cand clear 'Empty the log files of processes'
+            cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
+            cand fg 'Attach the terminal to a running process: its output here, your input to its stdin'
+            cand reread 'Read the config file again and show what would change, changing nothing'
+            cand update 'Apply the config file''s changes (all programs, or the named ones)'
+            cand add 'Activate programs present in the config but not active'
+            cand remove 'Drop stopped programs from the active configuration'
+            cand reload 'Restart the daemon''s whole configuration: stop everything, reload, start again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'taskmasterctl;status'= {
+            cand --json 'Print machine-readable JSON instead of a table'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;start'= {
+            cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;stop'= {
+            cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;restart'= {
+            cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;signal'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;pid'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;avail'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;version'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;shutdown'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;wait'= {
+            cand --state 'The state to wait for'
+            cand --timeout 'Give up after this many seconds (exit code 1)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;tail'= {
+            cand -n 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
+            cand --bytes 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
+            cand -f 'Follow: stream new output until Ctrl-C'
+            cand --follow 'Follow: stream new output until Ctrl-C'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;maintail'= {
+            cand -n 'How many bytes from the end to print (default 1600); also written -N'
+            cand --bytes 'How many bytes from the end to print (default 1600); also written -N'
+            cand -f 'Follow: stream new lines until Ctrl-C'
+            cand --follow 'Follow: stream new lines until Ctrl-C'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;clear'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;reopen'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;fg'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;reread'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;update'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;add'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;remove'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;reload'= {
+            cand -y 'Do not ask for confirmation in the interactive shell'
+            cand --yes 'Do not ask for confirmation in the interactive shell'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'taskmasterctl;help'= {
+            cand status 'Show the state of processes (all of them with no NAME)'
+            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand stop 'Stop processes, waiting until each has stopped'
+            cand restart 'Stop, then start processes'
+            cand signal 'Send a signal to processes'
+            cand pid 'Print the pid of processes, or of the daemon with no NAME'
+            cand avail 'List every configured process with its group, autostart and priority'
+            cand version 'Print the daemon''s version'
+            cand shutdown 'Stop every process and shut the daemon down'
+            cand wait 'Wait until processes reach a state'
+            cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
+            cand clear 'Empty the log files of processes'
+            cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
+            cand fg 'Attach the terminal to a running process: its output here, your input to its stdin'
+            cand reread 'Read the config file again and show what would change, changing nothing'
+            cand update 'Apply the config file''s changes (all programs, or the named ones)'
+            cand add 'Activate programs present in the config but not active'
+            cand remove 'Drop stopped programs from the active configuration'
+            cand reload 'Restart the daemon''s whole configuration: stop everything, reload, start again'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'taskmasterctl;help;status'= {
+        }
+        &'taskmasterctl;help;start'= {
+        }
+        &'taskmasterctl;help;stop'= {
+        }
+        &'taskmasterctl;help;restart'= {
+        }
+        &'taskmasterctl;help;signal'= {
+        }
+        &'taskmasterctl;help;pid'= {
+        }
+        &'taskmasterctl;help;avail'= {
+        }
+        &'taskmasterctl;help;version'= {
+        }
+        &'taskmasterctl;help;shutdown'= {
+        }
+        &'taskmasterctl;help;wait'= {
+        }
+        &'taskmasterctl;help;tail'= {
+        }
+        &'taskmasterctl;help;maintail'= {
+        }
+        &'taskmasterctl;help;clear'= {
+        }
+        &'taskmasterctl;help;reopen'= {
+        }
+        &'taskmasterctl;help;fg'= {
+        }
+        &'taskmasterctl;help;reread'= {
+        }
+        &'taskmasterctl;help;update'= {
+        }
+        &'taskmasterctl;help;add'= {
+        }
+        &'taskmasterctl;help;remove'= {
+        }
+        &'taskmasterctl;help;reload'= {
+        }
+        &'taskmasterctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,110 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_taskmasterctl_global_optspecs
+    string join \n c/configuration= s/serverurl= i/interactive v/version h/help
+end
+
+function __fish_taskmasterctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_taskmasterctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_taskmasterctl_using_subcommand
+    set -l cmd (__fish_taskmasterctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s c -l configuration -d 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)' -r -F
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s s -l serverurl -d 'The daemon\'s unix socket (overrides the config file)' -r -F
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s i -l interactive -d 'Open the interactive shell after running the action'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s v -l version -d 'Print the version and exit'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "status" -d 'Show the state of processes (all of them with no NAME)'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "start" -d 'Start processes, waiting until each is RUNNING or has failed'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "stop" -d 'Stop processes, waiting until each has stopped'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "restart" -d 'Stop, then start processes'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "signal" -d 'Send a signal to processes'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "pid" -d 'Print the pid of processes, or of the daemon with no NAME'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "avail" -d 'List every configured process with its group, autostart and priority'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "version" -d 'Print the daemon\'s version'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "shutdown" -d 'Stop every process and shut the daemon down'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "wait" -d 'Wait until processes reach a state'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "tail" -d 'Print the end of a process\'s log, or follow it with -f'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "maintail" -d 'Print the end of the daemon\'s own log, or follow it with -f'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "clear" -d 'Empty the log files of processes'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "reopen" -d 'Close and reopen every log file (as SIGUSR2 does)'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "fg" -d 'Attach the terminal to a running process: its output here, your input to its stdin'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "reread" -d 'Read the config file again and show what would change, changing nothing'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "update" -d 'Apply the config file\'s changes (all programs, or the named ones)'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "add" -d 'Activate programs present in the config but not active'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "remove" -d 'Drop stopped programs from the active configuration'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "reload" -d 'Restart the daemon\'s whole configuration: stop everything, reload, start again'
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand status" -l json -d 'Print machine-readable JSON instead of a table'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand status" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand start" -l no-wait -d 'Return at once instead of waiting for the outcome'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand start" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand stop" -l no-wait -d 'Return at once instead of waiting for the outcome'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand stop" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand restart" -l no-wait -d 'Return at once instead of waiting for the outcome'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand signal" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand pid" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand avail" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand version" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand shutdown" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand wait" -l state -d 'The state to wait for' -r -f -a "STOPPED\t''
+STARTING\t''
+RUNNING\t''
+BACKOFF\t''
+STOPPING\t''
+EXITED\t''
+FATAL\t''"
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand wait" -l timeout -d 'Give up after this many seconds (exit code 1)' -r
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand tail" -s n -l bytes -d 'How many bytes from the end to print (default 1600); also written -N, as in -3000' -r
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand tail" -s f -l follow -d 'Follow: stream new output until Ctrl-C'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand tail" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand maintail" -s n -l bytes -d 'How many bytes from the end to print (default 1600); also written -N' -r
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand maintail" -s f -l follow -d 'Follow: stream new lines until Ctrl-C'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand maintail" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand clear" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand reopen" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand fg" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand reread" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand update" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand add" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand remove" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand reload" -s y -l yes -d 'Do not ask for confirmation in the interactive shell'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand reload" -s h -l help -d 'Print help'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "status" -d 'Show the state of processes (all of them with no NAME)'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "start" -d 'Start processes, waiting until each is RUNNING or has failed'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "stop" -d 'Stop processes, waiting until each has stopped'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "restart" -d 'Stop, then start processes'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "signal" -d 'Send a signal to processes'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "pid" -d 'Print the pid of processes, or of the daemon with no NAME'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "avail" -d 'List every configured process with its group, autostart and priority'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "version" -d 'Print the daemon\'s version'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "shutdown" -d 'Stop every process and shut the daemon down'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "wait" -d 'Wait until processes reach a state'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "tail" -d 'Print the end of a process\'s log, or follow it with -f'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "maintail" -d 'Print the end of the daemon\'s own log, or follow it with -f'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "clear" -d 'Empty the log files of processes'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "reopen" -d 'Close and reopen every log file (as SIGUSR2 does)'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "fg" -d 'Attach the terminal to a running process: its output here, your input to its stdin'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "reread" -d 'Read the config file again and show what would change, changing nothing'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "update" -d 'Apply the config file\'s changes (all programs, or the named ones)'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "add" -d 'Activate programs present in the config but not active'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "remove" -d 'Drop stopped programs from the active configuration'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "reload" -d 'Restart the daemon\'s whole configuration: stop everything, reload, start again'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand help; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
