@@ -862,7 +862,12 @@ impl Supervisor {
             self.jobs[index].kind = job;
             self.jobs[index].results.extend(new_results);
             if finished {
-                let job = self.jobs.remove(index);
+                let mut job = self.jobs.remove(index);
+                // Results in the order of the processes asked for, not of their completion.
+                if let JobKind::Actions(items) = &job.kind {
+                    let position = |name: &str| items.iter().position(|item| item.name == name);
+                    job.results.sort_by_key(|r| position(&r.name));
+                }
                 if let Some(key) = job.reply_to {
                     self.send(key, &Response::Results { results: job.results });
                     if let Some(client) = self.clients.get_mut(&key) {

@@ -1,0 +1,109 @@
+//! Misbehaving clients: each gets an error or a disconnect, and the daemon keeps serving.
+
+use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+use crate::harness::*;
+
+fn connect(d: &Daemon) -> UnixStream {
+    let stream = UnixStream::connect(d.sandbox.socket()).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    stream
+}
+
+fn read_line(stream: &UnixStream) -> String {
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).unwrap();
+    line
+}
+
+#[test]
+fn garbage_and_unknown_requests_get_errors_and_the_connection_stays_usable() {
+    let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\n");
+    let mut s = connect(&d);
+    s.write_all(b"\x00\xff garbage\n").unwrap();
+    let reply = read_line(&s);
+    assert!(reply.contains("\"type\":\"error\"") && reply.contains("not valid JSON"), "{reply}");
+    s.write_all(b"{\"version\":1,\"type\":\"frobnicate\"}\n").unwrap();
+    let reply = read_line(&s);
+    assert!(reply.contains("unknown or malformed request"), "{reply}");
+    s.write_all(b"{\"version\":99,\"type\":\"version\"}\n").unwrap();
+    assert!(read_line(&s).contains("protocol version mismatch"));
+    s.write_all(b"{\"version\":1,\"type\":\"version\"}\n").unwrap();
+    assert!(read_line(&s).contains(env!("CARGO_PKG_VERSION")));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn an_over_long_line_is_refused_and_disconnected() {
+    let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\n");
+    let mut s = connect(&d);
+    let chunk = vec![b'x'; 64 * 1024];
+    let mut sent = 0;
+    // The daemon hangs up once the line passes the limit; writes then fail.
+    while sent < 4 << 20 {
+        match s.write(&chunk) {
+            Ok(n) => sent += n,
+            Err(_) => break,
+        }
+    }
+    let mut reply = String::new();
+    let _ = BufReader::new(&s).read_line(&mut reply);
+    assert!(reply.is_empty() || reply.contains("longer than"), "{reply}");
+    assert!(sent < 4 << 20, "the daemon kept reading an endless line");
+    assert_eq!(d.ctl_ok(&["version"]).trim(), env!("CARGO_PKG_VERSION"));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn a_client_that_never_reads_is_dropped_and_others_are_served() {
+    let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\n");
+    let mut greedy = connect(&d);
+    greedy.set_nonblocking(true).unwrap();
+    let request = b"{\"version\":1,\"type\":\"status\",\"names\":[]}\n".repeat(256);
+    let start = Instant::now();
+    let mut dropped = false;
+    while start.elapsed() < DEADLINE {
+        match greedy.write(&request) {
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                // Meanwhile another client is served promptly.
+                assert_eq!(d.ctl_ok(&["version"]).trim(), env!("CARGO_PKG_VERSION"));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => {
+                dropped = true;
+                break;
+            }
+        }
+    }
+    assert!(dropped, "a client that never reads was never disconnected");
+    assert_eq!(d.ctl_ok(&["version"]).trim(), env!("CARGO_PKG_VERSION"));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn many_clients_at_once() {
+    let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\n");
+    let mut idle: Vec<UnixStream> = (0..50).map(|_| connect(&d)).collect();
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let socket = d.sandbox.socket();
+            std::thread::spawn(move || {
+                for _ in 0..20 {
+                    let mut s = UnixStream::connect(&socket).unwrap();
+                    s.write_all(b"{\"version\":1,\"type\":\"status\",\"names\":[]}\n").unwrap();
+                    let mut line = String::new();
+                    BufReader::new(&s).read_line(&mut line).unwrap();
+                    assert!(line.contains("\"type\":\"status\""), "{line}");
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    idle.clear();
+    d.shutdown_and_check();
+}

@@ -1,0 +1,10 @@
+//! The integration tests: the real binary, real processes, the real socket. One test binary
+//! (this one) so the harness is compiled once; each module covers one area.
+
+mod harness;
+
+mod cli;
+mod clients;
+mod daemon_life;
+mod lifecycle;
+mod process_settings;
