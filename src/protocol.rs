@@ -30,16 +30,52 @@ impl RequestEnvelope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
-    Status { names: Vec<String> },
-    Start { names: Vec<String>, wait: bool },
-    Stop { names: Vec<String>, wait: bool },
-    Restart { names: Vec<String>, wait: bool },
-    Signal { signal: String, names: Vec<String> },
-    Pid { names: Vec<String> },
+    Status {
+        names: Vec<String>,
+    },
+    Start {
+        names: Vec<String>,
+        wait: bool,
+    },
+    Stop {
+        names: Vec<String>,
+        wait: bool,
+    },
+    Restart {
+        names: Vec<String>,
+        wait: bool,
+    },
+    Signal {
+        signal: String,
+        names: Vec<String>,
+    },
+    Pid {
+        names: Vec<String>,
+    },
     Avail,
     Version,
     Shutdown,
-    Wait { names: Vec<String>, state: ProcessState, timeout_ms: Option<u64> },
+    Wait {
+        names: Vec<String>,
+        state: ProcessState,
+        timeout_ms: Option<u64>,
+    },
+    /// Read the config file again and report what would change, changing nothing.
+    Reread,
+    /// Apply the config file's changes to the named programs or groups (all with no name).
+    Update {
+        names: Vec<String>,
+    },
+    /// Activate programs present in the config file but not active.
+    Add {
+        names: Vec<String>,
+    },
+    /// Drop stopped programs from the active configuration.
+    Remove {
+        names: Vec<String>,
+    },
+    /// Stop everything, load the config file again, start again.
+    Reload,
 }
 
 /// supervisord's process states.

@@ -53,7 +53,9 @@ pub fn socket_path(args: &CtlArgs) -> Result<PathBuf, Failure> {
         }
         Err(e) => return Err(Failure::new(exit::BAD_ARGUMENTS, format!("{e:#}"))),
     };
-    config::load(&path).map(|c| c.ctl.serverurl).map_err(|e| Failure::new(exit::BAD_ARGUMENTS, e.to_string()))
+    config::load_client_settings(&path)
+        .map(|c| c.ctl.serverurl)
+        .map_err(|e| Failure::new(exit::BAD_ARGUMENTS, e.to_string()))
 }
 
 /// One connection to the daemon.
@@ -191,6 +193,11 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             };
             Request::Wait { names: names.clone(), state: wait_state(*state), timeout_ms }
         }
+        Action::Reread => Request::Reread,
+        Action::Update { names } => Request::Update { names: names.clone() },
+        Action::Add { names } => Request::Add { names: names.clone() },
+        Action::Remove { names } => Request::Remove { names: names.clone() },
+        Action::Reload { .. } => Request::Reload,
         other => {
             return Err(Failure::new(
                 exit::ERROR,

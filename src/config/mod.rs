@@ -6,6 +6,7 @@
 //! processes here, with supervisord's `%(...)s` expansions applied, so the rest of the code (and
 //! the reload diff) only ever sees the effective per-process settings.
 
+pub mod diff;
 pub mod keys;
 #[cfg(test)]
 mod tests;
@@ -284,6 +285,21 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
         }])
     })?;
     validate::parse_str(&text, path)
+}
+
+/// Loads what the client needs (the socket, the shell's settings) even from a config whose
+/// programs are broken, so that `taskmasterctl update` can reach the daemon and show it the
+/// errors. Only the client sections must be valid; the programs of a fallback are empty.
+pub fn load_client_settings(path: &Path) -> Result<Config, ConfigErrors> {
+    let errors = match load(path) {
+        Ok(config) => return Ok(config),
+        Err(errors) => errors,
+    };
+    let Ok(text) = std::fs::read_to_string(path) else { return Err(errors) };
+    let Ok(mut table) = text.parse::<toml::Table>() else { return Err(errors) };
+    table.retain(|section, _| section == "unix_server" || section == "taskmasterctl");
+    let Ok(client_only) = toml::to_string(&table) else { return Err(errors) };
+    validate::parse_str(&client_only, path).map_err(|_| errors)
 }
 
 /// Finds, then loads, the config file.

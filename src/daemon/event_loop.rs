@@ -7,6 +7,8 @@
 //! Every change of a process goes through [`process_state::transition`], whose effects are
 //! carried out here.
 
+mod reload;
+
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
 use std::io::{ErrorKind, Read};
@@ -116,18 +118,32 @@ enum TimerEvent {
     JobDeadline(u64),
 }
 
-/// Where a start, stop or restart of one process has got to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a start, stop, restart or reload change of one process has got to.
+#[derive(Debug, Clone, PartialEq)]
 enum Step {
-    AwaitStopped { then_start: bool },
+    AwaitStopped { then: AfterStop },
     AwaitStarted,
     Done,
+}
+
+/// What to do with a process once it has stopped.
+#[derive(Debug, Clone, PartialEq)]
+enum AfterStop {
+    Nothing,
+    Start,
+    /// Take the new settings and start again (a changed program in an update).
+    Replace(Box<ProcessConfig>),
+    /// Drop it (a program gone from the config).
+    Remove,
 }
 
 struct ActionItem {
     id: ProcessId,
     name: String,
     step: Step,
+    /// Whether each step's outcome is a line of the reply (start/stop), or the job's reply was
+    /// written up front (update).
+    report: bool,
 }
 
 enum JobKind {
@@ -169,10 +185,12 @@ pub struct Supervisor {
     next_key: usize,
     next_job: u64,
     next_process: u64,
-    shutting_down: bool,
+    mode: Mode,
     /// The daemon's own environment, the base of every child's.
     base_environment: Vec<(String, String)>,
     activity_log: ActivityFile,
+    /// The logger, to change the level on reload.
+    logger: Option<flexi_logger::LoggerHandle>,
 }
 
 fn process_result(name: &str, message: &str) -> ProcessResult {
@@ -184,7 +202,12 @@ fn process_error(name: &str, message: &str, kind: ProtoError) -> ProcessResult {
 }
 
 impl Supervisor {
-    pub fn new(config: Config, listener: UnixListener, activity_log: ActivityFile) -> anyhow::Result<Self> {
+    pub fn new(
+        config: Config,
+        listener: UnixListener,
+        activity_log: ActivityFile,
+        logger: Option<flexi_logger::LoggerHandle>,
+    ) -> anyhow::Result<Self> {
         let poller = Poller::new()?;
         let signals = SignalPipe::install()?;
         // SAFETY: the signal pipe and the listener are owned by the Supervisor and are deleted
@@ -207,14 +230,13 @@ impl Supervisor {
             next_key: FIRST_DYNAMIC_KEY,
             next_job: 0,
             next_process: 0,
-            shutting_down: false,
+            mode: Mode::Serving,
             base_environment: std::env::vars().collect(),
             activity_log,
+            logger,
         };
         for process in config.processes() {
-            let id = ProcessId(supervisor.next_process);
-            supervisor.next_process += 1;
-            supervisor.processes.insert(id, Process::new(process.clone()));
+            supervisor.insert_process(process.clone());
         }
         Ok(supervisor)
     }
@@ -233,8 +255,18 @@ impl Supervisor {
     pub fn run(&mut self) -> anyhow::Result<()> {
         let mut events = Events::new();
         loop {
-            if self.shutting_down && self.advance_shutdown() {
-                break;
+            match self.mode {
+                Mode::Serving => {}
+                Mode::ShuttingDown => {
+                    if self.stop_all_in_priority_order() {
+                        break;
+                    }
+                }
+                Mode::Reloading { .. } => {
+                    if self.stop_all_in_priority_order() {
+                        self.finish_reload();
+                    }
+                }
             }
             let timeout = self.timers.next_deadline().map(|at| at.saturating_duration_since(Instant::now()));
             events.clear();
@@ -284,9 +316,7 @@ impl Supervisor {
                     warn!("received {name} indicating exit request");
                     self.begin_shutdown();
                 }
-                libc::SIGHUP => {
-                    warn!("received SIGHUP: live reconfiguration is not available in this version; ignored")
-                }
+                libc::SIGHUP => self.sighup(),
                 libc::SIGUSR2 => {
                     info!("received SIGUSR2 indicating log reopen request");
                     self.reopen_logs();
@@ -375,7 +405,8 @@ impl Supervisor {
                             error!("can't send {signal} to pid {target}: {e}");
                         }
                     }
-                    Effect::Spawn if self.shutting_down => {}
+                    // Nothing starts while everything is being stopped.
+                    Effect::Spawn if self.mode != Mode::Serving => {}
                     Effect::Spawn => queue.push_back(self.spawn(id)),
                 }
             }
@@ -737,6 +768,11 @@ impl Supervisor {
                 return;
             }
             Request::Wait { names, state, timeout_ms } => return self.wait_job(key, &names, state, timeout_ms),
+            Request::Reread => self.reread(),
+            Request::Update { names } => return self.update(Some(key), &names),
+            Request::Add { names } => self.add(&names),
+            Request::Remove { names } => self.remove(&names),
+            Request::Reload => return self.begin_reload(key),
         };
         self.send(key, &response);
     }
@@ -760,8 +796,7 @@ impl Supervisor {
     }
 
     fn start_job(&mut self, key: usize, kind: Kind, names: &[String], wait: bool) {
-        if self.shutting_down {
-            let message = "the daemon is shutting down".to_string();
+        if let Some(message) = self.busy_reason() {
             return self.send(key, &Response::Error { kind: ProtoError::Failed, message });
         }
         let (ids, unknown) = self.resolve(names);
@@ -783,20 +818,20 @@ impl Supervisor {
                         results.push(process_error(&name, "not running", ProtoError::Failed));
                         Step::Done
                     }
-                    _ => Step::AwaitStopped { then_start: false },
+                    _ => Step::AwaitStopped { then: AfterStop::Nothing },
                 },
                 Kind::Restart => match self.feed(id, Input::Stop) {
                     Some(Refusal::NotRunning) => {
                         self.feed(id, Input::Start);
                         Step::AwaitStarted
                     }
-                    _ => Step::AwaitStopped { then_start: true },
+                    _ => Step::AwaitStopped { then: AfterStop::Start },
                 },
             };
             if !wait && step != Step::Done {
                 results.push(process_result(&name, kind.no_wait_message()));
             }
-            items.push(ActionItem { id, name, step });
+            items.push(ActionItem { id, name, step, report: true });
         }
         let job_id = self.next_job;
         self.next_job += 1;
@@ -893,19 +928,31 @@ impl Supervisor {
                     break;
                 };
                 let state = p.public_state();
-                match item.step {
+                match &item.step {
                     Step::Done => break,
-                    Step::AwaitStopped { then_start } => {
-                        if !matches!(state, ProcessState::Stopped | ProcessState::Exited | ProcessState::Fatal) {
+                    Step::AwaitStopped { then } => {
+                        if state.is_running() {
                             break;
                         }
-                        results.push(process_result(&item.name, "stopped"));
-                        if then_start {
-                            self.feed(item.id, Input::Start);
-                            item.step = Step::AwaitStarted;
-                        } else {
-                            item.step = Step::Done;
+                        if item.report {
+                            results.push(process_result(&item.name, "stopped"));
                         }
+                        item.step = match then.clone() {
+                            AfterStop::Nothing => Step::Done,
+                            AfterStop::Start => {
+                                self.feed(item.id, Input::Start);
+                                Step::AwaitStarted
+                            }
+                            AfterStop::Replace(config) => {
+                                self.replace_config(item.id, *config);
+                                self.feed(item.id, Input::Start);
+                                Step::Done
+                            }
+                            AfterStop::Remove => {
+                                self.remove_process(item.id);
+                                Step::Done
+                            }
+                        };
                     }
                     Step::AwaitStarted => {
                         match state {
@@ -954,14 +1001,23 @@ impl Supervisor {
     }
 
     fn begin_shutdown(&mut self) {
-        if !self.shutting_down {
-            self.shutting_down = true;
+        if self.mode != Mode::ShuttingDown {
+            self.mode = Mode::ShuttingDown;
             info!("stopping all processes");
         }
     }
 
+    /// Why process actions are refused now, if they are.
+    fn busy_reason(&self) -> Option<String> {
+        match self.mode {
+            Mode::Serving => None,
+            Mode::ShuttingDown => Some("the daemon is shutting down".to_string()),
+            Mode::Reloading { .. } => Some("the daemon is reloading its configuration".to_string()),
+        }
+    }
+
     /// Stops processes in reverse priority order, one priority at a time. True once none runs.
-    fn advance_shutdown(&mut self) -> bool {
+    fn stop_all_in_priority_order(&mut self) -> bool {
         let active: Vec<(i64, ProcessId, bool)> = self
             .processes
             .iter()
@@ -978,6 +1034,18 @@ impl Supervisor {
         }
         !self.processes.values().any(|p| p.public_state().is_running())
     }
+}
+
+/// What the daemon as a whole is doing.
+#[derive(Debug, PartialEq)]
+enum Mode {
+    Serving,
+    /// Stopping everything, then taking `config` (the `reload` action); `reply_to` waits.
+    Reloading {
+        config: Box<Config>,
+        reply_to: Option<usize>,
+    },
+    ShuttingDown,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -208,7 +208,6 @@ pub type ActivityFile = Arc<Mutex<Option<RotatingFile>>>;
 
 struct ActivityWriter {
     file: ActivityFile,
-    max_level: log::LevelFilter,
 }
 
 impl LogWriter for ActivityWriter {
@@ -228,7 +227,8 @@ impl LogWriter for ActivityWriter {
     }
 
     fn max_log_level(&self) -> log::LevelFilter {
-        self.max_level
+        // The level spec filters; the writer takes whatever passes, so a reload can lower it.
+        log::LevelFilter::Trace
     }
 }
 
@@ -247,7 +247,7 @@ pub fn start_logging(config: &DaemonConfig, to_stderr: bool) -> anyhow::Result<(
             .with_context(|| format!("can't open the log file {}", path.display()))?;
     }
     let spec = LogSpecification::builder().default(level).build();
-    let writer = ActivityWriter { file: Arc::clone(&file), max_level: level };
+    let writer = ActivityWriter { file: Arc::clone(&file) };
     let handle = Logger::with(spec)
         .log_to_writer(Box::new(writer))
         .format_for_stderr(format_line)

@@ -52,7 +52,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
 
     let outcome = (|| -> anyhow::Result<()> {
         pidfile.write_pid().context("can't write the pidfile")?;
-        let (_logger, activity_file) = lifecycle::start_logging(daemon, foreground && !silent)?;
+        let (logger, activity_file) = lifecycle::start_logging(daemon, foreground && !silent)?;
         log::info!(
             "taskmasterd {} started with pid {} (config {}, socket {})",
             env!("CARGO_PKG_VERSION"),
@@ -60,17 +60,18 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
             config.source.display(),
             socket_path.display()
         );
-        let mut supervisor = event_loop::Supervisor::new(config.clone(), listener, activity_file)?;
+        let mut supervisor = event_loop::Supervisor::new(config.clone(), listener, activity_file, Some(logger))?;
         supervisor.autostart();
         if let Some(report) = report.take() {
             report.ready();
         }
         supervisor.run()
     })();
+    // Clean up before telling the launcher, so that when it returns nothing is left behind.
+    server::unlink(&socket_path);
+    pidfile.remove();
     if let (Err(e), Some(report)) = (&outcome, report) {
         report.failed(&format!("{e:#}"));
     }
-    server::unlink(&socket_path);
-    pidfile.remove();
     outcome
 }

@@ -8,3 +8,4 @@ mod clients;
 mod daemon_life;
 mod lifecycle;
 mod process_settings;
+mod reload;

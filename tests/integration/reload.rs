@@ -1,0 +1,202 @@
+//! Live reconfiguration through the real daemon: exactly the change, and nothing more.
+
+use crate::harness::*;
+
+const TWO: &str = "[program.keep]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\n\
+                   [program.change]\ncommand = \"sleep 1000\"\nstartsecs = 0\n";
+
+fn rewrite(d: &Daemon, programs: &str) {
+    d.sandbox.write_config(programs);
+}
+
+#[test]
+fn reread_reports_and_changes_nothing() {
+    let d = Daemon::start(TWO);
+    d.wait_state("change", "RUNNING");
+    assert_eq!(d.ctl_ok(&["reread"]), "No config updates to processes\n");
+    let pid = d.pid_of("change").unwrap();
+    rewrite(
+        &d,
+        &(TWO
+            .replace("sleep 1000\"\nstartsecs = 0\n\n", "sleep 1000\"\nstartsecs = 0\nstopwaitsecs = 2\n\n")
+            .replace("[program.change]\ncommand = \"sleep 1000\"", "[program.change]\ncommand = \"sleep 999\"")
+            + "\n[program.fresh]\ncommand = \"sleep 1000\"\n"),
+    );
+    let out = d.ctl_ok(&["reread"]);
+    assert_eq!(out, "keep: changed\nchange: changed\nfresh: added\n");
+    assert_eq!(d.pid_of("change"), Some(pid));
+    assert_eq!(d.status().len(), 2);
+    d.shutdown_and_check();
+}
+
+#[test]
+fn update_restarts_only_what_changed() {
+    let d = Daemon::start(TWO);
+    d.wait_state("keep", "RUNNING");
+    d.wait_state("change", "RUNNING");
+    let (keep, change) = (d.pid_of("keep").unwrap(), d.pid_of("change").unwrap());
+    rewrite(
+        &d,
+        &TWO.replace("[program.change]\ncommand = \"sleep 1000\"", "[program.change]\ncommand = \"sleep 999\""),
+    );
+    assert_eq!(d.ctl_ok(&["update"]), "change: updated process group\n");
+    assert_eq!(d.pid_of("keep"), Some(keep), "an unchanged process keeps its pid");
+    d.wait_state("change", "RUNNING");
+    let new = d.pid_of("change").unwrap();
+    assert_ne!(new, change);
+    assert!(!alive(change));
+    assert_eq!(std::fs::read_to_string(format!("/proc/{new}/cmdline")).unwrap(), "sleep\u{0}999\u{0}");
+    assert_eq!(d.ctl_ok(&["update"]), "No config updates to processes\n");
+    d.shutdown_and_check();
+}
+
+#[test]
+fn settings_that_need_no_restart_are_applied_without_one() {
+    let d = Daemon::start(TWO);
+    d.wait_state("keep", "RUNNING");
+    let keep = d.pid_of("keep").unwrap();
+    rewrite(&d, &format!("{TWO}\n[group.grp]\nprograms = [\"keep\"]\npriority = 5\n"));
+    assert_eq!(d.ctl_ok(&["update"]), "keep: updated process group\n");
+    let status = d.ctl_ok(&["status", "grp:keep"]);
+    assert!(status.starts_with("grp:keep "), "{status}");
+    assert_eq!(d.pid_of("keep"), Some(keep));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn numprocs_up_and_down() {
+    let two = "[program.w]\ncommand = \"sleep 1000\"\nstartsecs = 0\nnumprocs = 2\n";
+    let d = Daemon::start(two);
+    d.wait_state("w_0", "RUNNING");
+    d.wait_state("w_1", "RUNNING");
+    let (w0, w1) = (d.pid_of("w_0").unwrap(), d.pid_of("w_1").unwrap());
+    rewrite(&d, &two.replace("numprocs = 2", "numprocs = 4"));
+    assert_eq!(d.ctl_ok(&["update"]), "w: updated process group\n");
+    d.wait_state("w_3", "RUNNING");
+    d.wait_state("w_2", "RUNNING");
+    assert_eq!((d.pid_of("w_0"), d.pid_of("w_1")), (Some(w0), Some(w1)));
+    let w3 = d.pid_of("w_3").unwrap();
+    rewrite(&d, &two.replace("numprocs = 2", "numprocs = 1\nprocess_name = \"w_%(process_num)d\""));
+    assert_eq!(d.ctl_ok(&["update"]), "w: updated process group\n");
+    let names: Vec<String> = d.status().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["w_0"]);
+    assert_eq!(d.pid_of("w_0"), Some(w0));
+    assert!(!alive(w1) && !alive(w3));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn removed_programs_stop_and_added_ones_start() {
+    let d = Daemon::start(TWO);
+    d.wait_state("change", "RUNNING");
+    let gone = d.pid_of("change").unwrap();
+    rewrite(
+        &d,
+        "[program.keep]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\n[program.fresh]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\n\
+         [program.lazy]\ncommand = \"sleep 1000\"\nautostart = false\n",
+    );
+    let out = d.ctl_ok(&["update"]);
+    assert_eq!(out, "fresh: added process group\nlazy: added process group\nchange: removed process group\n");
+    assert!(!alive(gone));
+    d.wait_state("fresh", "RUNNING");
+    assert_eq!(d.state("lazy"), "STOPPED");
+    let names: Vec<String> = d.status().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["fresh", "keep", "lazy"]);
+    d.shutdown_and_check();
+}
+
+#[test]
+fn a_broken_config_changes_nothing_and_says_why() {
+    let d = Daemon::start(TWO);
+    d.wait_state("change", "RUNNING");
+    let pid = d.pid_of("change").unwrap();
+    rewrite(&d, "[program.keep]\ncomand = \"x\"\n");
+    for action in ["update", "reread", "reload"] {
+        let out = d.ctl(&[action]);
+        assert_eq!(out.status.code(), Some(1), "{action}");
+        let err = stderr(&out);
+        assert!(err.contains("[program.keep] comand: unknown key; did you mean 'command'?"), "{action}: {err}");
+        assert!(err.contains("[program.keep] command: is required"), "{action}: {err}");
+    }
+    d.signal(nix::sys::signal::Signal::SIGHUP);
+    d.wait_log("the config file has errors; nothing changed");
+    assert_eq!(d.pid_of("change"), Some(pid));
+    assert_eq!(d.status().len(), 2);
+    d.shutdown_and_check();
+}
+
+#[test]
+fn sighup_is_update() {
+    let d = Daemon::start(TWO);
+    d.wait_state("keep", "RUNNING");
+    d.wait_state("change", "RUNNING");
+    let (keep, change) = (d.pid_of("keep").unwrap(), d.pid_of("change").unwrap());
+    rewrite(
+        &d,
+        &TWO.replace("[program.change]\ncommand = \"sleep 1000\"", "[program.change]\ncommand = \"sleep 999\""),
+    );
+    d.signal(nix::sys::signal::Signal::SIGHUP);
+    d.wait_log("update: change: updated process group");
+    wait_until("change restarted", || d.pid_of("change").is_some_and(|p| p != change));
+    assert_eq!(d.pid_of("keep"), Some(keep));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn update_of_named_programs_only() {
+    let d = Daemon::start(TWO);
+    d.wait_state("keep", "RUNNING");
+    d.wait_state("change", "RUNNING");
+    let (keep, change) = (d.pid_of("keep").unwrap(), d.pid_of("change").unwrap());
+    rewrite(&d, &TWO.replace("sleep 1000", "sleep 999"));
+    let out = d.ctl(&["update", "change", "nosuch"]);
+    assert_eq!(stdout(&out), "nosuch: ERROR (no such process group)\nchange: updated process group\n");
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(d.pid_of("keep"), Some(keep));
+    wait_until("change restarted", || d.pid_of("change").is_some_and(|p| p != change));
+    assert_eq!(d.ctl_ok(&["reread"]), "keep: changed\n");
+    d.shutdown_and_check();
+}
+
+#[test]
+fn add_and_remove() {
+    let d = Daemon::start(TWO);
+    d.wait_state("keep", "RUNNING");
+    rewrite(&d, &format!("{TWO}\n[program.extra]\ncommand = \"sleep 1000\"\nstartsecs = 0\n"));
+    assert_eq!(d.ctl_ok(&["avail"]).lines().filter(|l| l.contains("avail")).count(), 0);
+    assert_eq!(d.ctl_ok(&["add", "extra"]), "extra: added process group\n");
+    d.wait_state("extra", "RUNNING");
+    let out = d.ctl(&["add", "extra"]);
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("extra: ERROR (already active)\n", Some(1)));
+    let out = d.ctl(&["remove", "extra"]);
+    assert_eq!(stdout(&out), "extra: ERROR (process group still running; stop it first)\n");
+    assert_eq!(out.status.code(), Some(1));
+    d.ctl_ok(&["stop", "extra"]);
+    assert_eq!(d.ctl_ok(&["remove", "extra"]), "extra: removed process group\n");
+    assert!(d.status().iter().all(|p| p["name"] != "extra"));
+    let out = d.ctl(&["remove", "nosuch"]);
+    assert_eq!(out.status.code(), Some(4));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn reload_restarts_everything_with_the_new_config() {
+    let d = Daemon::start(&format!("{TWO}\n[program.slow]\ncommand = \"sleep 1000\"\nstartsecs = 30\n"));
+    d.wait_state("keep", "RUNNING");
+    // One process mid-start, one mid-stop when the reload arrives.
+    assert_eq!(d.state("slow"), "STARTING");
+    let keep = d.pid_of("keep").unwrap();
+    d.ctl_ok(&["stop", "--no-wait", "change"]);
+    rewrite(
+        &d,
+        "[program.keep]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\n[program.slow]\ncommand = \"sleep 1000\"\nstartsecs = 0\n",
+    );
+    assert_eq!(d.ctl_ok(&["reload"]), "Restarted taskmasterd\n");
+    d.wait_state("keep", "RUNNING");
+    d.wait_state("slow", "RUNNING");
+    assert_ne!(d.pid_of("keep"), Some(keep), "reload restarts every process");
+    assert!(!alive(keep));
+    let names: Vec<String> = d.status().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["keep", "slow"]);
+    d.shutdown_and_check();
+}
