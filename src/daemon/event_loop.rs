@@ -166,8 +166,6 @@ struct Client {
     connection: Connection,
     /// A job answers this client's last request: read no further request until it does.
     busy: bool,
-    /// Drop the client once its output is written.
-    closing: bool,
 }
 
 /// The supervisor: every piece of the daemon's state, owned by the loop.
@@ -553,7 +551,7 @@ impl Supervisor {
                         warn!("can't watch a client connection: {e}");
                         continue;
                     }
-                    self.clients.insert(key, Client { connection, busy: false, closing: false });
+                    self.clients.insert(key, Client { connection, busy: false });
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -583,12 +581,12 @@ impl Supervisor {
 
     fn serve_client(&mut self, key: usize, readable: bool, writable: bool) {
         let Some(client) = self.clients.get_mut(&key) else { return };
-        if readable && !client.closing {
+        if readable {
             match client.connection.read_available() {
                 Ok(ReadOutcome::Open) => {}
                 Ok(ReadOutcome::TooLong) => {
                     let message = format!("request line longer than {} bytes", protocol::MAX_LINE);
-                    self.reply_and_close(key, message);
+                    return self.reply_and_close(key, message);
                 }
                 Err(_) => {
                     self.drop_client(key);
@@ -607,11 +605,11 @@ impl Supervisor {
         self.update_client_interest(key);
     }
 
+    /// Answers a client that broke the protocol, then hangs up: what the socket does not take
+    /// at once is not waited for.
     fn reply_and_close(&mut self, key: usize, message: String) {
         self.send(key, &Response::Error { kind: ProtoError::BadRequest, message });
-        if let Some(client) = self.clients.get_mut(&key) {
-            client.closing = true;
-        }
+        self.drop_client(key);
     }
 
     /// Serves every complete request line, one at a time: a request a job answers holds back
@@ -619,7 +617,7 @@ impl Supervisor {
     fn process_requests(&mut self, key: usize) {
         loop {
             let Some(client) = self.clients.get_mut(&key) else { return };
-            if client.busy || client.closing {
+            if client.busy {
                 return;
             }
             let line = match client.connection.next_line() {
@@ -640,7 +638,7 @@ impl Supervisor {
 
     fn update_client_interest(&mut self, key: usize) {
         let Some(client) = self.clients.get(&key) else { return };
-        let done_reading = client.connection.read_closed || client.closing;
+        let done_reading = client.connection.read_closed;
         if done_reading && !client.busy && !client.connection.wants_write() {
             self.drop_client(key);
             return;

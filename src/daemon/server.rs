@@ -83,12 +83,14 @@ impl Connection {
         Ok(Connection { stream, input: Vec::new(), output: Vec::new(), read_closed: false })
     }
 
-    /// Reads what is available without blocking, at most a little over one maximum line.
+    /// Reads what is available without blocking, up to about one maximum line: the rest waits
+    /// in the socket until the buffered requests are served.
     pub fn read_available(&mut self) -> io::Result<ReadOutcome> {
         let mut buf = [0u8; 16 * 1024];
         loop {
-            if self.input.len() > protocol::MAX_LINE {
-                return Ok(ReadOutcome::TooLong);
+            if self.input.len() >= protocol::MAX_LINE {
+                let has_line = self.input[..protocol::MAX_LINE].contains(&b'\n');
+                return Ok(if has_line { ReadOutcome::Open } else { ReadOutcome::TooLong });
             }
             match self.stream.read(&mut buf) {
                 Ok(0) => {
