@@ -106,7 +106,10 @@ pub struct DaemonArgs {
     subcommand_help_heading = "Actions",
     about = "Control a running taskmaster daemon",
     long_about = "Control a running taskmaster daemon over its unix socket. With an ACTION, run it \
-and exit; with none (or with -i), open an interactive shell.\n\n\
+and exit; with none (or with -i), open an interactive shell: the same actions, with history, tab \
+completion of actions, options and process names, and Ctrl-C to abandon a waiting command. With \
+standard input not a terminal, the shell runs one action per line, prints no prompt, and exits \
+with the status of the last action that failed.\n\n\
 Exit codes: 0 success, 1 error, 2 bad arguments, 3 a process is not running (status), \
 4 unknown name or daemon unreachable, 7 no socket file."
 )]

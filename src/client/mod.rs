@@ -2,8 +2,9 @@
 //! the [`Response`] with supervisorctl's wording and exit codes.
 
 pub mod render;
+pub mod shell;
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
@@ -93,14 +94,31 @@ impl Connection {
         self.read_response()
     }
 
+    /// Reads one response line. In the interactive shell, Ctrl-C abandons the wait with
+    /// [`shell::interrupted`] (each time the buffer is empty, the socket is polled together
+    /// with the shell's interrupt pipe).
     pub fn read_response(&mut self) -> Result<Response, Failure> {
         let mut line = Vec::new();
-        let n = (&mut self.reader)
-            .take(protocol::MAX_LINE as u64)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| self.lost(&e))?;
-        if n == 0 {
-            return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof)));
+        loop {
+            if self.reader.buffer().is_empty() {
+                shell::wait_readable(self.reader.get_ref())?;
+            }
+            let available = match self.reader.fill_buf() {
+                Ok([]) => return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof))),
+                Ok(available) => available,
+                Err(e) => return Err(self.lost(&e)),
+            };
+            let end = available.iter().position(|&b| b == b'\n').map(|i| i + 1);
+            let taken = end.unwrap_or(available.len());
+            line.extend_from_slice(&available[..taken]);
+            self.reader.consume(taken);
+            if end.is_some() {
+                break;
+            }
+            if line.len() >= protocol::MAX_LINE {
+                let message = "a response from taskmasterd is longer than the protocol allows";
+                return Err(Failure::new(exit::ERROR, message));
+            }
         }
         serde_json::from_slice(&line)
             .map_err(|e| Failure::new(exit::ERROR, format!("unreadable response from taskmasterd: {e}")))
@@ -117,10 +135,10 @@ fn describe_io(e: &std::io::Error) -> String {
 }
 
 /// `taskmasterctl [options] [ACTION ...]`: runs the action and returns the exit code.
+/// With no action, or with -i, the interactive shell ([`shell::run`]) takes over.
 pub fn run(args: &CtlArgs) -> u8 {
-    let Some(action) = &args.action else {
-        eprintln!("taskmasterctl: no action given; try 'taskmasterctl --help' for the list of actions");
-        return exit::BAD_ARGUMENTS;
+    let Some(action) = args.action.as_ref().filter(|_| !args.interactive) else {
+        return shell::run(args);
     };
     let outcome = socket_path(args).and_then(|path| execute(action, &path, &mut std::io::stdout()));
     match outcome {

@@ -9,3 +9,4 @@ mod daemon_life;
 mod lifecycle;
 mod process_settings;
 mod reload;
+mod shell;
