@@ -255,7 +255,8 @@ pub enum Action {
     },
     /// Close and reopen every log file (as SIGUSR2 does)
     Reopen,
-    /// Attach the terminal to a running process: its output here, your input to its stdin
+    /// Attach the terminal to a running process: its output here, your input to its stdin;
+    /// Ctrl-C or Ctrl-D detaches and leaves it running
     Fg {
         /// The process
         #[arg(value_name = "NAME")]

@@ -10,8 +10,11 @@
 //! - [`daemon`]: the supervisor. One single-threaded event loop owns all state and does all I/O;
 //!   the process lifecycle is a pure transition function (`daemon::process_state`) whose effects
 //!   the loop carries out; deadlines live in a pure queue (`daemon::timers`), so the loop sleeps
-//!   until the next one or the next event, never on a tick.
-//! - [`client`]: `taskmasterctl`: turns an action into a request, renders the response.
+//!   until the next one or the next event, never on a tick. Child output, log files and their
+//!   followers live in `daemon::child_output` and the loop's `output` part; live
+//!   reconfiguration in its `reload` part, planned by the pure `config::diff`.
+//! - [`client`]: `taskmasterctl`: turns an action into a request, renders the response
+//!   (`client::render`, pure); `client::shell` is the interactive shell on the same grammar.
 //! - [`cmd`]: the entry points the binary dispatches to, and the generators of completions and
 //!   man pages.
 

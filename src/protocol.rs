@@ -76,6 +76,28 @@ pub enum Request {
     },
     /// Stop everything, load the config file again, start again.
     Reload,
+    /// The last `bytes` of a process's log; with `follow`, then its output as it comes.
+    Tail {
+        name: String,
+        channel: crate::cli::Channel,
+        bytes: u64,
+        follow: bool,
+    },
+    /// The same for the daemon's own log.
+    Maintail {
+        bytes: u64,
+        follow: bool,
+    },
+    /// Empty the processes' log files.
+    Clear {
+        names: Vec<String>,
+    },
+    /// Close and reopen every log file.
+    Reopen,
+    /// Attach: the process's output to the client, the client's input to the process's stdin.
+    Fg {
+        name: String,
+    },
 }
 
 /// supervisord's process states.
@@ -214,6 +236,9 @@ pub enum Response {
         kind: ErrorKind,
         message: String,
     },
+    /// After this line the connection carries raw bytes (tail, maintail, fg) until either side
+    /// closes it.
+    Stream,
 }
 
 /// Encodes one message as a line.

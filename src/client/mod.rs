@@ -12,6 +12,20 @@ use crate::cli::{Action, CtlArgs, ProcessSelection, WaitState};
 use crate::config::{self, Signal};
 use crate::protocol::{self, ErrorKind, ProcessState, Request, RequestEnvelope, Response};
 
+/// The code of a [`Failure`] to write to our own stdout because its reader went away.
+const OUTPUT_CLOSED: u8 = 141;
+
+fn output_failed(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::new(OUTPUT_CLOSED, "the output was closed")
+    } else {
+        Failure::new(exit::ERROR, format!("can't write the output: {e}"))
+    }
+}
+
+/// What `tail` and `maintail` print without -N, as supervisorctl.
+pub const DEFAULT_TAIL_BYTES: u64 = 1600;
+
 /// supervisorctl 4.x's exit codes.
 pub mod exit {
     pub const SUCCESS: u8 = 0;
@@ -94,6 +108,63 @@ impl Connection {
         self.read_response()
     }
 
+    /// Copies the raw stream that follows a [`Response::Stream`] to `out` until the daemon
+    /// ends it (or, in the shell, Ctrl-C).
+    pub fn stream_to(&mut self, out: &mut dyn Write) -> Result<(), Failure> {
+        loop {
+            if self.reader.buffer().is_empty() {
+                shell::wait_readable(self.reader.get_ref())?;
+            }
+            let chunk = match self.reader.fill_buf() {
+                Ok([]) => return Ok(()),
+                Ok(chunk) => chunk,
+                Err(e) => return Err(self.lost(&e)),
+            };
+            let n = chunk.len();
+            out.write_all(chunk).and_then(|()| out.flush()).map_err(output_failed)?;
+            self.reader.consume(n);
+        }
+    }
+
+    /// `fg`: the stream to `out`, and what the user types to the process, until the process
+    /// exits, the user detaches (Ctrl-C, or Ctrl-D at the start of a line), or the daemon goes.
+    pub fn attach(&mut self, out: &mut dyn Write) -> Result<(), Failure> {
+        use std::os::fd::AsFd;
+        let write_failed = output_failed;
+        let stdin = std::io::stdin();
+        let mut typed = [0u8; 4096];
+        loop {
+            if !self.reader.buffer().is_empty() {
+                let chunk = self.reader.buffer();
+                let n = chunk.len();
+                out.write_all(chunk).and_then(|()| out.flush()).map_err(write_failed)?;
+                self.reader.consume(n);
+                continue;
+            }
+            let ready = match shell::wait_any(&[self.reader.get_ref().as_fd(), stdin.as_fd()]) {
+                Err(failure) if failure.is_interrupted() => return Ok(()),
+                other => other?,
+            };
+            if ready[0] {
+                match self.reader.fill_buf() {
+                    Ok([]) => return Ok(()),
+                    Ok(_) => continue,
+                    Err(e) => return Err(self.lost(&e)),
+                }
+            }
+            if ready[1] {
+                // Straight from the descriptor: std's stdin buffer would hide data from poll.
+                let n = match nix::unistd::read(stdin.as_fd(), &mut typed) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => n,
+                    Err(nix::errno::Errno::EINTR) => continue,
+                    Err(e) => return Err(Failure::new(exit::ERROR, format!("can't read the terminal: {e}"))),
+                };
+                self.reader.get_mut().write_all(&typed[..n]).map_err(|e| self.lost(&e))?;
+            }
+        }
+    }
+
     /// Reads one response line. In the interactive shell, Ctrl-C abandons the wait with
     /// [`shell::interrupted`] (each time the buffer is empty, the socket is polled together
     /// with the shell's interrupt pipe).
@@ -143,6 +214,8 @@ pub fn run(args: &CtlArgs) -> u8 {
     let outcome = socket_path(args).and_then(|path| execute(action, &path, &mut std::io::stdout()));
     match outcome {
         Ok(code) => code,
+        // `taskmasterctl tail -f web | head`: the reader left, which is how such pipes end.
+        Err(failure) if failure.code == OUTPUT_CLOSED => exit::SUCCESS,
         Err(failure) => {
             eprintln!("taskmasterctl: {}", failure.message);
             failure.code
@@ -157,6 +230,7 @@ fn wants_colour() -> bool {
 fn unexpected(response: Response) -> Failure {
     match response {
         Response::Error { kind: ErrorKind::BadRequest, message } => Failure::new(exit::BAD_ARGUMENTS, message),
+        Response::Error { kind: ErrorKind::NoSuchProcess, message } => Failure::new(exit::UNKNOWN, message),
         Response::Error { message, .. } => Failure::new(exit::ERROR, message),
         other => Failure::new(exit::ERROR, format!("unexpected response from taskmasterd: {other:?}")),
     }
@@ -216,16 +290,22 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         Action::Add { names } => Request::Add { names: names.clone() },
         Action::Remove { names } => Request::Remove { names: names.clone() },
         Action::Reload { .. } => Request::Reload,
-        other => {
-            return Err(Failure::new(
-                exit::ERROR,
-                format!("'{}' is not available in this version of taskmaster", other.name()),
-            ));
+        Action::Tail { follow, bytes, name, channel } => Request::Tail {
+            name: name.clone(),
+            channel: *channel,
+            bytes: bytes.unwrap_or(DEFAULT_TAIL_BYTES),
+            follow: *follow,
+        },
+        Action::Maintail { follow, bytes } => {
+            Request::Maintail { bytes: bytes.unwrap_or(DEFAULT_TAIL_BYTES), follow: *follow }
         }
+        Action::Clear { names } => Request::Clear { names: names.clone() },
+        Action::Reopen => Request::Reopen,
+        Action::Fg { name } => Request::Fg { name: name.clone() },
     };
     let mut connection = Connection::open(socket)?;
     let response = connection.request(request)?;
-    let write_failed = |e: std::io::Error| Failure::new(exit::ERROR, format!("can't write the output: {e}"));
+    let write_failed = output_failed;
     match (action, response) {
         (Action::Status { json, .. }, Response::Status { now, processes, unknown }) => {
             if *json {
@@ -268,6 +348,14 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         }
         (_, Response::Version { version }) => {
             writeln!(out, "{version}").map_err(write_failed)?;
+            Ok(exit::SUCCESS)
+        }
+        (Action::Fg { .. }, Response::Stream) => {
+            connection.attach(out)?;
+            Ok(exit::SUCCESS)
+        }
+        (_, Response::Stream) => {
+            connection.stream_to(out)?;
             Ok(exit::SUCCESS)
         }
         (_, Response::Done { message }) => {

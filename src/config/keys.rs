@@ -361,6 +361,27 @@ pub const KEYS: &[Key] = &[
     key(Program, "stderr_logfile_backups", COUNT, Value("10"), "Rotated stderr logs to keep."),
     key(
         Program,
+        "stdout_log_timestamps",
+        Kind::Bool,
+        Value("false"),
+        "Prefix each line of the stdout log with an RFC 3339 timestamp (with redirect_stderr, stderr's lines too).",
+    ),
+    key(
+        Program,
+        "stderr_log_timestamps",
+        Kind::Bool,
+        Value("false"),
+        "Prefix each line of the stderr log with an RFC 3339 timestamp.",
+    ),
+    key(
+        Program,
+        "log_lifecycle",
+        Kind::Bool,
+        Value("false"),
+        "Write a marker line into the process's stdout log when it is spawned and when it exits.",
+    ),
+    key(
+        Program,
         "environment",
         Kind::Environment,
         Unset,

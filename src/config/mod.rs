@@ -126,6 +126,8 @@ pub struct LogConfig {
     pub destination: LogDestination,
     pub maxbytes: u64,
     pub backups: u32,
+    /// Prefix each line with an RFC 3339 timestamp.
+    pub timestamps: bool,
 }
 
 /// The effective settings of one process: everything the daemon needs to run it.
@@ -155,6 +157,8 @@ pub struct ProcessConfig {
     pub environment: Vec<(String, String)>,
     pub directory: Option<PathBuf>,
     pub umask: Option<u32>,
+    /// Write spawn and exit markers into the stdout log.
+    pub log_lifecycle: bool,
 }
 
 impl ProcessConfig {

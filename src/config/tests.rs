@@ -125,6 +125,7 @@ command = "x"
         destination: LogDestination::File(std::env::temp_dir().join(format!("x-{channel}.log"))),
         maxbytes: 50 << 20,
         backups: 10,
+        timestamps: false,
     };
     let want = ProcessConfig {
         name: "x".into(),
@@ -149,6 +150,7 @@ command = "x"
         environment: vec![],
         directory: None,
         umask: None,
+        log_lifecycle: false,
     };
     assert_eq!(only_process(&config), &want);
     assert_eq!(only_process(&config).qualified_name(), "x");

@@ -758,6 +758,9 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     let stderr_logfile = r.value("stderr_logfile", as_string);
     let stderr_maxbytes = r.value("stderr_logfile_maxbytes", as_size);
     let stderr_backups = r.int("stderr_logfile_backups") as u32;
+    let stdout_timestamps = r.value("stdout_log_timestamps", as_bool);
+    let stderr_timestamps = r.value("stderr_log_timestamps", as_bool);
+    let log_lifecycle = r.value("log_lifecycle", as_bool);
     let environment = r.get("environment", as_environment).unwrap_or_default();
     let directory = r.get("directory", as_string);
     let umask = r.get("umask", as_octal);
@@ -809,7 +812,7 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             }
         });
         let auto_name = name.as_deref().unwrap_or(&program);
-        let log = |r: &mut SectionReader<'_>, key: &str, raw: &str, channel: &str, maxbytes, backups| {
+        let log = |r: &mut SectionReader<'_>, key: &str, raw: &str, channel: &str, (maxbytes, backups, timestamps)| {
             let destination = if raw.eq_ignore_ascii_case("NONE") {
                 LogDestination::None
             } else if raw.eq_ignore_ascii_case("AUTO") {
@@ -817,13 +820,14 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             } else {
                 LogDestination::File(resolve_path(&here, &expand(r, key, raw).unwrap_or_default()))
             };
-            LogConfig { destination, maxbytes, backups }
+            LogConfig { destination, maxbytes, backups, timestamps }
         };
-        let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_maxbytes, stdout_backups);
+        let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps);
+        let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_settings);
         let stderr = if redirect_stderr {
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0 }
+            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false }
         } else {
-            log(r, "stderr_logfile", &stderr_logfile, "stderr", stderr_maxbytes, stderr_backups)
+            log(r, "stderr_logfile", &stderr_logfile, "stderr", (stderr_maxbytes, stderr_backups, stderr_timestamps))
         };
         let environment: Vec<(String, String)> =
             environment.iter().map(|(k, v)| (k.clone(), expand(r, "environment", v).unwrap_or_default())).collect();
@@ -854,6 +858,7 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             environment,
             directory,
             umask,
+            log_lifecycle,
         });
     }
     ProgramConfig { name: program, group: group_name, priority, processes }

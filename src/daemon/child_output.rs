@@ -17,11 +17,18 @@ pub struct RotatingFile {
     size: u64,
     /// Whether the open file can be rotated (a regular file).
     rotatable: bool,
+    /// How much of the last failed `write_all` did land, so a retry does not duplicate it.
+    partial: usize,
+    /// The file ends inside a line.
+    mid_line: bool,
 }
+
+/// How far past maxbytes a file may grow to finish the line it ends with.
+pub const LINE_OVERFLOW: usize = 64 * 1024;
 
 impl RotatingFile {
     pub fn new(path: PathBuf, maxbytes: u64, backups: u32) -> Self {
-        RotatingFile { path, maxbytes, backups, file: None, size: 0, rotatable: false }
+        RotatingFile { path, maxbytes, backups, file: None, size: 0, rotatable: false, partial: 0, mid_line: false }
     }
 
     pub fn path(&self) -> &Path {
@@ -34,6 +41,7 @@ impl RotatingFile {
             let meta = file.metadata()?;
             self.rotatable = meta.is_file();
             self.size = if self.rotatable { meta.len() } else { 0 };
+            self.mid_line = false;
             self.file = Some(file);
         }
         Ok(self.file.as_mut().expect("just opened"))
@@ -44,37 +52,89 @@ impl RotatingFile {
         self.file = None;
     }
 
+    /// How much of the last failed [`Self::write_all`] was written.
+    pub fn take_partial_write(&mut self) -> usize {
+        std::mem::take(&mut self.partial)
+    }
+
+    /// Empties the log and deletes its rotated backups (`clear`).
+    pub fn clear(&mut self) -> io::Result<()> {
+        self.file = None;
+        for n in 1..=self.backups.max(1) {
+            let mut p = self.path.clone().into_os_string();
+            p.push(format!(".{n}"));
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+        match OpenOptions::new().write(true).truncate(true).open(&self.path) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Appends `data`, rotating first whenever it would pass maxbytes.
-    pub fn write_all(&mut self, mut data: &[u8]) -> io::Result<()> {
+    pub fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.partial = 0;
+        let total = data.len();
+        let mut rest = data;
+        let outcome = self.write_chunks(&mut rest);
+        if outcome.is_err() {
+            self.partial = total - rest.len();
+        }
+        outcome
+    }
+
+    fn write_chunks(&mut self, data: &mut &[u8]) -> io::Result<()> {
         while !data.is_empty() {
             self.open()?;
-            let chunk = if self.rotatable && self.maxbytes > 0 {
-                let room = self.maxbytes.saturating_sub(self.size) as usize;
-                if data.len() <= room {
-                    data.len()
-                } else {
-                    // Cut after the last newline that fits, so no line straddles two files.
-                    match data[..room].iter().rposition(|&b| b == b'\n') {
-                        Some(nl) => nl + 1,
-                        None if self.size == 0 => room.max(1),
-                        None => {
-                            self.rotate()?;
-                            continue;
-                        }
-                    }
-                }
-            } else {
-                data.len()
-            };
+            let chunk = if self.rotatable && self.maxbytes > 0 { self.next_chunk(data)? } else { Some(data.len()) };
+            let Some(chunk) = chunk else { continue };
             let file = self.file.as_mut().expect("opened above");
             file.write_all(&data[..chunk])?;
             self.size += chunk as u64;
-            data = &data[chunk..];
-            if self.rotatable && self.maxbytes > 0 && self.size >= self.maxbytes && !data.is_empty() {
-                self.rotate()?;
-            }
+            self.mid_line = !data[..chunk].ends_with(b"\n");
+            *data = &data[chunk..];
         }
         Ok(())
+    }
+
+    /// How much of `data` goes into the current file, rotating first when it is full; None
+    /// after a rotation (ask again). Files rotate between lines: a line that started in a
+    /// file is finished in it, up to [`LINE_OVERFLOW`] past maxbytes.
+    fn next_chunk(&mut self, data: &[u8]) -> io::Result<Option<usize>> {
+        let line_end = |d: &[u8]| d.iter().position(|&b| b == b'\n').map(|i| i + 1);
+        if self.mid_line {
+            let over = self.size.saturating_sub(self.maxbytes) as usize;
+            if over < LINE_OVERFLOW || self.size < self.maxbytes {
+                let allowed = if self.size < self.maxbytes {
+                    (self.maxbytes - self.size) as usize + LINE_OVERFLOW
+                } else {
+                    LINE_OVERFLOW - over
+                };
+                let finish = line_end(data).unwrap_or(data.len());
+                return Ok(Some(finish.min(allowed).min(data.len())));
+            }
+            // A line longer than the overflow allows: cut it, as nothing else can be done.
+            self.rotate()?;
+            return Ok(None);
+        }
+        if self.size >= self.maxbytes {
+            self.rotate()?;
+            return Ok(None);
+        }
+        let room = (self.maxbytes - self.size) as usize;
+        if data.len() <= room {
+            return Ok(Some(data.len()));
+        }
+        // Up to the last newline that fits; a first line longer than the file starts it anyway.
+        Ok(match data[..room].iter().rposition(|&b| b == b'\n') {
+            Some(nl) => Some(nl + 1),
+            None if self.size == 0 => Some(line_end(data).unwrap_or(data.len()).min(room + LINE_OVERFLOW)),
+            None => {
+                self.rotate()?;
+                None
+            }
+        })
     }
 
     /// `path` → `path.1` → … → `path.N`; the oldest falls off. With no backups the file is
@@ -99,6 +159,144 @@ impl RotatingFile {
         }
         self.open()?;
         Ok(())
+    }
+}
+
+/// How much output a failing log may hold back before the oldest is dropped.
+pub const MAX_PENDING_OUTPUT: usize = 4 << 20;
+
+/// One output channel's log: timestamps if asked, and a bounded backlog that rides out a
+/// failing disk (full, or a file that cannot be opened for a while) instead of losing data.
+pub struct ChannelLog {
+    file: Option<RotatingFile>,
+    timestamps: bool,
+    at_line_start: bool,
+    /// Output not yet written because the last write failed, oldest first.
+    backlog: Vec<u8>,
+    /// Bytes dropped because the backlog was full, not yet reported.
+    dropped: u64,
+    /// The last write failed: report recovery once.
+    failing: bool,
+}
+
+/// What happened to a write, for the activity log.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WriteReport {
+    Written,
+    /// The write failed; the data waits in the backlog.
+    Failed(String),
+    /// Writes work again after a failure; `dropped` bytes were lost meanwhile.
+    Recovered {
+        dropped: u64,
+    },
+}
+
+impl ChannelLog {
+    pub fn new(file: Option<RotatingFile>, timestamps: bool) -> Self {
+        ChannelLog { file, timestamps, at_line_start: true, backlog: Vec::new(), dropped: 0, failing: false }
+    }
+
+    pub fn file(&self) -> Option<&RotatingFile> {
+        self.file.as_ref()
+    }
+
+    pub fn has_backlog(&self) -> bool {
+        !self.backlog.is_empty()
+    }
+
+    pub fn reopen(&mut self) {
+        if let Some(file) = &mut self.file {
+            file.reopen();
+        }
+    }
+
+    /// Empties the log and its backups, and forgets any backlog.
+    pub fn clear(&mut self) -> std::io::Result<()> {
+        self.backlog.clear();
+        match &mut self.file {
+            Some(file) => file.clear(),
+            None => Ok(()),
+        }
+    }
+
+    /// Logs `data` (the backlog first). Without a file, output is discarded.
+    pub fn write(&mut self, data: &[u8]) -> WriteReport {
+        if self.file.is_none() {
+            return WriteReport::Written;
+        }
+        if self.timestamps {
+            let stamped = self.stamp(data);
+            self.write_raw(&stamped)
+        } else {
+            self.write_raw(data)
+        }
+    }
+
+    fn write_raw(&mut self, data: &[u8]) -> WriteReport {
+        if self.file.is_none() {
+            return WriteReport::Written;
+        }
+        self.backlog.extend_from_slice(data);
+        if self.backlog.len() > MAX_PENDING_OUTPUT {
+            let excess = self.backlog.len() - MAX_PENDING_OUTPUT;
+            self.backlog.drain(..excess);
+            self.dropped += excess as u64;
+        }
+        self.flush_backlog()
+    }
+
+    /// Retries the backlog.
+    pub fn flush_backlog(&mut self) -> WriteReport {
+        let Some(file) = &mut self.file else { return WriteReport::Written };
+        if self.backlog.is_empty() {
+            return WriteReport::Written;
+        }
+        match file.write_all(&self.backlog) {
+            Ok(()) => {
+                self.backlog.clear();
+                if std::mem::take(&mut self.failing) {
+                    WriteReport::Recovered { dropped: std::mem::take(&mut self.dropped) }
+                } else {
+                    WriteReport::Written
+                }
+            }
+            Err(e) => {
+                // A partial write may have landed; RotatingFile reports how much, so keep the rest.
+                let written = file.take_partial_write();
+                self.backlog.drain(..written.min(self.backlog.len()));
+                file.reopen();
+                self.failing = true;
+                WriteReport::Failed(format!("{}: {e}", file.path().display()))
+            }
+        }
+    }
+
+    /// Prefixes each line that starts in `data` with the current time.
+    fn stamp(&mut self, data: &[u8]) -> Vec<u8> {
+        let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false);
+        let mut out = Vec::with_capacity(data.len() + 40);
+        for piece in data.split_inclusive(|&b| b == b'\n') {
+            if self.at_line_start {
+                out.extend_from_slice(now.as_bytes());
+                out.push(b' ');
+            }
+            out.extend_from_slice(piece);
+            self.at_line_start = piece.ends_with(b"\n");
+        }
+        out
+    }
+
+    /// A line written by the daemon itself (spawn and exit markers), on a line of its own and
+    /// never stamped (it carries its own time).
+    pub fn marker(&mut self, text: &str) -> WriteReport {
+        let mut line = Vec::new();
+        if !self.at_line_start {
+            line.push(b'\n');
+            self.at_line_start = true;
+        }
+        line.extend_from_slice(text.as_bytes());
+        line.push(b'\n');
+        self.write_raw(&line)
     }
 }
 

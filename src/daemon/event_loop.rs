@@ -7,11 +7,12 @@
 //! Every change of a process goes through [`process_state::transition`], whose effects are
 //! carried out here.
 
+mod output;
 mod reload;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
-use std::io::{ErrorKind, Read};
+use std::io::ErrorKind;
 use std::os::unix::net::UnixListener;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -20,7 +21,7 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 use polling::{Event, Events, Poller};
 
-use super::child_output::RotatingFile;
+use super::child_output::{ChannelLog, RotatingFile};
 use super::lifecycle::ActivityFile;
 use super::process_state::{self, Effect, Input, Refusal, State, Timer};
 use super::server::{Connection, ReadOutcome};
@@ -28,17 +29,15 @@ use super::signals::SignalPipe;
 use super::spawn;
 use super::timers::{TimerId, Timers};
 use crate::cli::Channel;
-use crate::config::{Config, LogDestination, ProcessConfig, Signal};
+use crate::config::{Config, LogConfig, LogDestination, ProcessConfig, Signal};
 use crate::protocol::{
     self, AvailInfo, ErrorKind as ProtoError, ExitStatus, ProcessInfo, ProcessResult, ProcessState, Request, Response,
 };
+use output::StdinPipe;
 
 const SIGNAL_KEY: usize = 0;
 const LISTENER_KEY: usize = 1;
 const FIRST_DYNAMIC_KEY: usize = 2;
-
-/// How much one output pipe may be read per wake-up before others get their turn.
-const OUTPUT_READ_BUDGET: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ProcessId(u64);
@@ -52,23 +51,25 @@ struct Process {
     stop_time: Option<SystemTime>,
     exit_status: Option<ExitStatus>,
     spawn_error: Option<String>,
-    stdout_log: Option<RotatingFile>,
-    stderr_log: Option<RotatingFile>,
-    /// Whether the last write to a log failed, so a failing disk is reported once, not per read.
-    log_failing: bool,
+    stdout_log: ChannelLog,
+    stderr_log: ChannelLog,
+    /// The write end of the running child's stdin, for `fg`.
+    stdin: Option<StdinPipe>,
 }
 
-fn log_sink(destination: &LogDestination, maxbytes: u64, backups: u32) -> Option<RotatingFile> {
-    match destination {
+fn channel_log(config: &LogConfig) -> ChannelLog {
+    let file = match &config.destination {
         LogDestination::None => None,
-        LogDestination::File(path) => Some(RotatingFile::new(path.clone(), maxbytes, backups)),
-    }
+        LogDestination::File(path) => Some(RotatingFile::new(path.clone(), config.maxbytes, config.backups)),
+    };
+    ChannelLog::new(file, config.timestamps)
 }
 
 impl Process {
     fn new(config: ProcessConfig) -> Self {
-        let stdout_log = log_sink(&config.stdout.destination, config.stdout.maxbytes, config.stdout.backups);
-        let stderr_log = log_sink(&config.stderr.destination, config.stderr.maxbytes, config.stderr.backups);
+        // With redirect_stderr the stderr lines land in the stdout log, stamped as stdout's.
+        let stdout_log = channel_log(&config.stdout);
+        let stderr_log = channel_log(&config.stderr);
         Process {
             config,
             state: State::Stopped,
@@ -79,7 +80,7 @@ impl Process {
             spawn_error: None,
             stdout_log,
             stderr_log,
-            log_failing: false,
+            stdin: None,
         }
     }
 
@@ -116,6 +117,8 @@ struct OutputPipe {
 enum TimerEvent {
     Process(ProcessId, Timer),
     JobDeadline(u64),
+    /// Retry the logs whose writes failed.
+    RetryLogs,
 }
 
 /// Where a start, stop, restart or reload change of one process has got to.
@@ -166,6 +169,23 @@ struct Client {
     connection: Connection,
     /// A job answers this client's last request: read no further request until it does.
     busy: bool,
+    /// The connection carries raw output now (tail, maintail, fg), not requests.
+    streaming: bool,
+    /// Drop the client once its output is written.
+    closing: bool,
+    /// The process whose stdin this client's input goes to (`fg`).
+    attached: Option<ProcessId>,
+    /// Whether the poller watches the connection.
+    watched: bool,
+}
+
+/// Whether the other end of a socket is closed both ways (not merely shut for writing).
+fn peer_hung_up(stream: &std::os::unix::net::UnixStream) -> bool {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
+    let mut fds = [PollFd::new(stream.as_fd(), PollFlags::POLLOUT)];
+    poll(&mut fds, PollTimeout::ZERO).is_ok()
+        && fds[0].revents().is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR))
 }
 
 /// The supervisor: every piece of the daemon's state, owned by the loop.
@@ -187,6 +207,14 @@ pub struct Supervisor {
     /// The daemon's own environment, the base of every child's.
     base_environment: Vec<(String, String)>,
     activity_log: ActivityFile,
+    /// Clients following output, by client key.
+    followers: HashMap<usize, output::FollowSource>,
+    /// Poller keys of children's stdin pipes waiting for room.
+    stdin_keys: HashMap<usize, ProcessId>,
+    /// The retry timer of failing logs, while one is armed.
+    log_retry: Option<TimerId>,
+    /// Reused for every pipe read.
+    read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     logger: Option<flexi_logger::LoggerHandle>,
 }
@@ -231,6 +259,10 @@ impl Supervisor {
             mode: Mode::Serving,
             base_environment: std::env::vars().collect(),
             activity_log,
+            followers: HashMap::new(),
+            stdin_keys: HashMap::new(),
+            log_retry: None,
+            read_buffer: Vec::new(),
             logger,
         };
         for process in config.processes() {
@@ -283,6 +315,7 @@ impl Supervisor {
                     SIGNAL_KEY => {}
                     LISTENER_KEY => self.accept_clients()?,
                     key if self.outputs.contains_key(&key) => self.read_output(key),
+                    key if self.stdin_keys.contains_key(&key) => self.write_stdin(self.stdin_keys[&key]),
                     key => self.serve_client(key, readable, writable),
                 }
             }
@@ -296,9 +329,11 @@ impl Supervisor {
                         self.feed(id, Input::Timer(timer));
                     }
                     TimerEvent::JobDeadline(job) => self.expire_job(job),
+                    TimerEvent::RetryLogs => self.retry_logs(),
                 }
             }
             self.settle_jobs();
+            self.feed_main_log_followers();
         }
         self.drain_all_outputs();
         info!("exiting");
@@ -316,25 +351,14 @@ impl Supervisor {
                 }
                 libc::SIGHUP => self.sighup(),
                 libc::SIGUSR2 => {
-                    info!("received SIGUSR2 indicating log reopen request");
                     self.reopen_logs();
+                    info!("received SIGUSR2 indicating log reopen request; log files reopened");
                 }
                 _ => {}
             }
         }
         self.poller.modify(self.signals.reader(), Event::readable(SIGNAL_KEY))?;
         Ok(())
-    }
-
-    fn reopen_logs(&mut self) {
-        if let Some(file) = self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
-            file.reopen();
-        }
-        for p in self.processes.values_mut() {
-            for log in [&mut p.stdout_log, &mut p.stderr_log].into_iter().flatten() {
-                log.reopen();
-            }
-        }
     }
 
     /// Reaps every exited child, after reading what it left in its pipes.
@@ -354,6 +378,8 @@ impl Supervisor {
                 continue;
             };
             self.drain_outputs_of(id);
+            self.close_stdin(id);
+            self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
             if let Some(p) = self.processes.get_mut(&id) {
                 p.exit_status = Some(status);
                 p.stop_time = Some(SystemTime::now());
@@ -433,102 +459,14 @@ impl Supervisor {
                 p.spawn_error = None;
                 p.start_time = Some(SystemTime::now());
                 p.stop_time = None;
+                p.stdin = Some(StdinPipe { file: child.stdin, backlog: Vec::new(), key: None });
+                self.lifecycle_marker(id, &format!("spawned with pid {pid}"));
                 Input::SpawnSucceeded { pid }
             }
             Err(error) => {
                 let p = self.processes.get_mut(&id).expect("still there");
                 p.spawn_error = Some(error.clone());
                 Input::SpawnFailed { error }
-            }
-        }
-    }
-
-    fn allocate_key(&mut self) -> usize {
-        let key = self.next_key;
-        self.next_key += 1;
-        key
-    }
-
-    fn watch_output(&mut self, process: ProcessId, file: File, channel: Channel) {
-        let key = self.allocate_key();
-        // SAFETY: the pipe is owned by `self.outputs` and deleted from the poller before it is
-        // dropped (`close_output`).
-        if let Err(e) = unsafe { self.poller.add(&file, Event::readable(key)) } {
-            error!("can't watch an output pipe: {e}");
-            return;
-        }
-        self.outputs.insert(key, OutputPipe { file, process, channel });
-    }
-
-    fn close_output(&mut self, key: usize) {
-        if let Some(pipe) = self.outputs.remove(&key) {
-            let _ = self.poller.delete(&pipe.file);
-        }
-    }
-
-    /// Reads one output pipe until it would block, it ends, or its budget is spent.
-    fn read_output(&mut self, key: usize) {
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut budget = OUTPUT_READ_BUDGET;
-        loop {
-            let Some(pipe) = self.outputs.get_mut(&key) else { return };
-            match pipe.file.read(&mut buf) {
-                Ok(0) => {
-                    self.close_output(key);
-                    return;
-                }
-                Ok(n) => {
-                    let (process, channel) = (pipe.process, pipe.channel);
-                    self.write_output(process, channel, &buf[..n]);
-                    budget = budget.saturating_sub(n);
-                    if budget == 0 {
-                        break;
-                    }
-                }
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(e) => {
-                    error!("can't read an output pipe: {e}");
-                    self.close_output(key);
-                    return;
-                }
-            }
-        }
-        if let Some(pipe) = self.outputs.get(&key)
-            && let Err(e) = self.poller.modify(&pipe.file, Event::readable(key))
-        {
-            error!("can't watch an output pipe: {e}");
-        }
-    }
-
-    fn drain_outputs_of(&mut self, id: ProcessId) {
-        let keys: Vec<usize> = self.outputs.iter().filter(|(_, p)| p.process == id).map(|(k, _)| *k).collect();
-        for key in keys {
-            self.read_output(key);
-        }
-    }
-
-    fn drain_all_outputs(&mut self) {
-        let keys: Vec<usize> = self.outputs.keys().copied().collect();
-        for key in keys {
-            self.read_output(key);
-        }
-    }
-
-    fn write_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
-        let Some(p) = self.processes.get_mut(&id) else { return };
-        let sink = match channel {
-            Channel::Stdout => p.stdout_log.as_mut(),
-            Channel::Stderr => p.stderr_log.as_mut(),
-        };
-        let Some(sink) = sink else { return };
-        match sink.write_all(data) {
-            Ok(()) => p.log_failing = false,
-            Err(e) => {
-                if !p.log_failing {
-                    error!("can't write the log {} of {}: {e}", sink.path().display(), p.config.name);
-                }
-                p.log_failing = true;
             }
         }
     }
@@ -551,7 +489,15 @@ impl Supervisor {
                         warn!("can't watch a client connection: {e}");
                         continue;
                     }
-                    self.clients.insert(key, Client { connection, busy: false });
+                    let client = Client {
+                        connection,
+                        busy: false,
+                        streaming: false,
+                        closing: false,
+                        attached: None,
+                        watched: true,
+                    };
+                    self.clients.insert(key, client);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -567,9 +513,12 @@ impl Supervisor {
     }
 
     fn drop_client(&mut self, key: usize) {
-        if let Some(client) = self.clients.remove(&key) {
+        if let Some(client) = self.clients.remove(&key)
+            && client.watched
+        {
             let _ = self.poller.delete(&client.connection.stream);
         }
+        self.followers.remove(&key);
         for job in &mut self.jobs {
             if job.reply_to == Some(key) {
                 job.reply_to = None;
@@ -583,6 +532,14 @@ impl Supervisor {
         let Some(client) = self.clients.get_mut(&key) else { return };
         if readable {
             match client.connection.read_available() {
+                Ok(_) if client.streaming || client.closing => {
+                    // Raw input: keystrokes for an attached process, else nothing to serve.
+                    if client.attached.is_some() {
+                        self.forward_input(key);
+                    } else {
+                        client.connection.take_input();
+                    }
+                }
                 Ok(ReadOutcome::Open) => {}
                 Ok(ReadOutcome::TooLong) => {
                     let message = format!("request line longer than {} bytes", protocol::MAX_LINE);
@@ -639,18 +596,43 @@ impl Supervisor {
     fn update_client_interest(&mut self, key: usize) {
         let Some(client) = self.clients.get(&key) else { return };
         let done_reading = client.connection.read_closed;
-        if done_reading && !client.busy && !client.connection.wants_write() {
+        let wants_write = client.connection.wants_write();
+        // A finished stream, a follower that hung up, or a client with nothing left to say.
+        let finished = (client.closing && !wants_write)
+            || (done_reading && client.streaming)
+            || (done_reading && !client.busy && !wants_write);
+        if finished {
             self.drop_client(key);
             return;
         }
-        let interest = match (done_reading, client.connection.wants_write()) {
+        let interest = match (done_reading, wants_write) {
             (false, false) => Event::readable(key),
             (false, true) => Event::all(key),
             (true, true) => Event::writable(key),
-            (true, false) => Event::none(key),
+            (true, false) => {
+                // Waiting for a job's answer with the client's sending side shut. A client that
+                // is gone entirely is dropped (its wait with it); one that only half-closed is
+                // left unwatched until the answer, since a hung-up socket never stops waking
+                // the poller.
+                if peer_hung_up(&client.connection.stream) {
+                    self.drop_client(key);
+                } else if client.watched {
+                    let _ = self.poller.delete(&client.connection.stream);
+                    self.clients.get_mut(&key).expect("present").watched = false;
+                }
+                return;
+            }
         };
-        if self.poller.modify(&client.connection.stream, interest).is_err() {
-            self.drop_client(key);
+        let outcome = if client.watched {
+            self.poller.modify(&client.connection.stream, interest)
+        } else {
+            // SAFETY: the stream is owned by `self.clients` and deleted from the poller before
+            // it is dropped (`drop_client`).
+            unsafe { self.poller.add(&client.connection.stream, interest) }
+        };
+        match outcome {
+            Ok(()) => self.clients.get_mut(&key).expect("present").watched = true,
+            Err(_) => self.drop_client(key),
         }
     }
 
@@ -771,6 +753,15 @@ impl Supervisor {
             Request::Add { names } => self.add(&names),
             Request::Remove { names } => self.remove(&names),
             Request::Reload => return self.begin_reload(key),
+            Request::Tail { name, channel, bytes, follow } => return self.tail(key, &name, channel, bytes, follow),
+            Request::Maintail { bytes, follow } => return self.maintail(key, bytes, follow),
+            Request::Clear { names } => self.clear(&names),
+            Request::Reopen => {
+                self.reopen_logs();
+                info!("reopened log files at a client's request");
+                Response::Done { message: "Reopened log files".to_string() }
+            }
+            Request::Fg { name } => return self.attach(key, &name),
         };
         self.send(key, &response);
     }
@@ -1072,6 +1063,11 @@ impl Drop for Supervisor {
         }
         for pipe in self.outputs.values() {
             let _ = self.poller.delete(&pipe.file);
+        }
+        for stdin in self.processes.values().filter_map(|p| p.stdin.as_ref()) {
+            if stdin.key.is_some() {
+                let _ = self.poller.delete(&stdin.file);
+            }
         }
     }
 }

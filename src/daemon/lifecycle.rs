@@ -203,8 +203,45 @@ fn format_line(w: &mut dyn Write, now: &mut DeferredNow, record: &Record) -> std
     write!(w, "{} {} {}", now.now().format("%Y-%m-%d %H:%M:%S,%3f"), level_name(record.level()), record.args())
 }
 
-/// The activity log file, shared with the event loop for `reopen`.
-pub type ActivityFile = Arc<Mutex<Option<RotatingFile>>>;
+/// The activity log as the logger writes it and the event loop sees it: the file (None for
+/// NONE), and while someone follows it (`maintail -f`), the lines written since the loop's last
+/// pass. The log is written from the loop's own thread, so the loop hands those lines on before
+/// it next sleeps; no wake-up is needed.
+pub struct ActivityLog {
+    file: Option<RotatingFile>,
+    followed: Option<Vec<u8>>,
+}
+
+impl ActivityLog {
+    pub fn new(file: Option<RotatingFile>) -> Self {
+        ActivityLog { file, followed: None }
+    }
+
+    pub fn set_file(&mut self, file: Option<RotatingFile>) {
+        self.file = file;
+    }
+
+    pub fn reopen(&mut self) {
+        if let Some(file) = &mut self.file {
+            file.reopen();
+        }
+    }
+
+    pub fn set_following(&mut self, following: bool) {
+        match (following, &self.followed) {
+            (true, None) => self.followed = Some(Vec::new()),
+            (false, Some(_)) => self.followed = None,
+            _ => {}
+        }
+    }
+
+    pub fn take_followed(&mut self) -> Vec<u8> {
+        self.followed.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+}
+
+/// The activity log, shared by the logger and the event loop.
+pub type ActivityFile = Arc<Mutex<ActivityLog>>;
 
 struct ActivityWriter {
     file: ActivityFile,
@@ -215,8 +252,13 @@ impl LogWriter for ActivityWriter {
         let mut line = Vec::with_capacity(128);
         format_line(&mut line, now, record)?;
         line.push(b'\n');
-        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        match guard.as_mut() {
+        let mut log = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(followed) = &mut log.followed
+            && followed.len() < (1 << 20)
+        {
+            followed.extend_from_slice(&line);
+        }
+        match log.file.as_mut() {
             Some(file) => file.write_all(&line),
             None => Ok(()),
         }
@@ -235,9 +277,9 @@ impl LogWriter for ActivityWriter {
 /// Starts the activity log: the logfile (rotating), and stderr too when `to_stderr`.
 pub fn start_logging(config: &DaemonConfig, to_stderr: bool) -> anyhow::Result<(LoggerHandle, ActivityFile)> {
     let level = config.loglevel.as_log_filter();
-    let file: ActivityFile = Arc::new(Mutex::new(
+    let file: ActivityFile = Arc::new(Mutex::new(ActivityLog::new(
         config.logfile.as_ref().map(|p| RotatingFile::new(p.clone(), config.logfile_maxbytes, config.logfile_backups)),
-    ));
+    )));
     if let Some(path) = &config.logfile {
         // Fail at start-up, loudly, rather than log into the void.
         OpenOptions::new()

@@ -284,7 +284,7 @@ mod tests {
     use nix::sys::signal::Signal as Sig;
 
     fn policy() -> ProcessConfig {
-        let log = LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0 };
+        let log = LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false };
         ProcessConfig {
             name: "web".into(),
             program: "web".into(),
@@ -308,6 +308,7 @@ mod tests {
             environment: vec![],
             directory: None,
             umask: None,
+            log_lifecycle: false,
         }
     }
 

@@ -138,4 +138,18 @@ impl Connection {
     pub fn wants_write(&self) -> bool {
         !self.output.is_empty()
     }
+
+    pub fn pending_output(&self) -> usize {
+        self.output.len()
+    }
+
+    /// Forgets output not yet sent (to a follower about to be dropped).
+    pub fn discard_output(&mut self) {
+        self.output.clear();
+    }
+
+    /// Everything received and not yet consumed (raw input of a streaming client).
+    pub fn take_input(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.input)
+    }
 }

@@ -19,6 +19,8 @@ use crate::config::ProcessConfig;
 /// A started child and the read ends of its output pipes.
 pub struct SpawnedChild {
     pub pid: u32,
+    /// The write end of the child's stdin (non-blocking), for `fg`.
+    pub stdin: File,
     pub stdout: File,
     /// None when stderr goes into the stdout pipe.
     pub stderr: Option<File>,
@@ -119,6 +121,7 @@ pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Resul
         None => None,
     };
 
+    let (stdin_read, stdin_write) = cloexec_pipe().map_err(|e| format!("can't make a pipe: {e}"))?;
     let (stdout_read, stdout_write) = cloexec_pipe().map_err(|e| format!("can't make a pipe: {e}"))?;
     let (stderr_read, stderr_write) = if process.redirect_stderr {
         let copy = stdout_write.try_clone().map_err(|e| format!("can't dup a pipe: {e}"))?;
@@ -133,7 +136,7 @@ pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Resul
         .args(&process.command[1..])
         .env_clear()
         .envs(environment.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
+        .stdin(Stdio::from(stdin_read))
         .stdout(Stdio::from(stdout_write))
         .stderr(Stdio::from(stderr_write))
         .process_group(0);
@@ -164,10 +167,11 @@ pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Resul
     // pipes reach EOF when the child (and whatever inherited them) is gone.
     drop(command);
     drop(child);
+    let stdin = nonblocking_file(stdin_write).map_err(|e| format!("can't set up the stdin pipe: {e}"))?;
     let stdout = nonblocking_file(stdout_read).map_err(|e| format!("can't set up the stdout pipe: {e}"))?;
     let stderr =
         stderr_read.map(nonblocking_file).transpose().map_err(|e| format!("can't set up the stderr pipe: {e}"))?;
-    Ok(SpawnedChild { pid, stdout, stderr })
+    Ok(SpawnedChild { pid, stdin, stdout, stderr })
 }
 
 /// Puts every catchable signal back to its default action: a daemon started with some signals

@@ -107,3 +107,28 @@ fn many_clients_at_once() {
     idle.clear();
     d.shutdown_and_check();
 }
+
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0)
+}
+
+#[test]
+fn a_client_that_leaves_during_a_wait_is_let_go_and_a_half_closed_one_is_answered() {
+    let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\n");
+    d.wait_state("app", "RUNNING");
+    let baseline = open_fds(d.pid);
+    let wait = b"{\"version\":1,\"type\":\"wait\",\"names\":[\"app\"],\"state\":\"STOPPED\",\"timeout_ms\":null}\n";
+    let mut gone = connect(&d);
+    gone.write_all(wait).unwrap();
+    wait_until("the daemon to hold the waiting client", || open_fds(d.pid) > baseline);
+    drop(gone);
+    wait_until("the daemon to let the client go", || open_fds(d.pid) == baseline);
+    let mut half = connect(&d);
+    half.write_all(wait).unwrap();
+    half.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(d.ctl_ok(&["stop", "app"]), "app: stopped\n");
+    let reply = read_line(&half);
+    assert!(reply.contains("\"message\":\"STOPPED\""), "{reply}");
+    assert_eq!(d.ctl_ok(&["version"]).trim(), env!("CARGO_PKG_VERSION"));
+    d.shutdown_and_check();
+}

@@ -39,9 +39,8 @@ impl Supervisor {
         let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
         p.config = config;
         if logs_changed {
-            let fresh = Process::new(p.config.clone());
-            p.stdout_log = fresh.stdout_log;
-            p.stderr_log = fresh.stderr_log;
+            p.stdout_log = super::channel_log(&p.config.stdout);
+            p.stderr_log = super::channel_log(&p.config.stderr);
         }
     }
 
@@ -293,9 +292,9 @@ impl Supervisor {
             || old.logfile_maxbytes != new.logfile_maxbytes
             || old.logfile_backups != new.logfile_backups
         {
-            let mut guard = self.activity_log.lock().unwrap_or_else(|e| e.into_inner());
-            *guard =
+            let file =
                 new.logfile.as_ref().map(|p| RotatingFile::new(p.clone(), new.logfile_maxbytes, new.logfile_backups));
+            self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).set_file(file);
         }
         if old.umask != new.umask {
             nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(new.umask as nix::libc::mode_t));
