@@ -337,4 +337,39 @@ mod tests {
             + &std::fs::read_to_string(dir.path().join("b.log")).unwrap();
         assert!(all.ends_with("xy\n"));
     }
+
+    #[test]
+    fn a_failing_log_keeps_a_bounded_backlog_and_reports_what_it_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gone/out.log");
+        let mut log = ChannelLog::new(Some(RotatingFile::new(path.clone(), 0, 0)), false);
+        assert!(matches!(log.write(b"first\n"), WriteReport::Failed(_)));
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..5 {
+            log.write(&chunk);
+        }
+        assert!(log.has_backlog());
+        std::fs::create_dir(dir.path().join("gone")).unwrap();
+        let report = log.write(b"last\n");
+        let dropped = 6 + 5 * (1 << 20) + 5 - MAX_PENDING_OUTPUT as u64;
+        assert_eq!(report, WriteReport::Recovered { dropped });
+        let written = std::fs::read(&path).unwrap();
+        assert_eq!(written.len(), MAX_PENDING_OUTPUT);
+        assert!(written.ends_with(b"xlast\n"));
+    }
+
+    #[test]
+    fn timestamps_start_each_line_even_across_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.log");
+        let mut log = ChannelLog::new(Some(RotatingFile::new(path.clone(), 0, 0)), true);
+        log.write(b"a\nb");
+        log.write(b"c\n");
+        log.marker("--- marker ---");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].ends_with(" a") && lines[1].ends_with(" bc"), "{text}");
+        assert_eq!(lines[2], "--- marker ---");
+    }
 }

@@ -280,3 +280,35 @@ fn fg_round_trip() {
     assert_eq!(out.status.code(), Some(4));
     d.shutdown_and_check();
 }
+
+#[test]
+fn a_log_that_cannot_be_written_keeps_its_output_until_it_can() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path("logs")).unwrap();
+    sandbox.write_config(
+        "[program.ticker]\ncommand = \"sh -c 'i=0; while true; do i=$((i+1)); echo line $i; sleep 0.02; done'\"\n\
+         startsecs = 0\nstdout_logfile = \"%(here)s/logs/ticker.log\"\n",
+    );
+    let d = Daemon::start_in(sandbox);
+    let log = d.sandbox.path("logs/ticker.log");
+    wait_until("output", || d.sandbox.read("logs/ticker.log").contains("line 3\n"));
+    // The directory goes away and the file is reopened: every write now fails.
+    std::fs::rename(d.sandbox.path("logs"), d.sandbox.path("logs-old")).unwrap();
+    d.ctl_ok(&["reopen"]);
+    d.wait_log("can't write the log of ticker");
+    let stalled = numbered_lines_in(&d.sandbox.read("logs-old/ticker.log"));
+    // The daemon keeps going meanwhile.
+    assert_eq!(d.ctl_ok(&["version"]).trim(), env!("CARGO_PKG_VERSION"));
+    std::fs::create_dir(d.sandbox.path("logs")).unwrap();
+    d.wait_log("the log of ticker is writable again; nothing was lost");
+    wait_until("new lines in the new file", || log.exists() && !d.sandbox.read("logs/ticker.log").is_empty());
+    let resumed = numbered_lines_in(&d.sandbox.read("logs/ticker.log"));
+    let last_before = *stalled.last().unwrap();
+    assert_eq!(resumed[0], last_before + 1, "the lines written while the disk failed were kept");
+    assert_eq!(resumed, (resumed[0]..resumed[0] + resumed.len() as u64).collect::<Vec<_>>());
+    d.shutdown_and_check();
+}
+
+fn numbered_lines_in(text: &str) -> Vec<u64> {
+    text.lines().filter_map(|l| l.strip_prefix("line ")?.parse().ok()).collect()
+}
