@@ -36,6 +36,9 @@ fn stale_socket_is_replaced() {
     sandbox.write_config("[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\n");
     let d = Daemon::start_in(sandbox);
     d.wait_state("app", "RUNNING");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(d.sandbox.socket()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the default [unix_server] chmod");
     d.shutdown_and_check();
 }
 

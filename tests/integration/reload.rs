@@ -200,3 +200,24 @@ fn reload_restarts_everything_with_the_new_config() {
     assert_eq!(names, ["keep", "slow"]);
     d.shutdown_and_check();
 }
+
+#[test]
+fn daemon_settings_are_applied_or_reported_as_needing_a_restart() {
+    let d = Daemon::start(TWO);
+    d.wait_state("keep", "RUNNING");
+    let config = std::fs::read_to_string(d.sandbox.config_path()).unwrap();
+    let changed = config
+        .replace("loglevel = \"debug\"", "loglevel = \"warn\"")
+        .replace("[unix_server]\n", "[unix_server]\nchmod = \"0770\"\n");
+    std::fs::write(d.sandbox.config_path(), changed).unwrap();
+    let out = d.ctl_ok(&["reread"]);
+    assert_eq!(
+        out,
+        "taskmasterd: loglevel changed (applied)\ntaskmasterd: unix_server chmod changed (needs a daemon restart)\n"
+    );
+    d.ctl_ok(&["update"]);
+    // At warn, a stop's info lines are no longer logged.
+    d.ctl_ok(&["stop", "keep"]);
+    assert!(!d.log().contains("stopped: keep"), "{}", d.log());
+    d.shutdown_and_check();
+}
