@@ -96,6 +96,17 @@ fn cloexec_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     }
 }
 
+/// A chatty child fills a default 64 KiB pipe in an instant and then waits for the daemon;
+/// a larger pipe lets both run with fewer wake-ups. Best effort: the system may cap it.
+fn enlarge_pipe(pipe: &File) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = nix::fcntl::fcntl(pipe, nix::fcntl::FcntlArg::F_SETPIPE_SZ(1 << 20));
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = pipe;
+}
+
 /// Explains a failed spawn as supervisord does.
 fn describe_spawn_error(error: &io::Error, program: &str) -> String {
     match error.kind() {
@@ -169,6 +180,7 @@ pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Resul
     drop(child);
     let stdin = nonblocking_file(stdin_write).map_err(|e| format!("can't set up the stdin pipe: {e}"))?;
     let stdout = nonblocking_file(stdout_read).map_err(|e| format!("can't set up the stdout pipe: {e}"))?;
+    enlarge_pipe(&stdout);
     let stderr =
         stderr_read.map(nonblocking_file).transpose().map_err(|e| format!("can't set up the stderr pipe: {e}"))?;
     Ok(SpawnedChild { pid, stdin, stdout, stderr })
