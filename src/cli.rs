@@ -159,19 +159,6 @@ pub enum Channel {
     Stderr,
 }
 
-/// A process state, as a `wait --state` argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[value(rename_all = "UPPER")]
-pub enum WaitState {
-    Stopped,
-    Starting,
-    Running,
-    Backoff,
-    Stopping,
-    Exited,
-    Fatal,
-}
-
 /// The control actions. Names, arguments and output follow supervisorctl's.
 #[derive(Debug, Clone, Subcommand)]
 pub enum Action {
@@ -215,7 +202,7 @@ pub enum Action {
     Wait {
         /// The state to wait for
         #[arg(long, value_enum, default_value = "RUNNING", ignore_case = true)]
-        state: WaitState,
+        state: crate::protocol::ProcessState,
         /// Give up after this many seconds (exit code 1)
         #[arg(long, value_name = "SECS")]
         timeout: Option<f64>,

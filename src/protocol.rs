@@ -100,9 +100,10 @@ pub enum Request {
     },
 }
 
-/// supervisord's process states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// supervisord's process states (also the values of `wait --state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "UPPERCASE")]
+#[value(rename_all = "UPPER")]
 pub enum ProcessState {
     Stopped,
     Starting,
@@ -111,6 +112,7 @@ pub enum ProcessState {
     Stopping,
     Exited,
     Fatal,
+    #[value(skip)]
     Unknown,
 }
 

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Action, CtlArgs, ProcessSelection, WaitState};
+use crate::cli::{Action, CtlArgs, ProcessSelection};
 use crate::config::{self, Signal};
 use crate::protocol::{self, ErrorKind, ProcessState, Request, RequestEnvelope, Response};
 
@@ -246,18 +246,6 @@ fn results_code(results: &[protocol::ProcessResult]) -> u8 {
     }
 }
 
-fn wait_state(state: WaitState) -> ProcessState {
-    match state {
-        WaitState::Stopped => ProcessState::Stopped,
-        WaitState::Starting => ProcessState::Starting,
-        WaitState::Running => ProcessState::Running,
-        WaitState::Backoff => ProcessState::Backoff,
-        WaitState::Stopping => ProcessState::Stopping,
-        WaitState::Exited => ProcessState::Exited,
-        WaitState::Fatal => ProcessState::Fatal,
-    }
-}
-
 /// Runs one action against the daemon at `socket`, writing its output to `out`.
 pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8, Failure> {
     let request = match action {
@@ -283,7 +271,7 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
                 Some(t) => Some((t * 1000.0) as u64),
                 None => None,
             };
-            Request::Wait { names: names.clone(), state: wait_state(*state), timeout_ms }
+            Request::Wait { names: names.clone(), state: *state, timeout_ms }
         }
         Action::Reread => Request::Reread,
         Action::Update { names } => Request::Update { names: names.clone() },
