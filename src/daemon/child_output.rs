@@ -49,6 +49,11 @@ impl RotatingFile {
         &self.path
     }
 
+    /// Whether the file ends inside a line, as far as this writer knows.
+    pub fn ends_mid_line(&self) -> bool {
+        self.file.is_some() && self.mid_line
+    }
+
     fn open(&mut self) -> io::Result<&mut File> {
         if self.file.is_none() {
             let file = OpenOptions::new().create(true).append(true).open(&self.path)?;
@@ -81,7 +86,10 @@ impl RotatingFile {
     pub fn splice_from(&mut self, pipe: &File, max: usize) -> io::Result<Option<usize>> {
         use nix::fcntl::{SpliceFFlags, splice};
         use std::os::unix::fs::FileExt;
-        self.open()?;
+        // A log that cannot be opened is the copying path's to report and hold back.
+        if self.open().is_err() {
+            return Ok(None);
+        }
         let near_rotation = self.maxbytes > 0 && self.size + (max + LINE_OVERFLOW) as u64 > self.maxbytes;
         if !self.rotatable || self.mid_line && self.maxbytes > 0 || near_rotation {
             return Ok(None);
@@ -385,7 +393,12 @@ impl ChannelLog {
     /// never stamped (it carries its own time).
     pub fn marker(&mut self, text: &str) -> WriteReport {
         let mut line = Vec::new();
-        if !self.at_line_start {
+        let mid_line = if self.timestamps {
+            !self.at_line_start
+        } else {
+            self.file.as_ref().is_some_and(RotatingFile::ends_mid_line)
+        };
+        if mid_line {
             line.push(b'\n');
             self.at_line_start = true;
         }

@@ -119,7 +119,12 @@ enum TimerEvent {
     JobDeadline(u64),
     /// Retry the logs whose writes failed.
     RetryLogs,
+    /// Watch the control socket again after running out of descriptors.
+    ListenAgain,
 }
+
+/// How long the control socket rests after an accept failed for lack of descriptors.
+const LISTEN_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Where a start, stop, restart or reload change of one process has got to.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,8 +180,6 @@ struct Client {
     closing: bool,
     /// The process whose stdin this client's input goes to (`fg`).
     attached: Option<ProcessId>,
-    /// Whether the poller watches the connection.
-    watched: bool,
 }
 
 /// Whether the other end of a socket is closed both ways (not merely shut for writing).
@@ -330,6 +333,7 @@ impl Supervisor {
                     }
                     TimerEvent::JobDeadline(job) => self.expire_job(job),
                     TimerEvent::RetryLogs => self.retry_logs(),
+                    TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
                 }
             }
             self.settle_jobs();
@@ -489,20 +493,21 @@ impl Supervisor {
                         warn!("can't watch a client connection: {e}");
                         continue;
                     }
-                    let client = Client {
-                        connection,
-                        busy: false,
-                        streaming: false,
-                        closing: false,
-                        attached: None,
-                        watched: true,
-                    };
+                    let client = Client { connection, busy: false, streaming: false, closing: false, attached: None };
                     self.clients.insert(key, client);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e)
+                    if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)) =>
+                {
+                    // Out of descriptors: the pending connection would wake the loop again at
+                    // once, so listen again only a little later, serving the connected meanwhile.
+                    warn!("can't accept a client: {e}; listening again in {LISTEN_RETRY:?}");
+                    self.timers.insert(Instant::now() + LISTEN_RETRY, TimerEvent::ListenAgain);
+                    return Ok(());
+                }
                 Err(e) => {
-                    // Out of descriptors, say: keep serving the connected clients.
                     warn!("can't accept a client: {e}");
                     break;
                 }
@@ -513,9 +518,7 @@ impl Supervisor {
     }
 
     fn drop_client(&mut self, key: usize) {
-        if let Some(client) = self.clients.remove(&key)
-            && client.watched
-        {
+        if let Some(client) = self.clients.remove(&key) {
             let _ = self.poller.delete(&client.connection.stream);
         }
         self.followers.remove(&key);
@@ -610,29 +613,17 @@ impl Supervisor {
             (false, true) => Event::all(key),
             (true, true) => Event::writable(key),
             (true, false) => {
-                // Waiting for a job's answer with the client's sending side shut. A client that
-                // is gone entirely is dropped (its wait with it); one that only half-closed is
-                // left unwatched until the answer, since a hung-up socket never stops waking
-                // the poller.
+                // Waiting for a job's answer with the client's sending side shut. One that is
+                // gone entirely is dropped, its wait with it. One that only half-closed stays
+                // registered with no interest: epoll still reports a later full hang-up, once.
                 if peer_hung_up(&client.connection.stream) {
-                    self.drop_client(key);
-                } else if client.watched {
-                    let _ = self.poller.delete(&client.connection.stream);
-                    self.clients.get_mut(&key).expect("present").watched = false;
+                    return self.drop_client(key);
                 }
-                return;
+                Event::none(key)
             }
         };
-        let outcome = if client.watched {
-            self.poller.modify(&client.connection.stream, interest)
-        } else {
-            // SAFETY: the stream is owned by `self.clients` and deleted from the poller before
-            // it is dropped (`drop_client`).
-            unsafe { self.poller.add(&client.connection.stream, interest) }
-        };
-        match outcome {
-            Ok(()) => self.clients.get_mut(&key).expect("present").watched = true,
-            Err(_) => self.drop_client(key),
+        if self.poller.modify(&client.connection.stream, interest).is_err() {
+            self.drop_client(key);
         }
     }
 
@@ -794,6 +785,10 @@ impl Supervisor {
         let mut items = Vec::new();
         for id in ids {
             let name = self.display_name(id);
+            if !self.take_over(id) {
+                results.push(process_error(&name, "being removed by an update", ProtoError::Failed));
+                continue;
+            }
             let step = match kind {
                 Kind::Start => match self.feed(id, Input::Start) {
                     Some(Refusal::AlreadyStarted) => {
@@ -833,6 +828,39 @@ impl Supervisor {
             client.busy = true;
         }
         self.settle_jobs();
+    }
+
+    /// Ends the pending start, stop or restart steps of other requests on `id`: the latest
+    /// request about a process decides what happens to it, and the earlier ones are told they
+    /// were superseded. A settings change waiting for the stop is applied now (without the
+    /// start it planned). A pending removal is never taken over: false.
+    fn take_over(&mut self, id: ProcessId) -> bool {
+        let removing = self.jobs.iter().any(|job| match &job.kind {
+            JobKind::Actions(items) => {
+                items.iter().any(|i| i.id == id && matches!(i.step, Step::AwaitStopped { then: AfterStop::Remove }))
+            }
+            JobKind::Wait { .. } => false,
+        });
+        if removing {
+            return false;
+        }
+        let mut replaced = Vec::new();
+        for job in &mut self.jobs {
+            let Job { kind: JobKind::Actions(items), results, .. } = job else { continue };
+            for item in items.iter_mut().filter(|i| i.id == id && i.step != Step::Done) {
+                if let Step::AwaitStopped { then: AfterStop::Replace(config) } = &item.step {
+                    replaced.push((**config).clone());
+                }
+                if item.report {
+                    results.push(process_error(&item.name, "superseded by a later request", ProtoError::Failed));
+                }
+                item.step = Step::Done;
+            }
+        }
+        for config in replaced {
+            self.replace_config(id, config);
+        }
+        true
     }
 
     fn wait_job(&mut self, key: usize, names: &[String], want: ProcessState, timeout_ms: Option<u64>) {

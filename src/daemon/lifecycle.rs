@@ -43,6 +43,13 @@ pub fn switch_user(user: &str) -> anyhow::Result<()> {
 pub fn ensure_min_fds(minfds: u64) -> anyhow::Result<()> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
+    // Each process holds a few pipes and log files: take what the hard limit allows (within
+    // reason) so that hundreds of programs do not run out, whatever minfds says.
+    let roomy = hard.min(65_536);
+    if soft < roomy {
+        let _ = setrlimit(Resource::RLIMIT_NOFILE, roomy, hard);
+    }
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
     if soft >= minfds {
         return Ok(());
     }

@@ -55,7 +55,8 @@ pub fn bind(config: &UnixServerConfig) -> anyhow::Result<UnixListener> {
     Ok(listener)
 }
 
-/// Removes the socket file if it is still the one this daemon bound.
+/// Removes the socket file at shutdown. (A live socket is never replaced at start-up, so the
+/// file at this path is the one this daemon bound.)
 pub fn unlink(path: &Path) {
     let _ = std::fs::remove_file(path);
 }

@@ -123,6 +123,13 @@ fn a_client_that_leaves_during_a_wait_is_let_go_and_a_half_closed_one_is_answere
     wait_until("the daemon to hold the waiting client", || open_fds(d.pid) > baseline);
     drop(gone);
     wait_until("the daemon to let the client go", || open_fds(d.pid) == baseline);
+    // Half-closed first, then gone: still noticed.
+    let mut later_gone = connect(&d);
+    later_gone.write_all(wait).unwrap();
+    later_gone.shutdown(std::net::Shutdown::Write).unwrap();
+    wait_until("the daemon to hold the half-closed client", || open_fds(d.pid) > baseline);
+    drop(later_gone);
+    wait_until("the daemon to let the departed client go", || open_fds(d.pid) == baseline);
     let mut half = connect(&d);
     half.write_all(wait).unwrap();
     half.shutdown(std::net::Shutdown::Write).unwrap();

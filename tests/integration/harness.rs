@@ -146,6 +146,33 @@ impl Daemon {
         self.sandbox.run(&all)
     }
 
+    /// Runs a ctl action that must finish within [`DEADLINE`] (a hang fails the test instead
+    /// of stalling the suite).
+    #[track_caller]
+    pub fn ctl_bounded(&self, args: &[&str]) -> Output {
+        let config = self.config();
+        let mut child = Command::new(BIN)
+            .args(["ctl", "-c", &config])
+            .args(args)
+            .current_dir(self.sandbox.dir.path())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run taskmasterctl");
+        let start = Instant::now();
+        while child.try_wait().expect("try_wait").is_none() {
+            if start.elapsed() > DEADLINE {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("taskmasterctl {args:?} did not finish within {DEADLINE:?}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child.wait_with_output().expect("output")
+    }
+
     /// Runs a ctl action that must succeed, and returns its stdout.
     #[track_caller]
     pub fn ctl_ok(&self, args: &[&str]) -> String {

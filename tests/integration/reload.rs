@@ -221,3 +221,53 @@ fn daemon_settings_are_applied_or_reported_as_needing_a_restart() {
     assert!(!d.log().contains("stopped: keep"), "{}", d.log());
     d.shutdown_and_check();
 }
+
+#[test]
+fn a_later_request_takes_over_a_pending_one() {
+    let program = |version: &str| {
+        format!(
+            "[program.stubborn]\ncommand = \"sh -c 'trap \\\"\\\" TERM; echo {version}; while true; do sleep 0.05; done'\"\n\
+             startsecs = 0\nstopwaitsecs = 1\n"
+        )
+    };
+    let d = Daemon::start(&program("v1"));
+    d.wait_state("stubborn", "RUNNING");
+    // A restart waits for the stubborn process to die; an update arrives meanwhile.
+    assert_eq!(stdout(&d.ctl_bounded(&["restart", "--no-wait", "stubborn"])), "stubborn: restarting\n");
+    rewrite(&d, &program("v2"));
+    let out = d.ctl_bounded(&["update"]);
+    assert_eq!(stdout(&out), "stubborn: updated process group\n");
+    d.wait_state("stubborn", "RUNNING");
+    wait_until("the new command's output", || d.sandbox.read("stubborn-stdout.log").contains("v2"));
+    // A stop now is final: nothing pending starts the process again behind the operator's back.
+    assert_eq!(stdout(&d.ctl_bounded(&["stop", "stubborn"])), "stubborn: stopped\n");
+    assert_eq!(d.state("stubborn"), "STOPPED");
+    assert_eq!(d.log().matches("spawned: 'stubborn'").count(), 2, "{}", d.log());
+    d.shutdown_and_check();
+}
+
+#[test]
+fn followers_of_a_removed_process_are_told_and_let_go() {
+    let d = Daemon::start(
+        "[program.keep]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\n\
+         [program.change]\ncommand = \"sh -c 'echo ready; exec sleep 1000'\"\nstartsecs = 0\n",
+    );
+    wait_until("output to follow", || d.sandbox.read("change-stdout.log") == "ready\n");
+    let mut follower = std::process::Command::new(BIN)
+        .args(["ctl", "-c", &d.config(), "tail", "-f", "change"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = std::io::BufReader::new(follower.stdout.take().unwrap());
+    let mut line = String::new();
+    // Attached once the log's tail arrives.
+    std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    rewrite(&d, "[program.keep]\ncommand = \"sleep 1000\"\nstartsecs = 0\n");
+    assert_eq!(stdout(&d.ctl_bounded(&["update"])), "change: removed process group\n");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    assert_eq!(rest, "\n[taskmaster: change was removed from the configuration]\n");
+    assert!(follower.wait().unwrap().success());
+    d.shutdown_and_check();
+}

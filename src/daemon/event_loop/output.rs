@@ -498,9 +498,24 @@ impl Supervisor {
         }
         let attached: Vec<usize> =
             self.clients.iter().filter(|(_, c)| c.attached == Some(id)).map(|(key, _)| *key).collect();
-        for key in attached {
-            let name = self.display_name(id);
-            self.send_raw(key, format!("\n[taskmaster: {name} exited]\n").as_bytes());
+        self.end_streams(attached, id, "exited");
+    }
+
+    /// Ends every stream about a process that is going away (`tail -f` and `fg` alike).
+    pub(super) fn release_followers(&mut self, id: ProcessId, why: &str) {
+        let keys: Vec<usize> = self
+            .followers
+            .iter()
+            .filter(|(_, source)| matches!(source, FollowSource::Process { id: followed, .. } if *followed == id))
+            .map(|(key, _)| *key)
+            .collect();
+        self.end_streams(keys, id, why);
+    }
+
+    fn end_streams(&mut self, keys: Vec<usize>, id: ProcessId, why: &str) {
+        let name = self.display_name(id);
+        for key in keys {
+            self.send_raw(key, format!("\n[taskmaster: {name} {why}]\n").as_bytes());
             self.followers.remove(&key);
             if let Some(client) = self.clients.get_mut(&key) {
                 client.closing = true;

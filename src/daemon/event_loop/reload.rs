@@ -45,6 +45,7 @@ impl Supervisor {
     }
 
     pub(super) fn remove_process(&mut self, id: ProcessId) {
+        self.release_followers(id, "was removed from the configuration");
         if let Some(p) = self.processes.remove(&id)
             && let Some(timer) = p.timer
         {
@@ -234,6 +235,7 @@ impl Supervisor {
                     self.replace_config(id, config.clone());
                 }
                 (ProcessChange::Restart(config), Some(id)) if running => {
+                    self.take_over(id);
                     self.feed(id, Input::Stop);
                     let then = AfterStop::Replace(Box::new(config.clone()));
                     items.push(ActionItem { id, name, step: Step::AwaitStopped { then }, report: false });
@@ -245,6 +247,9 @@ impl Supervisor {
                     }
                 }
                 (ProcessChange::Remove(_), Some(id)) if running => {
+                    if !self.take_over(id) {
+                        continue;
+                    }
                     self.feed(id, Input::Stop);
                     items.push(ActionItem {
                         id,
