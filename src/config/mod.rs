@@ -291,19 +291,23 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
     validate::parse_str(&text, path)
 }
 
-/// Loads what the client needs (the socket, the shell's settings) even from a config whose
-/// programs are broken, so that `taskmasterctl update` can reach the daemon and show it the
-/// errors. Only the client sections must be valid; the programs of a fallback are empty.
+/// Loads what the client needs (the socket, the shell's settings): only the `[unix_server]`
+/// and `[taskmasterctl]` tables are validated, which keeps `taskmasterctl` quick on a large
+/// config and lets `taskmasterctl update` reach the daemon (and show it the errors) when the
+/// programs are broken. The programs of the result are empty. A broken client table is
+/// reported from a full load, so that lines and columns point into the real file.
 pub fn load_client_settings(path: &Path) -> Result<Config, ConfigErrors> {
-    let errors = match load(path) {
-        Ok(config) => return Ok(config),
-        Err(errors) => errors,
-    };
-    let Ok(text) = std::fs::read_to_string(path) else { return Err(errors) };
-    let Ok(mut table) = text.parse::<toml::Table>() else { return Err(errors) };
-    table.retain(|section, _| section == "unix_server" || section == "taskmasterctl");
-    let Ok(client_only) = toml::to_string(&table) else { return Err(errors) };
-    validate::parse_str(&client_only, path).map_err(|_| errors)
+    let client_only = std::fs::read_to_string(path).ok().and_then(|text| {
+        let mut table = text.parse::<toml::Table>().ok()?;
+        table.retain(|section, _| section == "unix_server" || section == "taskmasterctl");
+        toml::to_string(&table).ok()
+    });
+    if let Some(text) = client_only
+        && let Ok(config) = validate::parse_str(&text, path)
+    {
+        return Ok(config);
+    }
+    load(path)
 }
 
 /// Finds, then loads, the config file.

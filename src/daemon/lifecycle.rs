@@ -39,6 +39,23 @@ pub fn switch_user(user: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Puts every catchable signal back to its default action, once, before the daemon installs
+/// its own handlers: a daemon started with some signals ignored (by nohup, or `&` in a script)
+/// must not pass that on to its children, and exec resets only handled signals. SIGPIPE stays
+/// ignored in the daemon (a client that hangs up is an error to handle, not a death); std
+/// restores it for each child.
+pub fn reset_signal_dispositions() {
+    for signal in 1..32 {
+        if matches!(signal, libc::SIGKILL | libc::SIGSTOP | libc::SIGPIPE) {
+            continue;
+        }
+        // SAFETY: a plain signal() call with a valid signal number and the default action.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+        }
+    }
+}
+
 /// Raises the soft limit of open files to `minfds`, as supervisord's minfds does.
 pub fn ensure_min_fds(minfds: u64) -> anyhow::Result<()> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};

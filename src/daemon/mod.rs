@@ -33,6 +33,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(daemon.umask as nix::libc::mode_t));
     lifecycle::ensure_min_fds(daemon.minfds)?;
     lifecycle::mark_inherited_fds_cloexec();
+    lifecycle::reset_signal_dispositions();
 
     let mut pidfile = lifecycle::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;

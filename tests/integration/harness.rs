@@ -108,9 +108,26 @@ impl Daemon {
 
     #[track_caller]
     pub fn start_in(sandbox: Sandbox) -> Daemon {
-        let child = Command::new(BIN)
-            .args(["daemon", "-n", "-s", "-c"])
-            .arg(sandbox.config_path())
+        let mut command = Command::new(BIN);
+        command.args(["daemon", "-n", "-s", "-c"]).arg(sandbox.config_path());
+        Daemon::launch(sandbox, command)
+    }
+
+    /// Starts the daemon the way `nohup` or `cmd &` in a script would: with some signals
+    /// ignored, a disposition a careless daemon passes on to its children.
+    #[track_caller]
+    pub fn start_with_ignored_signals(sandbox: Sandbox) -> Daemon {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(format!(
+            "trap '' INT QUIT HUP USR1 TERM; exec '{BIN}' daemon -n -s -c '{}'",
+            sandbox.config_path().display()
+        ));
+        Daemon::launch(sandbox, command)
+    }
+
+    #[track_caller]
+    fn launch(sandbox: Sandbox, mut command: Command) -> Daemon {
+        let child = command
             .current_dir(sandbox.dir.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
