@@ -21,9 +21,6 @@ pub struct RotatingFile {
     partial: usize,
     /// The file ends inside a line.
     mid_line: bool,
-    /// A second descriptor of the same file without O_APPEND, which splice(2) requires.
-    #[cfg(target_os = "linux")]
-    splice_fd: Option<File>,
 }
 
 /// How far past maxbytes a file may grow to finish the line it ends with.
@@ -31,18 +28,7 @@ pub const LINE_OVERFLOW: usize = 64 * 1024;
 
 impl RotatingFile {
     pub fn new(path: PathBuf, maxbytes: u64, backups: u32) -> Self {
-        RotatingFile {
-            path,
-            maxbytes,
-            backups,
-            file: None,
-            size: 0,
-            rotatable: false,
-            partial: 0,
-            mid_line: false,
-            #[cfg(target_os = "linux")]
-            splice_fd: None,
-        }
+        RotatingFile { path, maxbytes, backups, file: None, size: 0, rotatable: false, partial: 0, mid_line: false }
     }
 
     pub fn path(&self) -> &Path {
@@ -73,42 +59,6 @@ impl RotatingFile {
 
     fn close(&mut self) {
         self.file = None;
-        #[cfg(target_os = "linux")]
-        {
-            self.splice_fd = None;
-        }
-    }
-
-    /// Moves up to `max` bytes from `pipe` into the file inside the kernel (splice(2)), when
-    /// no rotation boundary is near and the file is a regular one. None: take the copying path.
-    /// Ok(Some(0)): the pipe's writers are gone.
-    #[cfg(target_os = "linux")]
-    pub fn splice_from(&mut self, pipe: &File, max: usize) -> io::Result<Option<usize>> {
-        use nix::fcntl::{SpliceFFlags, splice};
-        use std::os::unix::fs::FileExt;
-        // A log that cannot be opened is the copying path's to report and hold back.
-        if self.open().is_err() {
-            return Ok(None);
-        }
-        let near_rotation = self.maxbytes > 0 && self.size + (max + LINE_OVERFLOW) as u64 > self.maxbytes;
-        if !self.rotatable || self.mid_line && self.maxbytes > 0 || near_rotation {
-            return Ok(None);
-        }
-        if self.splice_fd.is_none() {
-            self.splice_fd = Some(OpenOptions::new().read(true).write(true).open(&self.path)?);
-        }
-        let target = self.splice_fd.as_ref().expect("just opened");
-        // The end of the file as it is now: someone may have truncated it (copytruncate).
-        let mut offset = target.metadata()?.len() as libc::loff_t;
-        let flags = SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_NONBLOCK;
-        let moved = splice(pipe, None, target, Some(&mut offset), max, flags).map_err(io::Error::from)?;
-        if moved > 0 {
-            self.size = offset as u64;
-            let mut last = [0u8; 1];
-            target.read_at(&mut last, self.size - 1)?;
-            self.mid_line = last[0] != b'\n';
-        }
-        Ok(Some(moved))
     }
 
     /// How much of the last failed [`Self::write_all`] was written.
@@ -236,9 +186,6 @@ pub struct ChannelLog {
     dropped: u64,
     /// The last write failed: report recovery once.
     failing: bool,
-    /// splice(2) failed on this log's file system.
-    #[cfg(target_os = "linux")]
-    no_splice: bool,
 }
 
 /// What happened to a write, for the activity log.
@@ -255,16 +202,7 @@ pub enum WriteReport {
 
 impl ChannelLog {
     pub fn new(file: Option<RotatingFile>, timestamps: bool) -> Self {
-        ChannelLog {
-            file,
-            timestamps,
-            at_line_start: true,
-            backlog: Vec::new(),
-            dropped: 0,
-            failing: false,
-            #[cfg(target_os = "linux")]
-            no_splice: false,
-        }
+        ChannelLog { file, timestamps, at_line_start: true, backlog: Vec::new(), dropped: 0, failing: false }
     }
 
     pub fn file(&self) -> Option<&RotatingFile> {
@@ -273,20 +211,6 @@ impl ChannelLog {
 
     pub fn has_backlog(&self) -> bool {
         !self.backlog.is_empty()
-    }
-
-    /// The file to splice output into, when output may bypass the daemon's memory: no
-    /// timestamps to add, no backlog to keep in order, and splicing has not failed here.
-    #[cfg(target_os = "linux")]
-    pub fn splice_target(&mut self) -> Option<&mut RotatingFile> {
-        let direct = !self.timestamps && self.backlog.is_empty() && !self.no_splice;
-        self.file.as_mut().filter(|_| direct)
-    }
-
-    /// The file system refused splice(2) for this log: copy from now on.
-    #[cfg(target_os = "linux")]
-    pub fn disable_splice(&mut self) {
-        self.no_splice = true;
     }
 
     pub fn reopen(&mut self) {
@@ -479,26 +403,5 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert!(lines[0].ends_with(" a") && lines[1].ends_with(" bc"), "{text}");
         assert_eq!(lines[2], "--- marker ---");
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn splice_moves_pipe_data_into_the_file_and_tracks_line_ends() {
-        use std::io::Write;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.log");
-        let mut log = RotatingFile::new(path.clone(), 0, 0);
-        log.write_all(b"copied\n").unwrap();
-        let (read_end, write_end) = nix::unistd::pipe().unwrap();
-        let (reader, mut writer) = (File::from(read_end), File::from(write_end));
-        writer.write_all(b"spliced\npartial").unwrap();
-        assert_eq!(log.splice_from(&reader, 1 << 20).unwrap(), Some(15));
-        log.write_all(b" line\n").unwrap();
-        drop(writer);
-        assert_eq!(log.splice_from(&reader, 1 << 20).unwrap(), Some(0), "EOF once the writer is gone");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "copied\nspliced\npartial line\n");
-        // Near a rotation boundary the copying path takes over.
-        let mut small = RotatingFile::new(dir.path().join("small.log"), 1024, 1);
-        assert_eq!(small.splice_from(&reader, 1 << 20).unwrap(), None);
     }
 }

@@ -216,7 +216,7 @@ pub struct Supervisor {
     stdin_keys: HashMap<usize, ProcessId>,
     /// The retry timer of failing logs, while one is armed.
     log_retry: Option<TimerId>,
-    /// Reused for every pipe read.
+    /// Reused for every pipe read: large reads mean fewer system calls for a chatty child.
     read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     logger: Option<flexi_logger::LoggerHandle>,
@@ -265,7 +265,8 @@ impl Supervisor {
             followers: HashMap::new(),
             stdin_keys: HashMap::new(),
             log_retry: None,
-            read_buffer: Vec::new(),
+            // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
+            read_buffer: vec![0; output::READ_BUFFER],
             logger,
         };
         for process in config.processes() {

@@ -20,7 +20,12 @@ use crate::daemon::child_output::{ChannelLog, WriteReport};
 use crate::protocol::{ErrorKind as ProtoError, Response};
 
 /// How much one output pipe may be read per wake-up before others get their turn.
-const OUTPUT_READ_BUDGET: usize = 1 << 20;
+const OUTPUT_READ_BUDGET: usize = 4 << 20;
+
+/// The size of one read from an output pipe (pipes are enlarged to match, on Linux). Measured
+/// on 1 GiB captured: copying in 1 MiB reads beat 64 KiB reads and splice(2) in wall time and
+/// daemon CPU alike.
+pub(super) const READ_BUFFER: usize = 1 << 20;
 
 /// What a follower may leave unread before it is dropped.
 pub(super) const FOLLOWER_BUFFER: usize = 4 << 20;
@@ -30,16 +35,6 @@ const MAX_TAIL: u64 = 8 << 20;
 
 /// How often a log whose writes fail is retried. Armed only while a backlog exists.
 const LOG_RETRY: Duration = Duration::from_secs(1);
-
-/// The outcome of one splice attempt.
-#[cfg(target_os = "linux")]
-enum Spliced {
-    /// Bytes moved; 0 means the pipe's writers are gone.
-    Moved(usize),
-    WouldBlock,
-    /// Not possible now: take the copying path.
-    NotNow,
-}
 
 /// What a follower follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,29 +82,13 @@ impl Supervisor {
     /// Reads one output pipe until it would block, it ends, or its budget is spent.
     pub(super) fn read_output(&mut self, key: usize) {
         let mut buf = std::mem::take(&mut self.read_buffer);
-        buf.resize(64 * 1024, 0);
         let mut budget = OUTPUT_READ_BUDGET;
         let mut open = true;
         while budget > 0 {
-            let Some(pipe) = self.outputs.get(&key) else {
+            let Some(pipe) = self.outputs.get_mut(&key) else {
                 open = false;
                 break;
             };
-            #[cfg(target_os = "linux")]
-            match self.splice_output(key, pipe.process, pipe.channel, budget) {
-                Spliced::Moved(0) => {
-                    self.close_output(key);
-                    open = false;
-                    break;
-                }
-                Spliced::Moved(n) => {
-                    budget = budget.saturating_sub(n);
-                    continue;
-                }
-                Spliced::WouldBlock => break,
-                Spliced::NotNow => {}
-            }
-            let Some(pipe) = self.outputs.get_mut(&key) else { break };
             match pipe.file.read(&mut buf) {
                 Ok(0) => {
                     self.close_output(key);
@@ -137,38 +116,6 @@ impl Supervisor {
             && let Err(e) = self.poller.modify(&pipe.file, Event::readable(key))
         {
             error!("can't watch an output pipe: {e}");
-        }
-    }
-
-    /// Moves output from a pipe to its log file inside the kernel when nothing needs to see it
-    /// on the way (no follower, no timestamps, no backlog, no rotation boundary near).
-    #[cfg(target_os = "linux")]
-    fn splice_output(&mut self, key: usize, id: ProcessId, channel: Channel, max: usize) -> Spliced {
-        let followed = self.followers.values().any(|source| {
-            matches!(source, FollowSource::Process { id: followed, channel: wanted }
-                if *followed == id && (wanted.is_none() || *wanted == Some(channel)))
-        });
-        if followed {
-            return Spliced::NotNow;
-        }
-        let (Some(pipe), Some(p)) = (self.outputs.get(&key), self.processes.get_mut(&id)) else {
-            return Spliced::NotNow;
-        };
-        let log = match channel {
-            Channel::Stdout => &mut p.stdout_log,
-            Channel::Stderr => &mut p.stderr_log,
-        };
-        let Some(target) = log.splice_target() else { return Spliced::NotNow };
-        match target.splice_from(&pipe.file, max) {
-            Ok(None) => Spliced::NotNow,
-            Ok(Some(moved)) => Spliced::Moved(moved),
-            Err(e) if e.kind() == ErrorKind::WouldBlock => Spliced::WouldBlock,
-            Err(e) => {
-                // Some file systems refuse splice; copying always works.
-                warn!("{}: splice into its log failed ({e}); copying instead", p.config.name);
-                log.disable_splice();
-                Spliced::NotNow
-            }
         }
     }
 
