@@ -66,34 +66,11 @@ fn nonblocking_file(fd: OwnedFd) -> io::Result<File> {
     Ok(File::from(fd))
 }
 
-/// A pipe whose both ends are close-on-exec, so that only the dup2'ed copies reach the child.
+/// A pipe whose both ends are close-on-exec (std makes them so on every Unix), so that only
+/// the dup2'ed copies reach the child.
 fn cloexec_pipe() -> io::Result<(OwnedFd, OwnedFd)> {
-    #[cfg(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    ))]
-    {
-        Ok(nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?)
-    }
-    #[cfg(not(any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    )))]
-    {
-        let (r, w) = nix::unistd::pipe()?;
-        for fd in [&r, &w] {
-            nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC))?;
-        }
-        Ok((r, w))
-    }
+    let (reader, writer) = std::io::pipe()?;
+    Ok((reader.into(), writer.into()))
 }
 
 /// A chatty child fills a default 64 KiB pipe in an instant and then waits for the daemon;
