@@ -7,6 +7,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 pub struct RotatingFile {
@@ -42,7 +43,9 @@ impl RotatingFile {
 
     fn open(&mut self) -> io::Result<&mut File> {
         if self.file.is_none() {
-            let file = OpenOptions::new().create(true).append(true).open(&self.path)?;
+            // O_NONBLOCK: opening a FIFO nobody reads must fail (and be retried), not stall the
+            // whole daemon; on a regular file it changes nothing.
+            let file = OpenOptions::new().create(true).append(true).custom_flags(libc::O_NONBLOCK).open(&self.path)?;
             let meta = file.metadata()?;
             self.rotatable = meta.is_file();
             self.size = if self.rotatable { meta.len() } else { 0 };

@@ -312,3 +312,29 @@ fn a_log_that_cannot_be_written_keeps_its_output_until_it_can() {
 fn numbered_lines_in(text: &str) -> Vec<u64> {
     text.lines().filter_map(|l| l.strip_prefix("line ")?.parse().ok()).collect()
 }
+
+#[test]
+fn a_fifo_log_works_and_a_fifo_without_reader_does_not_stall_the_daemon() {
+    let sandbox = Sandbox::new();
+    let fifo = sandbox.path("out.fifo");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    sandbox.write_config(
+        "[program.piped]\ncommand = \"sh -c 'i=0; while true; do i=$((i+1)); echo line $i; sleep 0.02; done'\"\n\
+         startsecs = 0\nstdout_logfile = \"%(here)s/out.fifo\"\nstdout_logfile_maxbytes = \"1KB\"\n",
+    );
+    let d = Daemon::start_in(sandbox);
+    d.wait_state("piped", "RUNNING");
+    // Nobody reads the FIFO yet: the daemon still answers.
+    assert_eq!(d.ctl_bounded(&["version"]).status.code(), Some(0));
+    let reader = std::fs::File::open(&fifo).unwrap();
+    let lines = lines_of(reader);
+    // Lines flow through the FIFO, never rotated despite maxbytes (it is not a regular file).
+    let mut seen = 0;
+    while seen < 60 {
+        let line = lines.recv_timeout(DEADLINE).expect("lines through the FIFO");
+        assert!(line.starts_with("line "), "{line}");
+        seen += 1;
+    }
+    assert!(!d.sandbox.path("out.fifo.1").exists());
+    d.shutdown_and_check();
+}
