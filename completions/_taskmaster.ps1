@@ -25,8 +25,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print the version and exit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'Run the supervisor daemon (the same as `taskmasterd`)')
-            [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Control a running daemon (the same as `taskmasterctl`)')
+            [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'The taskmaster supervisor daemon')
+            [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Control a running taskmaster daemon')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -40,8 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('--silent', '--silent', [CompletionResultType]::ParameterName, 'In the foreground, do not copy the activity log to stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the version and exit')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print the version and exit')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'taskmaster;ctl' {
@@ -53,8 +53,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Open the interactive shell after running the action')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the version and exit')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print the version and exit')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the state of processes (all of them with no NAME)')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start processes, waiting until each is RUNNING or has failed')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop processes, waiting until each has stopped')
@@ -289,8 +289,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;help' {
-            [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'Run the supervisor daemon (the same as `taskmasterd`)')
-            [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Control a running daemon (the same as `taskmasterctl`)')
+            [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'The taskmaster supervisor daemon')
+            [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Control a running taskmaster daemon')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

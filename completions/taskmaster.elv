@@ -22,8 +22,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --version 'Print the version and exit'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand daemon 'Run the supervisor daemon (the same as `taskmasterd`)'
-            cand ctl 'Control a running daemon (the same as `taskmasterctl`)'
+            cand daemon 'The taskmaster supervisor daemon'
+            cand ctl 'Control a running taskmaster daemon'
             cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -36,8 +36,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --silent 'In the foreground, do not copy the activity log to stderr'
             cand -v 'Print the version and exit'
             cand --version 'Print the version and exit'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'taskmaster;ctl'= {
             cand -c 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)'
@@ -48,8 +48,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --interactive 'Open the interactive shell after running the action'
             cand -v 'Print the version and exit'
             cand --version 'Print the version and exit'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand status 'Show the state of processes (all of them with no NAME)'
             cand start 'Start processes, waiting until each is RUNNING or has failed'
             cand stop 'Stop processes, waiting until each has stopped'
@@ -240,8 +240,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --help 'Print help'
         }
         &'taskmaster;help'= {
-            cand daemon 'Run the supervisor daemon (the same as `taskmasterd`)'
-            cand ctl 'Control a running daemon (the same as `taskmasterctl`)'
+            cand daemon 'The taskmaster supervisor daemon'
+            cand ctl 'Control a running taskmaster daemon'
             cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -26,20 +26,20 @@ end
 
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -s v -l version -d 'Print the version and exit'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "daemon" -d 'Run the supervisor daemon (the same as `taskmasterd`)'
-complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "ctl" -d 'Control a running daemon (the same as `taskmasterctl`)'
+complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "daemon" -d 'The taskmaster supervisor daemon'
+complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "ctl" -d 'Control a running taskmaster daemon'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "check" -d 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s c -l configuration -d 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s n -l nodaemon -d 'Stay in the foreground instead of daemonizing'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s s -l silent -d 'In the foreground, do not copy the activity log to stderr'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s v -l version -d 'Print the version and exit'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s h -l help -d 'Print help'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -s c -l configuration -d 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -s s -l serverurl -d 'The daemon\'s unix socket (overrides the config file)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -s i -l interactive -d 'Open the interactive shell after running the action'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -s v -l version -d 'Print the version and exit'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -s h -l help -d 'Print help'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "status" -d 'Show the state of processes (all of them with no NAME)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "start" -d 'Start processes, waiting until each is RUNNING or has failed'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -f -a "stop" -d 'Stop processes, waiting until each has stopped'
@@ -121,8 +121,8 @@ complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_se
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand check" -s c -l configuration -d 'The config file (default: the same search as the daemon\'s)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand check" -s h -l help -d 'Print help'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "daemon" -d 'Run the supervisor daemon (the same as `taskmasterd`)'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "ctl" -d 'Control a running daemon (the same as `taskmasterctl`)'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "daemon" -d 'The taskmaster supervisor daemon'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "ctl" -d 'Control a running taskmaster daemon'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "check" -d 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "status" -d 'Show the state of processes (all of them with no NAME)'

@@ -57,9 +57,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum MainCommand {
-    /// Run the supervisor daemon (the same as `taskmasterd`)
+    // No doc comments here: they would replace the about and long_about of DaemonArgs and
+    // CtlArgs, and `taskmaster daemon --help` must say what `taskmasterd --help` says.
     Daemon(DaemonArgs),
-    /// Control a running daemon (the same as `taskmasterctl`)
     Ctl(CtlArgs),
     /// Validate a config file and print every error, or a one-line summary (like `nginx -t`)
     Check(CheckArgs),
