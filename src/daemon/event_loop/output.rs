@@ -162,6 +162,9 @@ impl Supervisor {
     }
 
     fn report_log_write(&mut self, id: ProcessId, report: WriteReport) {
+        if report == WriteReport::Written {
+            return;
+        }
         let name = self.processes.get(&id).map(|p| p.config.name.clone()).unwrap_or_default();
         match report {
             WriteReport::Written => {}
