@@ -112,11 +112,23 @@ fn open_fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0)
 }
 
+/// The daemon's descriptor count once every earlier client is gone. A client that just exited
+/// may still be open in the daemon; its hang-up was reported before a request sent after it,
+/// so once a probe's answer arrives, such stragglers are closed. The probe stays connected
+/// (it is part of the count) until the caller drops it.
+fn settled_fds(d: &Daemon) -> (UnixStream, usize) {
+    let mut probe = connect(d);
+    probe.write_all(b"{\"version\":1,\"type\":\"version\"}\n").unwrap();
+    assert!(read_line(&probe).contains("version"));
+    let count = open_fds(d.pid);
+    (probe, count)
+}
+
 #[test]
 fn a_client_that_leaves_during_a_wait_is_let_go_and_a_half_closed_one_is_answered() {
     let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\n");
     d.wait_state("app", "RUNNING");
-    let baseline = open_fds(d.pid);
+    let (_probe, baseline) = settled_fds(&d);
     let wait = b"{\"version\":1,\"type\":\"wait\",\"names\":[\"app\"],\"state\":\"STOPPED\",\"timeout_ms\":null}\n";
     let mut gone = connect(&d);
     gone.write_all(wait).unwrap();
