@@ -425,3 +425,31 @@ fn the_prompt_shows_a_daemon_that_went_away_and_came_back() {
     drop(again);
     assert!(!Path::new(&d.sandbox.socket()).exists(), "the second daemon cleaned up");
 }
+
+#[test]
+fn ctrl_c_leaves_fg_and_tail_f_and_the_process_keeps_running() {
+    let d = Daemon::start("[program.echo]\ncommand = \"cat\"\nstartsecs = 0\n");
+    d.wait_state("echo", "RUNNING");
+    let pid = d.pid_of("echo");
+    let mut shell = Pty::shell(&d.sandbox);
+    shell.expect("taskmaster> ");
+    shell.send("fg echo\r");
+    shell.wait_command_running();
+    shell.send("hello\r");
+    // Once as the terminal echoes the typing, once as cat's output through the daemon.
+    shell.expect("hello");
+    shell.expect("hello");
+    shell.send("\x03");
+    shell.expect("taskmaster> ");
+    assert_eq!((d.state("echo").as_str(), d.pid_of("echo")), ("RUNNING", pid), "fg detached, nothing stopped");
+    shell.send("tail -f echo\r");
+    shell.wait_command_running();
+    shell.expect("hello");
+    shell.send("\x03");
+    shell.expect("interrupted");
+    shell.expect("taskmaster> ");
+    assert_eq!(d.pid_of("echo"), pid);
+    shell.send("exit\r");
+    assert_eq!(shell.exit_code(), 0);
+    d.shutdown_and_check();
+}
