@@ -230,6 +230,11 @@ fn process_error(name: &str, message: &str, kind: ProtoError) -> ProcessResult {
     ProcessResult { name: name.to_string(), message: message.to_string(), error: Some(kind) }
 }
 
+/// `NAME: ERROR (no such process)` for each name that matched nothing.
+fn unknown_names(names: &[String]) -> Vec<ProcessResult> {
+    names.iter().map(|n| process_error(n, "no such process", ProtoError::NoSuchProcess)).collect()
+}
+
 impl Supervisor {
     pub fn new(
         config: Config,
@@ -688,6 +693,22 @@ impl Supervisor {
         (found, unknown)
     }
 
+    /// The one process an action on a single process (`tail`, `fg`) names, or the error to
+    /// answer with.
+    fn resolve_one(&self, name: &str, action: &str) -> Result<ProcessId, Response> {
+        let (ids, _) = self.resolve(&[name.to_string()]);
+        match ids[..] {
+            [id] => Ok(id),
+            [] => {
+                Err(Response::Error { kind: ProtoError::NoSuchProcess, message: format!("no such process '{name}'") })
+            }
+            _ => Err(Response::Error {
+                kind: ProtoError::BadRequest,
+                message: format!("'{name}' names {} processes; {action} takes one", ids.len()),
+            }),
+        }
+    }
+
     fn display_name(&self, id: ProcessId) -> String {
         self.processes.get(&id).map(|p| p.config.qualified_name()).unwrap_or_default()
     }
@@ -760,8 +781,7 @@ impl Supervisor {
 
     fn signal_processes(&mut self, signal: Signal, names: &[String]) -> Response {
         let (ids, unknown) = self.resolve(names);
-        let mut results: Vec<ProcessResult> =
-            unknown.iter().map(|n| process_error(n, "no such process", ProtoError::NoSuchProcess)).collect();
+        let mut results = unknown_names(&unknown);
         for id in ids {
             let Some(p) = self.processes.get(&id) else { continue };
             let name = p.config.qualified_name();
@@ -781,8 +801,7 @@ impl Supervisor {
             return self.send(key, &Response::Error { kind: ProtoError::Failed, message });
         }
         let (ids, unknown) = self.resolve(names);
-        let mut results: Vec<ProcessResult> =
-            unknown.iter().map(|n| process_error(n, "no such process", ProtoError::NoSuchProcess)).collect();
+        let mut results = unknown_names(&unknown);
         let mut items = Vec::new();
         for id in ids {
             let name = self.display_name(id);
@@ -866,7 +885,7 @@ impl Supervisor {
 
     fn wait_job(&mut self, key: usize, names: &[String], want: ProcessState, timeout_ms: Option<u64>) {
         let (ids, unknown) = self.resolve(names);
-        let results = unknown.iter().map(|n| process_error(n, "no such process", ProtoError::NoSuchProcess)).collect();
+        let results = unknown_names(&unknown);
         let items = ids.iter().map(|id| (*id, self.display_name(*id), false)).collect();
         let job_id = self.next_job;
         self.next_job += 1;

@@ -19,8 +19,6 @@ use anyhow::Context;
 use crate::cli::DaemonArgs;
 use crate::config;
 
-pub use child_output::RotatingFile;
-
 pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     let config = config::find_and_load(args.configuration.as_deref())?;
     let daemon = &config.daemon;

@@ -48,10 +48,6 @@ impl<T> Timers<T> {
         due
     }
 
-    pub fn len(&self) -> usize {
-        self.queue.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.queue.is_empty()
     }

@@ -273,15 +273,9 @@ impl Supervisor {
 
     /// `tail [-f] [-N] NAME [CHANNEL]`.
     pub(super) fn tail(&mut self, key: usize, name: &str, channel: Channel, bytes: u64, follow: bool) {
-        let (ids, _) = self.resolve(&[name.to_string()]);
-        let [id] = ids[..] else {
-            let message = if ids.is_empty() {
-                format!("no such process '{name}'")
-            } else {
-                format!("'{name}' names {} processes; tail takes one", ids.len())
-            };
-            let kind = if ids.is_empty() { ProtoError::NoSuchProcess } else { ProtoError::BadRequest };
-            return self.send(key, &Response::Error { kind, message });
+        let id = match self.resolve_one(name, "tail") {
+            Ok(id) => id,
+            Err(error) => return self.send(key, &error),
         };
         let p = &self.processes[&id];
         // With redirect_stderr, stderr is in the stdout log.
@@ -342,8 +336,7 @@ impl Supervisor {
     /// `clear NAME…`: empties the processes' log files.
     pub(super) fn clear(&mut self, names: &[String]) -> Response {
         let (ids, unknown) = self.resolve(names);
-        let mut results: Vec<_> =
-            unknown.iter().map(|n| process_error(n, "no such process", ProtoError::NoSuchProcess)).collect();
+        let mut results = super::unknown_names(&unknown);
         for id in ids {
             let p = self.processes.get_mut(&id).expect("resolved");
             let name = p.config.qualified_name();
@@ -358,15 +351,9 @@ impl Supervisor {
 
     /// `fg NAME`: the process's output to the client, the client's input to its stdin.
     pub(super) fn attach(&mut self, key: usize, name: &str) {
-        let (ids, _) = self.resolve(&[name.to_string()]);
-        let [id] = ids[..] else {
-            let kind = if ids.is_empty() { ProtoError::NoSuchProcess } else { ProtoError::BadRequest };
-            let message = if ids.is_empty() {
-                format!("no such process '{name}'")
-            } else {
-                format!("'{name}' names {} processes; fg takes one", ids.len())
-            };
-            return self.send(key, &Response::Error { kind, message });
+        let id = match self.resolve_one(name, "fg") {
+            Ok(id) => id,
+            Err(error) => return self.send(key, &error),
         };
         if self.processes[&id].state.pid().is_none() {
             let message = format!("{name} is not running");
