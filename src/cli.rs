@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::protocol;
+
 /// The names the one executable answers to. `taskmasterd` and `taskmasterctl` are symlinks to
 /// `taskmaster`; [`personality_from_argv0`] picks the grammar from the name it was called by.
 pub const MAIN_NAME: &str = "taskmaster";
@@ -151,12 +153,47 @@ pub struct CheckArgs {
     pub configuration: Option<PathBuf>,
 }
 
-/// Which output channel of a process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
+/// Which output channel of a process, as the command line spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChannelArg {
     Stdout,
     Stderr,
+}
+
+impl From<ChannelArg> for protocol::Channel {
+    fn from(channel: ChannelArg) -> Self {
+        match channel {
+            ChannelArg::Stdout => protocol::Channel::Stdout,
+            ChannelArg::Stderr => protocol::Channel::Stderr,
+        }
+    }
+}
+
+/// The states `wait --state` accepts (every public state but UNKNOWN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum StateArg {
+    Stopped,
+    Starting,
+    Running,
+    Backoff,
+    Stopping,
+    Exited,
+    Fatal,
+}
+
+impl From<StateArg> for protocol::ProcessState {
+    fn from(state: StateArg) -> Self {
+        match state {
+            StateArg::Stopped => protocol::ProcessState::Stopped,
+            StateArg::Starting => protocol::ProcessState::Starting,
+            StateArg::Running => protocol::ProcessState::Running,
+            StateArg::Backoff => protocol::ProcessState::Backoff,
+            StateArg::Stopping => protocol::ProcessState::Stopping,
+            StateArg::Exited => protocol::ProcessState::Exited,
+            StateArg::Fatal => protocol::ProcessState::Fatal,
+        }
+    }
 }
 
 /// The control actions. Names, arguments and output follow supervisorctl's.
@@ -202,7 +239,7 @@ pub enum Action {
     Wait {
         /// The state to wait for
         #[arg(long, value_enum, default_value = "RUNNING", ignore_case = true)]
-        state: crate::protocol::ProcessState,
+        state: StateArg,
         /// Give up after this many seconds (exit code 1)
         #[arg(long, value_name = "SECS")]
         timeout: Option<f64>,
@@ -223,7 +260,7 @@ pub enum Action {
         name: String,
         /// Which channel
         #[arg(value_enum, default_value = "stdout")]
-        channel: Channel,
+        channel: ChannelArg,
     },
     /// Print the end of the daemon's own log, or follow it with -f
     Maintail {

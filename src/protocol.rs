@@ -5,6 +5,10 @@
 //! one [`Response`] line, or several for streaming requests. A request the daemon cannot read is
 //! answered with [`Response::Error`] and the connection stays usable, except for an over-long
 //! line, after which the daemon closes it (the rest of the line cannot be trusted).
+//!
+//! These are wire types only: no clap, no I/O. The command line has value enums of its own
+//! (`cli::ChannelArg`, `cli::StateArg`) and maps them onto these, so the protocol does not
+//! change when a flag's spelling does.
 
 use serde::{Deserialize, Serialize};
 
@@ -79,7 +83,7 @@ pub enum Request {
     /// The last `bytes` of a process's log; with `follow`, then its output as it comes.
     Tail {
         name: String,
-        channel: crate::cli::Channel,
+        channel: Channel,
         bytes: u64,
         follow: bool,
     },
@@ -101,9 +105,8 @@ pub enum Request {
 }
 
 /// supervisord's process states (also the values of `wait --state`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
-#[value(rename_all = "UPPER")]
 pub enum ProcessState {
     Stopped,
     Starting,
@@ -112,7 +115,6 @@ pub enum ProcessState {
     Stopping,
     Exited,
     Fatal,
-    #[value(skip)]
     Unknown,
 }
 
@@ -140,6 +142,23 @@ impl ProcessState {
 impl std::fmt::Display for ProcessState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Which output channel of a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Stdout,
+    Stderr,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Stdout => "stdout",
+            Channel::Stderr => "stderr",
+        }
     }
 }
 

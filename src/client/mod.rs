@@ -271,7 +271,7 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
                 Some(t) => Some((t * 1000.0) as u64),
                 None => None,
             };
-            Request::Wait { names: names.clone(), state: *state, timeout_ms }
+            Request::Wait { names: names.clone(), state: (*state).into(), timeout_ms }
         }
         Action::Reread => Request::Reread,
         Action::Update { names } => Request::Update { names: names.clone() },
@@ -280,7 +280,7 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         Action::Reload { .. } => Request::Reload,
         Action::Tail { follow, bytes, name, channel } => Request::Tail {
             name: name.clone(),
-            channel: *channel,
+            channel: (*channel).into(),
             bytes: bytes.unwrap_or(DEFAULT_TAIL_BYTES),
             follow: *follow,
         },

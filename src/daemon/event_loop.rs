@@ -28,8 +28,8 @@ use super::server::{Connection, ReadOutcome};
 use super::signals::SignalPipe;
 use super::spawn;
 use super::timers::{TimerId, Timers};
-use crate::cli::Channel;
 use crate::config::{Config, LogConfig, LogDestination, ProcessConfig, Signal};
+use crate::protocol::Channel;
 use crate::protocol::{
     self, AvailInfo, ErrorKind as ProtoError, ExitStatus, ProcessInfo, ProcessResult, ProcessState, Request, Response,
 };

@@ -15,8 +15,8 @@ use log::{error, info, warn};
 use polling::Event;
 
 use super::{OutputPipe, ProcessId, Supervisor, TimerEvent, process_error, process_result};
-use crate::cli::Channel;
 use crate::daemon::child_output::{ChannelLog, WriteReport};
+use crate::protocol::Channel;
 use crate::protocol::{ErrorKind as ProtoError, Response};
 
 /// How much one output pipe may be read per wake-up before others get their turn.
