@@ -7,7 +7,9 @@
 //! Every change of a process goes through [`process_state::transition`], whose effects are
 //! carried out here.
 
+#[path = "streams.rs"]
 mod output;
+#[path = "requests/config_changes.rs"]
 mod reload;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};

@@ -5,9 +5,12 @@
 //! then daemonize, start the activity log, start the autostart programs, and hand over to the
 //! event loop ([`event_loop::Supervisor`]), which owns everything from then on.
 
-mod child_output;
 mod event_loop;
-mod lifecycle;
+mod log_files;
+mod startup;
+// Old names kept for one commit so that the renamed files themselves are unchanged.
+use log_files as child_output;
+use startup as lifecycle;
 pub mod process_state;
 mod server;
 mod signals;
