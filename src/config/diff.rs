@@ -142,29 +142,38 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
     plan
 }
 
+/// The daemon settings that take effect without a restart: the one list that both this plan
+/// and the daemon's reload (which carries each of them out) read.
+pub const LIVE_DAEMON_SETTINGS: &[&str] =
+    &["logfile", "logfile_maxbytes", "logfile_backups", "loglevel", "umask", "environment", "childlogdir", "minfds"];
+
 fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     let (a, b): (&DaemonConfig, &DaemonConfig) = (&old.daemon, &new.daemon);
-    let mut check = |changed: bool, name: &'static str, live: bool| {
+    let mut check = |changed: bool, name: &'static str| {
         if changed {
-            if live { plan.daemon_applied.push(name) } else { plan.daemon_needs_restart.push(name) }
+            if LIVE_DAEMON_SETTINGS.contains(&name) {
+                plan.daemon_applied.push(name)
+            } else {
+                plan.daemon_needs_restart.push(name)
+            }
         }
     };
-    check(old.unix_server.file != new.unix_server.file, "unix_server file", false);
-    check(old.unix_server.chmod != new.unix_server.chmod, "unix_server chmod", false);
-    check(old.unix_server.chown != new.unix_server.chown, "unix_server chown", false);
-    check(a.logfile != b.logfile, "logfile", true);
-    check(a.logfile_maxbytes != b.logfile_maxbytes, "logfile_maxbytes", true);
-    check(a.logfile_backups != b.logfile_backups, "logfile_backups", true);
-    check(a.loglevel != b.loglevel, "loglevel", true);
-    check(a.pidfile != b.pidfile, "pidfile", false);
-    check(a.umask != b.umask, "umask", true);
-    check(a.user != b.user, "user", false);
-    check(a.directory != b.directory, "directory", false);
-    check(a.environment != b.environment, "environment", true);
-    check(a.childlogdir != b.childlogdir, "childlogdir", true);
-    check(a.nodaemon != b.nodaemon, "nodaemon", false);
-    check(a.silent != b.silent, "silent", false);
-    check(a.minfds != b.minfds, "minfds", true);
+    check(old.unix_server.file != new.unix_server.file, "unix_server file");
+    check(old.unix_server.chmod != new.unix_server.chmod, "unix_server chmod");
+    check(old.unix_server.chown != new.unix_server.chown, "unix_server chown");
+    check(a.logfile != b.logfile, "logfile");
+    check(a.logfile_maxbytes != b.logfile_maxbytes, "logfile_maxbytes");
+    check(a.logfile_backups != b.logfile_backups, "logfile_backups");
+    check(a.loglevel != b.loglevel, "loglevel");
+    check(a.pidfile != b.pidfile, "pidfile");
+    check(a.umask != b.umask, "umask");
+    check(a.user != b.user, "user");
+    check(a.directory != b.directory, "directory");
+    check(a.environment != b.environment, "environment");
+    check(a.childlogdir != b.childlogdir, "childlogdir");
+    check(a.nodaemon != b.nodaemon, "nodaemon");
+    check(a.silent != b.silent, "silent");
+    check(a.minfds != b.minfds, "minfds");
 }
 
 /// The active configuration after applying `plan`'s programs from `new` onto `old`: the

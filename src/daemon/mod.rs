@@ -3,18 +3,22 @@
 //! [`run`] prepares the daemon's life in an order that keeps errors visible: load the config,
 //! drop privileges, lock the pidfile and bind the socket while still attached to the terminal,
 //! then daemonize, start the activity log, start the autostart programs, and hand over to the
-//! event loop ([`event_loop::Supervisor`]), which owns everything from then on.
+//! event loop ([`supervisor::Supervisor`]), which owns everything from then on.
 
+mod activity_log;
+mod control_socket;
 mod event_loop;
+pub mod jobs;
 mod log_files;
-mod startup;
-// Old names kept for one commit so that the renamed files themselves are unchanged.
-use log_files as child_output;
-use startup as lifecycle;
+pub mod names;
 pub mod process_state;
+mod requests;
 mod server;
 mod signals;
 mod spawn;
+mod startup;
+mod streams;
+mod supervisor;
 pub mod timers;
 
 use anyhow::Context;
@@ -29,21 +33,21 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     let silent = args.silent || daemon.silent;
 
     if let Some(user) = &daemon.user {
-        lifecycle::switch_user(user)?;
+        startup::switch_user(user)?;
     }
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(daemon.umask as nix::libc::mode_t));
-    lifecycle::ensure_min_fds(daemon.minfds)?;
-    lifecycle::mark_inherited_fds_cloexec();
-    lifecycle::reset_signal_dispositions();
+    startup::ensure_min_fds(daemon.minfds)?;
+    startup::mark_inherited_fds_cloexec();
+    startup::reset_signal_dispositions();
 
-    let mut pidfile = lifecycle::PidFile::lock(&daemon.pidfile)?;
+    let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;
     let socket_path = config.unix_server.file.clone();
 
     let mut report = Some(if foreground {
-        lifecycle::StartupReport::foreground()
+        startup::StartupReport::foreground()
     } else {
-        match lifecycle::daemonize(daemon.directory.as_deref()) {
+        match startup::daemonize(daemon.directory.as_deref()) {
             Ok(report) => report,
             Err(e) => {
                 server::unlink(&socket_path);
@@ -54,7 +58,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
 
     let outcome = (|| -> anyhow::Result<()> {
         pidfile.write_pid().context("can't write the pidfile")?;
-        let (logger, activity_file) = lifecycle::start_logging(daemon, foreground && !silent)?;
+        let (logger, activity_file) = activity_log::start_logging(daemon, foreground && !silent)?;
         log::info!(
             "taskmasterd {} started with pid {} (config {}, socket {})",
             env!("CARGO_PKG_VERSION"),
@@ -62,7 +66,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
             config.source.display(),
             socket_path.display()
         );
-        let mut supervisor = event_loop::Supervisor::new(config.clone(), listener, activity_file, Some(logger))?;
+        let mut supervisor = supervisor::Supervisor::new(config.clone(), listener, activity_file, Some(logger))?;
         supervisor.autostart();
         if let Some(report) = report.take() {
             report.ready();

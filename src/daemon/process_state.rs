@@ -278,12 +278,13 @@ fn failed_start(previous_failures: u32, mut effects: Vec<Effect>, policy: &Proce
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config::{LogConfig, LogDestination};
     use nix::sys::signal::Signal as Sig;
 
-    fn policy() -> ProcessConfig {
+    /// A plain process's settings, for tests elsewhere too.
+    pub(crate) fn policy() -> ProcessConfig {
         let log = LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false };
         ProcessConfig {
             name: "web".into(),

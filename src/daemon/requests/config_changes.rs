@@ -1,4 +1,5 @@
-//! Live reconfiguration: reread, update (and SIGHUP), add, remove, reload.
+//! Requests that change the configuration live: reread, update (and SIGHUP), add, remove,
+//! reload.
 //!
 //! The config file is read and validated in full before anything changes, so a broken file
 //! changes nothing. The difference is planned per process by the pure `config::diff`, and
@@ -7,50 +8,19 @@
 
 use log::{error, info, warn};
 
-use super::{
-    ActionItem, AfterStop, Job, JobKind, Mode, Process, ProcessId, Step, Supervisor, process_error, process_result,
-};
+use super::{ClientId, Handled, failure};
 use crate::config::diff::{self, Plan, ProcessChange, ProgramChangeKind};
 use crate::config::{self, Config, ProcessConfig};
-use crate::daemon::child_output::RotatingFile;
+use crate::daemon::jobs::{ActionItem, AfterStop, JobKind, Step, failed as process_error, ok as process_result};
 use crate::daemon::process_state::Input;
+use crate::daemon::supervisor::{Mode, ProcessId, Supervisor};
+use crate::daemon::{activity_log, startup};
 use crate::protocol::{ErrorKind as ProtoError, ProcessResult, Response};
 
 impl Supervisor {
     /// The config file as it is now, or every error in it.
     fn load_file_config(&self) -> Result<Config, String> {
         config::load(&self.config.source).map_err(|errors| errors.to_string())
-    }
-
-    pub(super) fn find_process(&self, name: &str) -> Option<ProcessId> {
-        self.processes.iter().find(|(_, p)| p.config.name == name).map(|(id, _)| *id)
-    }
-
-    pub(super) fn insert_process(&mut self, config: ProcessConfig) -> ProcessId {
-        let id = ProcessId(self.next_process);
-        self.next_process += 1;
-        self.processes.insert(id, Process::new(config));
-        id
-    }
-
-    /// New settings for a process, kept in its current state; its log files follow.
-    pub(super) fn replace_config(&mut self, id: ProcessId, config: ProcessConfig) {
-        let Some(p) = self.processes.get_mut(&id) else { return };
-        let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
-        p.config = config;
-        if logs_changed {
-            p.stdout_log = super::channel_log(&p.config.stdout);
-            p.stderr_log = super::channel_log(&p.config.stderr);
-        }
-    }
-
-    pub(super) fn remove_process(&mut self, id: ProcessId) {
-        self.release_followers(id, "was removed from the configuration");
-        if let Some(p) = self.processes.remove(&id)
-            && let Some(timer) = p.timer
-        {
-            self.timers.cancel(timer);
-        }
     }
 
     /// `reread`: what an update would do, changing nothing.
@@ -71,15 +41,15 @@ impl Supervisor {
 
     /// `update [NAME…]` and SIGHUP: applies the file's changes. `reply_to` receives one line per
     /// program once every stop the change needs has happened.
-    pub(super) fn update(&mut self, reply_to: Option<usize>, names: &[String]) {
+    pub(super) fn update(&mut self, reply_to: Option<ClientId>, names: &[String]) -> Handled {
         if let Some(message) = self.busy_reason() {
-            return self.reply(reply_to, Response::Error { kind: ProtoError::Failed, message });
+            return Handled::Reply(failure(message));
         }
         let new = match self.load_file_config() {
             Ok(new) => new,
             Err(message) => {
                 error!("the config file has errors; nothing changed:\n{message}");
-                return self.reply(reply_to, Response::Error { kind: ProtoError::Failed, message });
+                return Handled::Reply(failure(message));
             }
         };
         let only = if names.is_empty() { None } else { Some(names) };
@@ -97,15 +67,17 @@ impl Supervisor {
         }
         results.extend(daemon_lines(&plan));
         if plan.is_empty() && plan.unknown.is_empty() {
-            return self.reply(reply_to, Response::Done { message: "No config updates to processes".to_string() });
+            return Handled::Reply(Response::Done { message: "No config updates to processes".to_string() });
         }
         let merged = diff::merge(&self.config, &new, only);
         if only.is_none() {
-            self.apply_daemon_settings(&merged);
+            self.apply_daemon_settings(&plan, &merged);
         }
         self.config = merged;
         let items = self.apply_plan(&plan);
-        self.start_silent_job(reply_to, items, results);
+        self.new_job(reply_to, JobKind::Actions(items), results);
+        self.settle_jobs();
+        Handled::Later
     }
 
     /// `add NAME…`: activates programs of the config file that are not active.
@@ -173,23 +145,22 @@ impl Supervisor {
 
     /// The `reload` action: checks the file, then stops everything; [`Self::finish_reload`]
     /// takes the new configuration once nothing runs.
-    pub(super) fn begin_reload(&mut self, key: usize) {
+    pub(super) fn begin_reload(&mut self, client: ClientId) -> Handled {
         if let Some(message) = self.busy_reason() {
-            return self.reply(Some(key), Response::Error { kind: ProtoError::Failed, message });
+            return Handled::Reply(failure(message));
         }
         match self.load_file_config() {
-            Err(message) => self.reply(Some(key), Response::Error { kind: ProtoError::Failed, message }),
+            Err(message) => Handled::Reply(failure(message)),
             Ok(new) => {
                 warn!("reload requested: stopping all processes, then restarting with {}", new.source.display());
-                self.mode = Mode::Reloading { config: Box::new(new), reply_to: Some(key) };
-                if let Some(client) = self.clients.get_mut(&key) {
-                    client.busy = true;
-                }
+                self.mode = Mode::Reloading { config: Box::new(new), reply_to: Some(client) };
+                Handled::Later
             }
         }
     }
 
-    pub(super) fn finish_reload(&mut self) {
+    /// The second half of `reload`, once nothing runs: the new configuration replaces the old.
+    pub fn finish_reload(&mut self) {
         let Mode::Reloading { config, reply_to } = std::mem::replace(&mut self.mode, Mode::Serving) else { return };
         let plan = diff::plan(&self.config, &config, None);
         for line in daemon_lines(&plan) {
@@ -199,7 +170,7 @@ impl Supervisor {
         for id in ids {
             self.remove_process(id);
         }
-        self.apply_daemon_settings(&config);
+        self.apply_daemon_settings(&plan, &config);
         self.config = *config;
         let processes: Vec<ProcessConfig> = self.config.processes().cloned().collect();
         for process in processes {
@@ -207,14 +178,7 @@ impl Supervisor {
         }
         info!("reload: configuration reloaded");
         self.autostart();
-        if let Some(key) = reply_to {
-            if let Some(client) = self.clients.get_mut(&key) {
-                client.busy = false;
-            }
-            self.reply(Some(key), Response::Done { message: "Restarted taskmasterd".to_string() });
-            self.process_requests(key);
-            self.update_client_interest(key);
-        }
+        self.reply(reply_to, Response::Done { message: "Restarted taskmasterd".to_string() });
     }
 
     /// Carries out a plan's process changes; returns the stops still to wait for.
@@ -268,53 +232,35 @@ impl Supervisor {
         items
     }
 
-    fn start_silent_job(&mut self, reply_to: Option<usize>, items: Vec<ActionItem>, results: Vec<ProcessResult>) {
-        let id = self.next_job;
-        self.next_job += 1;
-        self.jobs.push(Job { id, reply_to, kind: JobKind::Actions(items), results });
-        if let Some(client) = reply_to.and_then(|key| self.clients.get_mut(&key)) {
-            client.busy = true;
-        }
-        self.settle_jobs();
-    }
-
-    fn reply(&mut self, reply_to: Option<usize>, response: Response) {
-        if let Some(key) = reply_to {
-            self.send(key, &response);
-        }
-    }
-
-    /// Applies the daemon settings that can change while it runs.
-    fn apply_daemon_settings(&mut self, new: &Config) {
-        let (old, new) = (&self.config.daemon, &new.daemon);
-        if old.loglevel != new.loglevel
+    /// Carries out the plan's daemon settings that apply live ([`diff::LIVE_DAEMON_SETTINGS`]).
+    fn apply_daemon_settings(&mut self, plan: &Plan, new: &Config) {
+        let changed = |setting: &str| plan.daemon_applied.contains(&setting);
+        let new = &new.daemon;
+        if changed("loglevel")
             && let Some(logger) = &self.logger
         {
             logger
                 .set_new_spec(flexi_logger::LogSpecification::builder().default(new.loglevel.as_log_filter()).build());
         }
-        if old.logfile != new.logfile
-            || old.logfile_maxbytes != new.logfile_maxbytes
-            || old.logfile_backups != new.logfile_backups
-        {
-            let file =
-                new.logfile.as_ref().map(|p| RotatingFile::new(p.clone(), new.logfile_maxbytes, new.logfile_backups));
-            self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).set_file(file);
+        if changed("logfile") || changed("logfile_maxbytes") || changed("logfile_backups") {
+            self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).set_file(activity_log::log_file(new));
         }
-        if old.umask != new.umask {
+        if changed("umask") {
             nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(new.umask as nix::libc::mode_t));
         }
-        if old.minfds != new.minfds
-            && let Err(e) = crate::daemon::lifecycle::ensure_min_fds(new.minfds)
+        if changed("minfds")
+            && let Err(e) = startup::ensure_min_fds(new.minfds)
         {
             error!("{e:#}");
         }
+        // environment and childlogdir are read at each spawn.
     }
 
     /// SIGHUP: an update of every program, answered in the log.
-    pub(super) fn sighup(&mut self) {
+    pub fn sighup(&mut self) {
         info!("received SIGHUP indicating a config update request");
-        self.update(None, &[]);
+        // Nobody to answer: a broken file is logged by `update` itself.
+        let _ = self.update(None, &[]);
     }
 }
 

@@ -1,0 +1,119 @@
+//! The request layer: a typed [`Request`] becomes supervisor operations and a typed
+//! [`Response`], with no knowledge of the transport. Every front-end (the JSON-lines control
+//! socket today; an HTTP front-end with supervisord's XML-RPC API or a JSON API next) is only a
+//! codec over this module, so they all get the same answers and the same errors.
+//!
+//! # The interface a front-end uses
+//! 1. **Identify the connection.** Each connection gets a [`ClientId`]; use its poller key
+//!    (from [`Supervisor::allocate_key`]), which is unique across every source and front-end.
+//! 2. **Submit.** [`Supervisor::handle`]`(client, request)` returns a [`Handled`]:
+//!    - [`Handled::Reply`]: the answer, now.
+//!    - [`Handled::Later`]: the answer comes later (a job: `start`/`stop`/`restart` with
+//!      `wait`, `wait`, `update` waiting for stops; `reload`), queued for `client` as
+//!      [`Outgoing::Reply`]. A front-end that answers one request at a time per connection
+//!      holds the connection's next request until then (the socket does).
+//!    - [`Handled::Stream`]: the connection now streams raw bytes: `initial` first, then, if
+//!      `follow`, every [`Outgoing::Bytes`] for `client` until an [`Outgoing::End`] (whose
+//!      bytes are a last notice) or until the front-end lets go ([`Supervisor::unfollow`]).
+//! 3. **Deliver.** Everything owed to clients is queued in order in `Supervisor::outbox` as
+//!    `(ClientId, Outgoing)`. The event loop drains it after every event with
+//!    `Supervisor::deliver`, which routes each entry to the front-end that owns the
+//!    connection: add a branch there for a new front-end's connections.
+//! 4. **Input and departure.** Raw input on a streaming connection (`fg`) goes to
+//!    [`Supervisor::client_input`]; a connection that closes must call
+//!    [`Supervisor::client_gone`], which ends its streams, drops its waits and lets its
+//!    jobs finish unanswered.
+//!
+//! A front-end may bound what it buffers for a streaming client and call
+//! [`Supervisor::unfollow`] when a client falls behind; the supervisor never waits on one.
+//!
+//! # One handler per kind
+//! [`Supervisor::handle`] is one `match`; each family of requests has its file:
+//! `process_control` (start, stop, restart, signal, wait), `info` (status, pid, avail,
+//! version), `config_changes` (reread, update, add, remove, reload, and SIGHUP), `logs`
+//! (tail, maintail, clear, reopen, fg).
+
+mod config_changes;
+mod info;
+mod logs;
+mod process_control;
+
+use log::{info, warn};
+
+use super::supervisor::Supervisor;
+use crate::protocol::{ErrorKind, ProcessResult, Request, Response};
+
+/// One connection of some front-end: the poller key of its socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientId(pub usize);
+
+/// The immediate outcome of a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Handled {
+    /// The answer.
+    Reply(Response),
+    /// The answer will be queued as [`Outgoing::Reply`] for the client.
+    Later,
+    /// The connection carries raw bytes from now on: `initial`, then, while `follow`, what
+    /// the supervisor streams to it.
+    Stream { initial: Vec<u8>, follow: bool },
+}
+
+/// Something the supervisor owes a client, queued until its front-end delivers it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    /// The answer to the request the client's [`Handled::Later`] promised.
+    Reply(Response),
+    /// Output for a streaming client.
+    Bytes(Vec<u8>),
+    /// The stream's last bytes (why it ended); close once written.
+    End(Vec<u8>),
+}
+
+impl Supervisor {
+    /// Serves one request from `client` (see the module doc).
+    pub fn handle(&mut self, client: ClientId, request: Request) -> Handled {
+        let response = match request {
+            Request::Status { names } => self.status(&names),
+            Request::Start { names, wait } => return self.start_job(client, super::jobs::Action::Start, &names, wait),
+            Request::Stop { names, wait } => return self.start_job(client, super::jobs::Action::Stop, &names, wait),
+            Request::Restart { names, wait } => {
+                return self.start_job(client, super::jobs::Action::Restart, &names, wait);
+            }
+            Request::Signal { signal, names } => self.signal_processes(&signal, &names),
+            Request::Pid { names } => self.pids(&names),
+            Request::Avail => self.avail(),
+            Request::Version => Response::Version { version: env!("CARGO_PKG_VERSION").to_string() },
+            Request::Shutdown => {
+                warn!("shutdown requested by a client");
+                self.begin_shutdown();
+                Response::Done { message: "Shut down".to_string() }
+            }
+            Request::Wait { names, state, timeout_ms } => return self.wait_job(client, &names, state, timeout_ms),
+            Request::Reread => self.reread(),
+            Request::Update { names } => return self.update(Some(client), &names),
+            Request::Add { names } => self.add(&names),
+            Request::Remove { names } => self.remove(&names),
+            Request::Reload => return self.begin_reload(client),
+            Request::Tail { name, channel, bytes, follow } => return self.tail(client, &name, channel, bytes, follow),
+            Request::Maintail { bytes, follow } => return self.maintail(client, bytes, follow),
+            Request::Clear { names } => self.clear(&names),
+            Request::Reopen => {
+                self.reopen_logs();
+                info!("reopened log files at a client's request");
+                Response::Done { message: "Reopened log files".to_string() }
+            }
+            Request::Fg { name } => return self.attach(client, &name),
+        };
+        Handled::Reply(response)
+    }
+}
+
+fn failure(message: String) -> Response {
+    Response::Error { kind: ErrorKind::Failed, message }
+}
+
+/// `NAME: ERROR (no such process)` for each name that matched nothing.
+fn unknown_names(names: &[String]) -> Vec<ProcessResult> {
+    names.iter().map(|n| super::jobs::failed(n, "no such process", ErrorKind::NoSuchProcess)).collect()
+}

@@ -1,0 +1,537 @@
+//! The supervisor: every piece of the daemon's state, owned by one value that the event loop
+//! drives, and the operations that requests, signals and timers share.
+//!
+//! What lives where: the fields are here; the loop that waits on them is `event_loop`; the
+//! JSON-lines front-end's connections are served in `control_socket`; child output, log
+//! writes and streams to followers in `streams`; what each request does in `requests`. Policy
+//! is kept out of this struct in pure modules: a process's moves in `process_state`, a
+//! client job's steps in `jobs`, name resolution in `names`, deadlines in `timers`.
+//!
+//! Every change of a process goes through [`Supervisor::feed`], which runs
+//! [`process_state::transition`] and carries out its effects.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fs::File;
+use std::os::unix::net::UnixListener;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use log::{debug, error, info};
+use nix::unistd::Pid;
+use polling::{Event, Poller};
+
+use super::activity_log::ActivityFile;
+use super::control_socket::Client;
+use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
+use super::jobs::{self, Command, Job, JobKind, Observed};
+use super::log_files::{ChannelLog, RotatingFile};
+use super::names::{self, Entry, NotOne, Resolved};
+use super::process_state::{self, Effect, Input, Refusal, State, Timer};
+use super::requests::{ClientId, Outgoing};
+use super::signals::SignalPipe;
+use super::spawn;
+use super::streams::{self, FollowSource, StdinPipe};
+use super::timers::{TimerId, Timers};
+use crate::config::{Config, LogConfig, LogDestination, ProcessConfig};
+use crate::protocol::{Channel, ErrorKind, ExitStatus, ProcessInfo, ProcessState, Response};
+
+/// A process's identity for the daemon's lifetime (names can be reused across reloads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProcessId(pub u64);
+
+/// One supervised process: its settings, its lifecycle state, and what the loop keeps about it.
+pub struct Process {
+    pub config: ProcessConfig,
+    pub state: State,
+    pub timer: Option<TimerId>,
+    pub start_time: Option<SystemTime>,
+    pub stop_time: Option<SystemTime>,
+    pub exit_status: Option<ExitStatus>,
+    pub spawn_error: Option<String>,
+    pub stdout_log: ChannelLog,
+    pub stderr_log: ChannelLog,
+    /// The write end of the running child's stdin, for `fg`.
+    pub stdin: Option<StdinPipe>,
+}
+
+pub fn channel_log(config: &LogConfig) -> ChannelLog {
+    let file = match &config.destination {
+        LogDestination::None => None,
+        LogDestination::File(path) => Some(RotatingFile::new(path.clone(), config.maxbytes, config.backups)),
+    };
+    ChannelLog::new(file, config.timestamps)
+}
+
+impl Process {
+    fn new(config: ProcessConfig) -> Self {
+        // With redirect_stderr the stderr lines land in the stdout log, stamped as stdout's.
+        let stdout_log = channel_log(&config.stdout);
+        let stderr_log = channel_log(&config.stderr);
+        Process {
+            config,
+            state: State::Stopped,
+            timer: None,
+            start_time: None,
+            stop_time: None,
+            exit_status: None,
+            spawn_error: None,
+            stdout_log,
+            stderr_log,
+            stdin: None,
+        }
+    }
+
+    pub fn public_state(&self) -> ProcessState {
+        self.state.public()
+    }
+
+    pub fn info(&self) -> ProcessInfo {
+        ProcessInfo {
+            name: self.config.name.clone(),
+            group: self.config.group.clone(),
+            state: self.public_state(),
+            pid: self.state.pid(),
+            start_time: self.start_time.map(epoch_seconds),
+            stop_time: self.stop_time.map(epoch_seconds),
+            exit_status: self.exit_status,
+            spawn_error: self.spawn_error.clone(),
+        }
+    }
+}
+
+pub fn epoch_seconds(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+}
+
+/// The read end of one child output pipe.
+pub struct OutputPipe {
+    pub file: File,
+    pub process: ProcessId,
+    pub channel: Channel,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum TimerEvent {
+    Process(ProcessId, Timer),
+    JobDeadline(u64),
+    /// Retry the logs whose writes failed.
+    RetryLogs,
+    /// Watch the control socket again after running out of descriptors.
+    ListenAgain,
+}
+
+/// What the daemon as a whole is doing.
+#[derive(Debug, PartialEq)]
+pub enum Mode {
+    Serving,
+    /// Stopping everything, then taking `config` (the `reload` action); `reply_to` waits.
+    Reloading {
+        config: Box<Config>,
+        reply_to: Option<ClientId>,
+    },
+    ShuttingDown,
+}
+
+/// The allocator of poller keys, the one place they come from.
+pub struct Keys(usize);
+
+impl Keys {
+    pub fn next(&mut self) -> usize {
+        let key = self.0;
+        self.0 += 1;
+        key
+    }
+}
+
+/// The supervisor: every piece of the daemon's state, owned by the loop.
+pub struct Supervisor {
+    pub config: Config,
+    pub processes: BTreeMap<ProcessId, Process>,
+    pub by_pid: HashMap<u32, ProcessId>,
+    pub timers: Timers<TimerEvent>,
+    /// One poller and one key space for every source: the signal pipe, the listener, clients,
+    /// output pipes and stdin pipes (keys from `keys`).
+    pub poller: Poller,
+    pub listener: UnixListener,
+    pub signals: SignalPipe,
+    /// The JSON-lines front-end's connections, by poller key.
+    pub clients: HashMap<usize, Client>,
+    pub outputs: HashMap<usize, OutputPipe>,
+    /// Poller keys of children's stdin pipes waiting for room.
+    pub stdin_keys: HashMap<usize, ProcessId>,
+    pub keys: Keys,
+    pub jobs: Vec<Job>,
+    next_job: u64,
+    next_process: u64,
+    pub mode: Mode,
+    /// The daemon's own environment, the base of every child's.
+    base_environment: Vec<(String, String)>,
+    pub activity_log: ActivityFile,
+    /// Clients following output (`tail -f`, `maintail -f`, `fg`).
+    pub followers: HashMap<ClientId, FollowSource>,
+    /// Clients whose input goes to a process's stdin (`fg`).
+    pub attached: HashMap<ClientId, ProcessId>,
+    /// What is owed to clients, in order, until a front-end delivers it.
+    pub outbox: VecDeque<(ClientId, Outgoing)>,
+    /// The retry timer of failing logs, while one is armed.
+    pub log_retry: Option<TimerId>,
+    /// Reused for every pipe read: large reads mean fewer system calls for a chatty child.
+    pub read_buffer: Vec<u8>,
+    /// The logger, to change the level on reload.
+    pub logger: Option<flexi_logger::LoggerHandle>,
+}
+
+impl Supervisor {
+    pub fn new(
+        config: Config,
+        listener: UnixListener,
+        activity_log: ActivityFile,
+        logger: Option<flexi_logger::LoggerHandle>,
+    ) -> anyhow::Result<Self> {
+        let poller = Poller::new()?;
+        let signals = SignalPipe::install()?;
+        // SAFETY: the signal pipe and the listener are owned by the Supervisor and are deleted
+        // from the poller in `Drop` before they close.
+        unsafe {
+            poller.add(signals.reader(), Event::readable(SIGNAL_KEY))?;
+            poller.add(&listener, Event::readable(LISTENER_KEY))?;
+        }
+        let mut supervisor = Supervisor {
+            config: config.clone(),
+            processes: BTreeMap::new(),
+            by_pid: HashMap::new(),
+            timers: Timers::default(),
+            poller,
+            listener,
+            signals,
+            clients: HashMap::new(),
+            outputs: HashMap::new(),
+            stdin_keys: HashMap::new(),
+            keys: Keys(super::event_loop::FIRST_DYNAMIC_KEY),
+            jobs: Vec::new(),
+            next_job: 0,
+            next_process: 0,
+            mode: Mode::Serving,
+            base_environment: std::env::vars().collect(),
+            activity_log,
+            followers: HashMap::new(),
+            attached: HashMap::new(),
+            outbox: VecDeque::new(),
+            log_retry: None,
+            // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
+            read_buffer: vec![0; streams::READ_BUFFER],
+            logger,
+        };
+        for process in config.processes() {
+            supervisor.insert_process(process.clone());
+        }
+        Ok(supervisor)
+    }
+
+    /// The next poller key: one key space for every kind of source.
+    pub fn allocate_key(&mut self) -> usize {
+        self.keys.next()
+    }
+
+    /// Starts the autostart processes, lowest priority first.
+    pub fn autostart(&mut self) {
+        let mut ids: Vec<(i64, ProcessId)> =
+            self.processes.iter().filter(|(_, p)| p.config.autostart).map(|(id, p)| (p.config.priority, *id)).collect();
+        ids.sort();
+        for (_, id) in ids {
+            self.feed(id, Input::Start);
+        }
+    }
+
+    /// Feeds an input to a process's state machine and carries out the effects, including the
+    /// inputs they produce in turn (a spawn's outcome). Returns why the first input was
+    /// refused, if it was.
+    pub fn feed(&mut self, id: ProcessId, input: Input) -> Option<Refusal> {
+        let mut queue = VecDeque::from([input]);
+        let mut first_refusal = None;
+        let mut first = true;
+        while let Some(input) = queue.pop_front() {
+            let Some(p) = self.processes.get_mut(&id) else { return Some(Refusal::Stale) };
+            let transition = process_state::transition(&p.state, &input, &p.config, Instant::now());
+            if first {
+                first_refusal = transition.refused;
+                first = false;
+            }
+            if let Some(why) = transition.refused {
+                if why == Refusal::Stale {
+                    debug!("{}: ignored {input:?} in {:?}", p.config.name, p.state);
+                }
+                continue;
+            }
+            if let Some(timer) = p.timer.take() {
+                self.timers.cancel(timer);
+            }
+            p.state = transition.state;
+            for effect in transition.effects {
+                match effect {
+                    Effect::Log { level, message } => log::log!(level, "{message}"),
+                    Effect::Arm { at, timer } => {
+                        let timer_id = self.timers.insert(at, TimerEvent::Process(id, timer));
+                        if let Some(p) = self.processes.get_mut(&id) {
+                            p.timer = Some(timer_id);
+                        }
+                    }
+                    Effect::Kill { pid, signal, group } => {
+                        let target = if group { -(pid as i32) } else { pid as i32 };
+                        if let Err(e) = nix::sys::signal::kill(Pid::from_raw(target), signal.0)
+                            && e != nix::errno::Errno::ESRCH
+                        {
+                            error!("can't send {signal} to pid {target}: {e}");
+                        }
+                    }
+                    // Nothing starts while everything is being stopped.
+                    Effect::Spawn if self.mode != Mode::Serving => {}
+                    Effect::Spawn => queue.push_back(self.spawn(id)),
+                }
+            }
+        }
+        first_refusal
+    }
+
+    fn spawn(&mut self, id: ProcessId) -> Input {
+        let p = self.processes.get(&id).expect("spawn of a known process");
+        let mut environment = self.base_environment.clone();
+        environment.extend(self.config.daemon.environment.iter().cloned());
+        environment.extend(p.config.environment.iter().cloned());
+        environment.push(("TASKMASTER_ENABLED".into(), "1".into()));
+        environment.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
+        environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
+        environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
+        match spawn::spawn(&p.config, &environment) {
+            Ok(child) => {
+                let pid = child.pid;
+                self.by_pid.insert(pid, id);
+                self.watch_output(id, child.stdout, Channel::Stdout);
+                if let Some(stderr) = child.stderr {
+                    self.watch_output(id, stderr, Channel::Stderr);
+                }
+                let p = self.processes.get_mut(&id).expect("still there");
+                p.spawn_error = None;
+                p.start_time = Some(SystemTime::now());
+                p.stop_time = None;
+                p.stdin = Some(StdinPipe { file: child.stdin, backlog: Vec::new(), key: None });
+                self.lifecycle_marker(id, &format!("spawned with pid {pid}"));
+                Input::SpawnSucceeded { pid }
+            }
+            Err(error) => {
+                let p = self.processes.get_mut(&id).expect("still there");
+                p.spawn_error = Some(error.clone());
+                Input::SpawnFailed { error }
+            }
+        }
+    }
+
+    /// A reaped child: what it left in its pipes is read first, then its process learns.
+    pub fn child_exited(&mut self, pid: u32, status: ExitStatus) {
+        let Some(id) = self.by_pid.remove(&pid) else {
+            debug!("reaped unknown pid {pid}");
+            return;
+        };
+        self.drain_outputs_of(id);
+        self.close_stdin(id);
+        self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
+        if let Some(p) = self.processes.get_mut(&id) {
+            p.exit_status = Some(status);
+            p.stop_time = Some(SystemTime::now());
+        }
+        self.feed(id, Input::Exited { pid, status });
+    }
+
+    pub fn begin_shutdown(&mut self) {
+        if self.mode != Mode::ShuttingDown {
+            self.mode = Mode::ShuttingDown;
+            info!("stopping all processes");
+        }
+    }
+
+    /// Why process actions are refused now, if they are.
+    pub fn busy_reason(&self) -> Option<String> {
+        match self.mode {
+            Mode::Serving => None,
+            Mode::ShuttingDown => Some("the daemon is shutting down".to_string()),
+            Mode::Reloading { .. } => Some("the daemon is reloading its configuration".to_string()),
+        }
+    }
+
+    /// Stops processes in reverse priority order, one priority at a time. True once none runs.
+    pub fn stop_all_in_priority_order(&mut self) -> bool {
+        let active: Vec<(i64, ProcessId, bool)> = self
+            .processes
+            .iter()
+            .filter(|(_, p)| p.public_state().is_running())
+            .map(|(id, p)| (p.config.priority, *id, p.public_state() == ProcessState::Stopping))
+            .collect();
+        let Some(highest) = active.iter().map(|(priority, _, _)| *priority).max() else {
+            return true;
+        };
+        for (priority, id, stopping) in active {
+            if priority == highest && !stopping {
+                self.feed(id, Input::Stop);
+            }
+        }
+        !self.processes.values().any(|p| p.public_state().is_running())
+    }
+
+    pub fn find_process(&self, name: &str) -> Option<ProcessId> {
+        self.processes.iter().find(|(_, p)| p.config.name == name).map(|(id, _)| *id)
+    }
+
+    pub fn insert_process(&mut self, config: ProcessConfig) -> ProcessId {
+        let id = ProcessId(self.next_process);
+        self.next_process += 1;
+        self.processes.insert(id, Process::new(config));
+        id
+    }
+
+    /// New settings for a process, kept in its current state; its log files follow.
+    pub fn replace_config(&mut self, id: ProcessId, config: ProcessConfig) {
+        let Some(p) = self.processes.get_mut(&id) else { return };
+        let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
+        p.config = config;
+        if logs_changed {
+            p.stdout_log = channel_log(&p.config.stdout);
+            p.stderr_log = channel_log(&p.config.stderr);
+        }
+    }
+
+    pub fn remove_process(&mut self, id: ProcessId) {
+        self.release_followers(id, "was removed from the configuration");
+        if let Some(p) = self.processes.remove(&id)
+            && let Some(timer) = p.timer
+        {
+            self.timers.cancel(timer);
+        }
+    }
+
+    pub fn display_name(&self, id: ProcessId) -> String {
+        self.processes.get(&id).map(|p| p.config.qualified_name()).unwrap_or_default()
+    }
+
+    fn name_entries(&self) -> Vec<Entry<'_, ProcessId>> {
+        self.processes
+            .iter()
+            .map(|(id, p)| Entry { id: *id, name: &p.config.name, group: &p.config.group, program: &p.config.program })
+            .collect()
+    }
+
+    /// The processes `names` mean, and the names that matched nothing (see `names`).
+    pub fn resolve(&self, names: &[String]) -> Resolved<ProcessId> {
+        names::resolve(&self.name_entries(), names)
+    }
+
+    /// The one process an action on a single process (`tail`, `fg`) names, or the error to
+    /// answer with.
+    pub fn resolve_one(&self, name: &str, action: &str) -> Result<ProcessId, Response> {
+        names::resolve_one(&self.name_entries(), name).map_err(|why| match why {
+            NotOne::None => {
+                Response::Error { kind: ErrorKind::NoSuchProcess, message: format!("no such process '{name}'") }
+            }
+            NotOne::Many(n) => Response::Error {
+                kind: ErrorKind::BadRequest,
+                message: format!("'{name}' names {n} processes; {action} takes one"),
+            },
+        })
+    }
+
+    /// Queues something owed to a client; its front-end delivers it.
+    pub fn reply(&mut self, to: Option<ClientId>, response: Response) {
+        if let Some(client) = to {
+            self.outbox.push_back((client, Outgoing::Reply(response)));
+        }
+    }
+
+    pub fn new_job(&mut self, reply_to: Option<ClientId>, kind: JobKind, results: Vec<crate::protocol::ProcessResult>) {
+        let id = self.next_job;
+        self.next_job += 1;
+        self.jobs.push(Job { id, reply_to, kind, results });
+    }
+
+    pub fn next_job_id(&self) -> u64 {
+        self.next_job
+    }
+
+    /// Ends the pending steps of other requests on `id` (see [`jobs::take_over`]); a settings
+    /// change waiting for the stop is applied now. False when a removal is pending.
+    pub fn take_over(&mut self, id: ProcessId) -> bool {
+        match jobs::take_over(&mut self.jobs, id) {
+            None => false,
+            Some(replaced) => {
+                for config in replaced {
+                    self.replace_config(id, config);
+                }
+                true
+            }
+        }
+    }
+
+    /// Moves every job forward as far as the processes' states allow, and answers the finished.
+    pub fn settle_jobs(&mut self) {
+        let mut index = 0;
+        while index < self.jobs.len() {
+            loop {
+                let processes = &self.processes;
+                let observe = |id: ProcessId| {
+                    processes
+                        .get(&id)
+                        .map(|p| Observed { state: p.public_state(), spawn_error: p.spawn_error.is_some() })
+                };
+                let commands = jobs::advance(&mut self.jobs[index], observe);
+                if commands.is_empty() {
+                    break;
+                }
+                for command in commands {
+                    match command {
+                        Command::Start(id) => {
+                            self.feed(id, Input::Start);
+                        }
+                        Command::ReplaceAndStart(id, config) => {
+                            self.replace_config(id, *config);
+                            self.feed(id, Input::Start);
+                        }
+                        Command::Remove(id) => self.remove_process(id),
+                    }
+                }
+            }
+            if self.jobs[index].is_finished() {
+                let job = self.jobs.remove(index);
+                if let JobKind::Wait { deadline: Some(timer), .. } = &job.kind {
+                    self.timers.cancel(*timer);
+                }
+                let (reply_to, results) = job.finish();
+                self.reply(reply_to, Response::Results { results });
+            } else {
+                index += 1;
+            }
+        }
+    }
+
+    /// A wait's deadline passed: it answers at its next settling.
+    pub fn expire_job(&mut self, job_id: u64) {
+        for job in &mut self.jobs {
+            if job.id == job_id
+                && let JobKind::Wait { timed_out, deadline, .. } = &mut job.kind
+            {
+                *timed_out = true;
+                *deadline = None;
+            }
+        }
+    }
+
+    /// A client of any front-end is gone: its streams end, its jobs go on unanswered, and a
+    /// wait nobody waits for is dropped.
+    pub fn client_gone(&mut self, client: ClientId) {
+        self.followers.remove(&client);
+        self.attached.remove(&client);
+        for job in &mut self.jobs {
+            if job.reply_to == Some(client) {
+                job.reply_to = None;
+            }
+        }
+        self.jobs.retain(|job| job.reply_to.is_some() || matches!(job.kind, JobKind::Actions(_)));
+        self.outbox.retain(|(to, _)| *to != client);
+    }
+}
