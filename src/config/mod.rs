@@ -8,6 +8,7 @@
 
 pub mod diff;
 pub mod keys;
+mod sections;
 #[cfg(test)]
 mod tests;
 mod validate;

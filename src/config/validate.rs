@@ -1,90 +1,19 @@
 //! TOML text → [`Config`], checking every section and key against the key table and collecting
 //! every problem with its file, line and column instead of stopping at the first.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::keys::{self, Key, Kind, Section};
+use super::sections::{Diagnostics, RawSection, SourceFile, include_patterns, read_sections};
 use super::values::{self, ExpansionValue, Signal};
 use super::{
-    AutoRestart, Chown, Config, ConfigError, ConfigErrors, CtlConfig, DaemonConfig, LogConfig, LogDestination,
-    LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
+    AutoRestart, Chown, Config, ConfigErrors, CtlConfig, DaemonConfig, LogConfig, LogDestination, LogLevel,
+    ProcessConfig, ProgramConfig, UnixServerConfig,
 };
-
-/// One file's text, kept to turn byte offsets into lines and columns.
-struct SourceFile {
-    path: PathBuf,
-    text: String,
-}
-
-impl SourceFile {
-    /// 1-based line and column; the column counts characters, as editors do.
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |nl| nl + 1);
-        (line, before[line_start..].chars().count() + 1)
-    }
-
-    /// The directory of the file: what `%(here)s` and relative paths in it refer to.
-    fn dir(&self) -> PathBuf {
-        self.path.parent().map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
-    }
-}
-
-/// Collects errors; each is stamped with its place at once.
-#[derive(Default)]
-struct Diagnostics {
-    errors: Vec<(usize, usize, ConfigError)>,
-}
-
-impl Diagnostics {
-    fn push(&mut self, file: (usize, &SourceFile), offset: usize, section: &str, key: &str, message: String) {
-        let (line, column) = file.1.line_col(offset);
-        let error = ConfigError {
-            file: file.1.path.clone(),
-            line,
-            column,
-            section: section.to_string(),
-            key: key.to_string(),
-            message,
-        };
-        self.errors.push((file.0, offset, error));
-    }
-
-    fn into_result<T>(mut self, value: T) -> Result<T, ConfigErrors> {
-        if self.errors.is_empty() {
-            return Ok(value);
-        }
-        self.errors.sort_by_key(|(file, offset, _)| (*file, *offset));
-        let mut seen = HashSet::new();
-        let errors = self.errors.into_iter().map(|(_, _, e)| e).filter(|e| seen.insert(e.to_string())).collect();
-        Err(ConfigErrors(errors))
-    }
-}
-
-/// A value of a section table, with where it stands.
-type Entry<'a> = (Spanned<String>, Spanned<DeValue<'a>>);
-
-/// One section (`[taskmasterd]`, `[program.web]`) as read from one file.
-struct RawSection<'a> {
-    file: usize,
-    kind: Section,
-    /// `taskmasterd` or `program.web`.
-    label: String,
-    /// The NAME of a named section.
-    name: String,
-    /// Where the section's name stands, for errors about the section as a whole.
-    offset: usize,
-    entries: Vec<Entry<'a>>,
-}
 
 /// Reads typed values out of one section, falling back to the key table's defaults and
 /// reporting type errors at the value's place.
@@ -407,114 +336,6 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
 
     let config = build(&path, &here, &files, &sections, &mut diagnostics);
     diagnostics.into_result(config)
-}
-
-/// The `[include] files` patterns of a file's text, with where each stands. A malformed list
-/// gives none here; the validation of the `[include]` section reports it.
-fn include_patterns(text: &str) -> Vec<(usize, String)> {
-    let Ok(root) = DeTable::parse(text) else { return Vec::new() };
-    let root = root.into_inner();
-    let Some(include) = root.get("include").and_then(|v| v.get_ref().as_table()) else { return Vec::new() };
-    let Some(DeValue::Array(items)) = include.get("files").map(|f| f.get_ref()) else { return Vec::new() };
-    items.iter().filter_map(|item| Some((item.span().start, item.get_ref().as_str()?.to_string()))).collect()
-}
-
-/// Splits one file into its sections, reporting unknown sections and keys.
-fn read_sections<'a>(
-    file: &'a SourceFile,
-    index: usize,
-    is_main: bool,
-    out: &mut Vec<RawSection<'a>>,
-    diagnostics: &mut Diagnostics,
-) {
-    let (root, errors) = DeTable::parse_recoverable(&file.text);
-    if !errors.is_empty() {
-        for e in errors {
-            let offset = e.span().map_or(0, |s| s.start);
-            diagnostics.push((index, file), offset, "", "", format!("TOML syntax: {}", e.message()));
-        }
-        return;
-    }
-    let root = root.into_inner();
-    let at = |diagnostics: &mut Diagnostics, offset, section: &str, key: &str, msg: String| {
-        diagnostics.push((index, file), offset, section, key, msg);
-    };
-    for (name, value) in root {
-        let offset = name.span().start;
-        let Some(kind) = Section::from_table_name(name.get_ref()) else {
-            if !matches!(value.get_ref(), DeValue::Table(_)) {
-                let msg = "is outside any section; keys go under a table such as [program.NAME]".to_string();
-                at(diagnostics, offset, "", name.get_ref(), msg);
-                continue;
-            }
-            let hint = keys::did_you_mean(name.get_ref(), Section::ALL.map(Section::table_name))
-                .map(|s| format!("; did you mean [{s}]?"))
-                .unwrap_or_default();
-            at(diagnostics, offset, name.get_ref(), "", format!("unknown section{hint}"));
-            continue;
-        };
-        if !is_main && !kind.is_named() {
-            let msg = "only [program.*] and [group.*] tables may stand in an included file".to_string();
-            at(diagnostics, offset, kind.table_name(), "", msg);
-            continue;
-        }
-        let DeValue::Table(table) = value.into_inner() else {
-            at(diagnostics, offset, kind.table_name(), "", "must be a table".to_string());
-            continue;
-        };
-        if kind.is_named() {
-            for (sub_name, sub_value) in table {
-                let sub_offset = sub_name.span().start;
-                let sub_name = sub_name.into_inner().into_owned();
-                let label = format!("{}.{sub_name}", kind.table_name());
-                match sub_value.into_inner() {
-                    DeValue::Table(sub_table) => {
-                        push_section(file, index, kind, (label, sub_name, sub_offset), sub_table, out, diagnostics)
-                    }
-                    _ => {
-                        let msg = format!(
-                            "expected a table [{}.{sub_name}]; keys go inside a named table",
-                            kind.table_name()
-                        );
-                        at(diagnostics, sub_offset, &label, "", msg);
-                    }
-                }
-            }
-        } else {
-            push_section(
-                file,
-                index,
-                kind,
-                (kind.table_name().to_string(), String::new(), offset),
-                table,
-                out,
-                diagnostics,
-            );
-        }
-    }
-}
-
-/// Records one section, reporting its unknown keys.
-fn push_section<'a>(
-    file: &SourceFile,
-    index: usize,
-    kind: Section,
-    (label, name, offset): (String, String, usize),
-    table: DeTable<'a>,
-    out: &mut Vec<RawSection<'a>>,
-    diagnostics: &mut Diagnostics,
-) {
-    let entries: Vec<Entry> =
-        table.into_iter().map(|(k, v)| (Spanned::new(k.span(), k.into_inner().into_owned()), v)).collect();
-    for (key, _) in &entries {
-        if keys::find(kind, key.get_ref()).is_none() {
-            let hint = keys::did_you_mean(key.get_ref(), keys::keys_of(kind).map(|k| k.name))
-                .map(|s| format!("; did you mean '{s}'?"))
-                .unwrap_or_default();
-            diagnostics.push((index, file), key.span().start, &label, key.get_ref(), format!("unknown key{hint}"));
-        }
-    }
-    out.push(RawSection { file: index, kind, label, name, offset, entries });
 }
 
 pub(super) fn default_socket_path() -> PathBuf {
