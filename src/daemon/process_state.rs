@@ -5,6 +5,9 @@
 //! timer, log a line). No I/O and no clock happen here, so every move, the illegal ones
 //! included, is tested from tables below.
 //!
+//! The wanted state ([`Wanted`]) is kept apart from the observed one, as runit does: while the
+//! daemon wants its processes down (shutting down, reloading), no transition spawns.
+//!
 //! A pid exists only in the states that have one. The consecutive failed starts (supervisord's
 //! "backoff" counter) live in STARTING and BACKOFF only: reaching RUNNING forgets them.
 
@@ -157,8 +160,27 @@ pub fn is_expected(status: ExitStatus, policy: &ProcessConfig) -> bool {
     matches!(status, ExitStatus::Code(code) if policy.exitcodes.contains(&code))
 }
 
+/// What the daemon wants of its processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Serving: starts, autorestarts and back-off retries spawn.
+    Up,
+    /// Shutting down or reloading: nothing spawns. A start, an exit that would restart and a
+    /// back-off retry leave the process where it is, for the stop that follows.
+    Down,
+}
+
 /// The next state of a process, and what to do about it.
-pub fn transition(state: &State, input: &Input, policy: &ProcessConfig, now: Instant) -> Transition {
+pub fn transition(state: &State, input: &Input, policy: &ProcessConfig, wanted: Wanted, now: Instant) -> Transition {
+    let mut next = transition_up(state, input, policy, now);
+    if wanted == Wanted::Down {
+        next.effects.retain(|effect| *effect != Effect::Spawn);
+    }
+    next
+}
+
+/// [`transition`] while the processes are wanted up.
+fn transition_up(state: &State, input: &Input, policy: &ProcessConfig, now: Instant) -> Transition {
     let name = &policy.name;
     match (state, input) {
         (State::Stopped | State::Exited { .. } | State::Fatal, Input::Start) => {
@@ -450,7 +472,7 @@ pub(crate) mod tests {
             ),
         ];
         for (from, input, want_state, want_effects) in table {
-            let t = transition(&from, &input, &p, t0);
+            let t = transition(&from, &input, &p, Wanted::Up, t0);
             assert_eq!(t.refused, None, "{from:?} + {input:?}");
             assert_eq!(t.state, want_state, "{from:?} + {input:?}");
             assert_eq!(non_log(&t.effects), want_effects, "{from:?} + {input:?}");
@@ -489,7 +511,7 @@ pub(crate) mod tests {
             (State::Stopped, Input::Exited { pid: 7, status: ExitStatus::Code(0) }, Refusal::Stale),
         ];
         for (from, input, why) in table {
-            let t = transition(&from, &input, &p, t0);
+            let t = transition(&from, &input, &p, Wanted::Up, t0);
             assert_eq!(t.refused, Some(why), "{from:?} + {input:?}");
             assert_eq!(t.state, from, "{from:?} + {input:?}");
             assert!(t.effects.is_empty(), "{from:?} + {input:?}");
@@ -502,30 +524,30 @@ pub(crate) mod tests {
         let running = State::Running { pid: 7, since: t0 };
         let mut p = policy();
         p.startsecs = 0;
-        let t = transition(&State::Stopped, &Input::SpawnSucceeded { pid: 7 }, &p, t0);
+        let t = transition(&State::Stopped, &Input::SpawnSucceeded { pid: 7 }, &p, Wanted::Up, t0);
         assert_eq!(t.state, running, "startsecs = 0 is RUNNING at once");
 
         p.autorestart = AutoRestart::Always;
-        let t = transition(&running, &Input::Exited { pid: 7, status: ExitStatus::Code(0) }, &p, t0);
+        let t = transition(&running, &Input::Exited { pid: 7, status: ExitStatus::Code(0) }, &p, Wanted::Up, t0);
         assert!(t.effects.contains(&Effect::Spawn), "autorestart = true restarts an expected exit");
         p.autorestart = AutoRestart::Never;
-        let t = transition(&running, &Input::Exited { pid: 7, status: ExitStatus::Code(3) }, &p, t0);
+        let t = transition(&running, &Input::Exited { pid: 7, status: ExitStatus::Code(3) }, &p, Wanted::Up, t0);
         assert!(!t.effects.contains(&Effect::Spawn), "autorestart = false never restarts");
         p.autorestart = AutoRestart::Unexpected;
         p.exitcodes = vec![0, 3];
-        let t = transition(&running, &Input::Exited { pid: 7, status: ExitStatus::Code(3) }, &p, t0);
+        let t = transition(&running, &Input::Exited { pid: 7, status: ExitStatus::Code(3) }, &p, Wanted::Up, t0);
         assert!(!t.effects.contains(&Effect::Spawn), "3 is expected now");
 
         p.stopasgroup = true;
         p.killasgroup = true;
         p.stopsignal = Signal(Sig::SIGINT);
-        let t = transition(&running, &Input::Stop, &p, t0);
+        let t = transition(&running, &Input::Stop, &p, Wanted::Up, t0);
         assert!(t.effects.contains(&Effect::Kill { pid: 7, signal: Signal(Sig::SIGINT), group: true }));
-        let t = transition(&t.state, &Input::Timer(Timer::StopTimeout { pid: 7 }), &p, t0);
+        let t = transition(&t.state, &Input::Timer(Timer::StopTimeout { pid: 7 }), &p, Wanted::Up, t0);
         assert!(t.effects.contains(&Effect::Kill { pid: 7, signal: Signal(Sig::SIGKILL), group: true }));
 
         p.startretries = 0;
-        let t = transition(&State::Stopped, &Input::SpawnFailed { error: "x".into() }, &p, t0);
+        let t = transition(&State::Stopped, &Input::SpawnFailed { error: "x".into() }, &p, Wanted::Up, t0);
         assert_eq!(t.state, State::Fatal, "startretries = 0 gives up at the first failure");
     }
 
@@ -537,8 +559,8 @@ pub(crate) mod tests {
         let mut delays = vec![];
         for attempt in 0..4 {
             let pid = 100 + attempt;
-            state = transition(&state, &Input::SpawnSucceeded { pid }, &p, t0).state;
-            state = transition(&state, &Input::Exited { pid, status: ExitStatus::Code(1) }, &p, t0).state;
+            state = transition(&state, &Input::SpawnSucceeded { pid }, &p, Wanted::Up, t0).state;
+            state = transition(&state, &Input::Exited { pid, status: ExitStatus::Code(1) }, &p, Wanted::Up, t0).state;
             if let State::Backoff { retry_at, .. } = state {
                 delays.push((retry_at - t0).as_secs());
             }
@@ -551,20 +573,48 @@ pub(crate) mod tests {
     fn log_lines_use_supervisord_wording() {
         let t0 = Instant::now();
         let p = policy();
-        let t = transition(&State::Stopped, &Input::SpawnSucceeded { pid: 123 }, &p, t0);
+        let t = transition(&State::Stopped, &Input::SpawnSucceeded { pid: 123 }, &p, Wanted::Up, t0);
         assert_eq!(logs(&t.effects), ["spawned: 'web' with pid 123"]);
-        let t = transition(&t.state, &Input::Timer(Timer::StartSecs { pid: 123 }), &p, t0);
+        let t = transition(&t.state, &Input::Timer(Timer::StartSecs { pid: 123 }), &p, Wanted::Up, t0);
         assert_eq!(
             logs(&t.effects),
             ["success: web entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)"]
         );
-        let t = transition(&t.state, &Input::Exited { pid: 123, status: ExitStatus::Code(3) }, &p, t0);
+        let t = transition(&t.state, &Input::Exited { pid: 123, status: ExitStatus::Code(3) }, &p, Wanted::Up, t0);
         assert_eq!(logs(&t.effects), ["exited: web (exit status 3; not expected)"]);
         let stopping = State::Stopping { pid: 5, kill_at: None };
-        let t = transition(&stopping, &Input::Exited { pid: 5, status: ExitStatus::Signal(15) }, &p, t0);
+        let t = transition(&stopping, &Input::Exited { pid: 5, status: ExitStatus::Signal(15) }, &p, Wanted::Up, t0);
         assert_eq!(logs(&t.effects), ["stopped: web (terminated by SIGTERM)"]);
         let failing = State::Starting { pid: 5, since: t0, failures: 3 };
-        let t = transition(&failing, &Input::Exited { pid: 5, status: ExitStatus::Code(1) }, &p, t0);
+        let t = transition(&failing, &Input::Exited { pid: 5, status: ExitStatus::Code(1) }, &p, Wanted::Up, t0);
         assert_eq!(logs(&t.effects)[1], "gave up: web entered FATAL state, too many start retries too quickly");
+    }
+
+    #[test]
+    fn nothing_spawns_while_the_processes_are_wanted_down() {
+        let p = policy();
+        let t0 = Instant::now();
+        let running = State::Running { pid: 7, since: t0 };
+        let backoff = State::Backoff { failures: 1, retry_at: t0 };
+        // (state, input, spawns when wanted up)
+        let cases = [
+            (State::Stopped, Input::Start, true),
+            (State::Exited { status: ExitStatus::Code(1) }, Input::Start, true),
+            (State::Fatal, Input::Start, true),
+            (running.clone(), Input::Exited { pid: 7, status: ExitStatus::Code(1) }, true),
+            (backoff.clone(), Input::Timer(Timer::Retry), true),
+            (running.clone(), Input::Stop, false),
+            (backoff, Input::Stop, false),
+            (running, Input::Start, false),
+        ];
+        for (state, input, spawns) in cases {
+            let up = transition(&state, &input, &p, Wanted::Up, t0);
+            let down = transition(&state, &input, &p, Wanted::Down, t0);
+            assert_eq!(up.effects.contains(&Effect::Spawn), spawns, "{state:?} {input:?} up");
+            assert!(!down.effects.contains(&Effect::Spawn), "{state:?} {input:?} down");
+            // Only the spawn goes: the same next state, refusal and other effects.
+            let without_spawn: Vec<Effect> = up.effects.iter().filter(|e| **e != Effect::Spawn).cloned().collect();
+            assert_eq!((down.state, down.refused, down.effects), (up.state, up.refused, without_spawn));
+        }
     }
 }

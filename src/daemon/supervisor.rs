@@ -25,7 +25,7 @@ use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
 use super::names::{self, Entry, NotOne, Resolved};
-use super::process_state::{self, Effect, Input, Refusal, State, Timer};
+use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
 use super::requests::{ClientId, Outgoing};
 use super::signals::SignalPipe;
 use super::spawn;
@@ -251,7 +251,8 @@ impl Supervisor {
         let mut first = true;
         while let Some(input) = queue.pop_front() {
             let Some(p) = self.processes.get_mut(&id) else { return Some(Refusal::Stale) };
-            let transition = process_state::transition(&p.state, &input, &p.config, Instant::now());
+            let wanted = if self.mode == Mode::Serving { Wanted::Up } else { Wanted::Down };
+            let transition = process_state::transition(&p.state, &input, &p.config, wanted, Instant::now());
             if first {
                 first_refusal = transition.refused;
                 first = false;
@@ -283,8 +284,6 @@ impl Supervisor {
                             error!("can't send {signal} to pid {target}: {e}");
                         }
                     }
-                    // Nothing starts while everything is being stopped.
-                    Effect::Spawn if self.mode != Mode::Serving => {}
                     Effect::Spawn => queue.push_back(self.spawn(id)),
                 }
             }
