@@ -6,15 +6,23 @@
 //! - [`config`]: shared by daemon and client. Finds the config file, checks it against the key
 //!   table (`config::keys`, which also generates the config man page) and builds the model, each
 //!   program expanded into its processes.
-//! - [`protocol`]: the typed messages daemon and client exchange, one JSON object per line.
-//! - [`daemon`]: the supervisor. One single-threaded event loop owns all state and does all I/O;
-//!   the process lifecycle is a pure transition function (`daemon::process_state`) whose effects
-//!   the loop carries out; deadlines live in a pure queue (`daemon::timers`), so the loop sleeps
-//!   until the next one or the next event, never on a tick. Child output, log files and their
-//!   followers live in `daemon::child_output` and the loop's `output` part; live
-//!   reconfiguration in its `reload` part, planned by the pure `config::diff`.
-//! - [`client`]: `taskmasterctl`: turns an action into a request, renders the response
-//!   (`client::render`, pure); `client::shell` is the interactive shell on the same grammar.
+//! - [`protocol`]: the typed messages daemon and client exchange, one JSON object per line. Wire
+//!   types only: no clap (the CLI maps its own value enums onto them), no I/O.
+//! - [`daemon`]: the supervisor. One single-threaded event loop (`daemon::event_loop`, the loop
+//!   and nothing else) waits on every source with the next deadline as its timeout, never on a
+//!   tick, and drives one `Supervisor` that owns all state. Policy is pure and table-tested:
+//!   a process's moves (`daemon::process_state`, with an explicit wanted state), client jobs
+//!   (`daemon::jobs`), name resolution (`daemon::names`), deadlines (`daemon::timers`), and the
+//!   reload plan (`config::diff`). Requests go through a transport-free layer
+//!   (`daemon::requests`: typed request -> operations -> typed reply) that every front-end
+//!   shares; the JSON-lines socket (`daemon::control_socket`) is the first such front-end.
+//!   Child output, followers and `fg` stdin are `daemon::streams`; log files and rotation
+//!   `daemon::log_files`; start-up `daemon::startup`; the daemon's own log
+//!   `daemon::activity_log`.
+//! - [`client`]: `taskmasterctl`: turns an action into a request over its connection
+//!   (`client::Connection`, which waits through `client::waiting`, home of the shell's Ctrl-C),
+//!   renders the response (`client::render`, pure); `client::shell` is the interactive shell on
+//!   the same grammar.
 //! - [`cmd`]: the entry points the binary dispatches to, and the generators of completions and
 //!   man pages.
 

@@ -1,16 +1,24 @@
 //! `taskmasterctl`: finds the daemon's socket, turns an action into a [`Request`], and renders
 //! the [`Response`] with supervisorctl's wording and exit codes.
+//!
+//! The parts: `connection` is the transport ([`Connection`]); [`waiting`] owns blocking on the
+//! daemon and the shell's Ctrl-C, used by the transport for both the one-shot client and the
+//! shell; [`render`] turns responses into text (pure); [`shell`] is the interactive shell on the
+//! same grammar and the same [`execute`]. The transport knows nothing of the shell.
 
+mod connection;
 pub mod render;
 pub mod shell;
+pub mod waiting;
 
-use std::io::{BufRead, BufReader, IsTerminal, Write};
-use std::os::unix::net::UnixStream;
+pub use connection::Connection;
+
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Action, CtlArgs, ProcessSelection};
 use crate::config::{self, Signal};
-use crate::protocol::{self, ErrorKind, ProcessState, Request, RequestEnvelope, Response};
+use crate::protocol::{self, ErrorKind, ProcessState, Request, Response};
 
 /// The code of a [`Failure`] to write to our own stdout because its reader went away.
 const OUTPUT_CLOSED: u8 = 141;
@@ -71,138 +79,6 @@ pub fn socket_path(args: &CtlArgs) -> Result<PathBuf, Failure> {
     config::load_client_settings(&path)
         .map(|c| c.ctl.serverurl)
         .map_err(|e| Failure::new(exit::BAD_ARGUMENTS, e.to_string()))
-}
-
-/// One connection to the daemon.
-pub struct Connection {
-    reader: BufReader<UnixStream>,
-    path: PathBuf,
-}
-
-impl Connection {
-    pub fn open(path: &Path) -> Result<Connection, Failure> {
-        match UnixStream::connect(path) {
-            Ok(stream) => Ok(Connection { reader: BufReader::new(stream), path: path.to_path_buf() }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::new(
-                exit::NO_SOCKET,
-                format!("no socket file at {} (is taskmasterd running?)", path.display()),
-            )),
-            Err(e) => Err(Failure::new(
-                exit::UNKNOWN,
-                format!("can't connect to taskmasterd at {}: {} (is it running?)", path.display(), describe_io(&e)),
-            )),
-        }
-    }
-
-    fn lost(&self, e: &std::io::Error) -> Failure {
-        Failure::new(
-            exit::UNKNOWN,
-            format!("lost the connection to taskmasterd at {}: {}", self.path.display(), describe_io(e)),
-        )
-    }
-
-    /// Sends one request and reads one response.
-    pub fn request(&mut self, request: Request) -> Result<Response, Failure> {
-        let line = protocol::encode_line(&RequestEnvelope::new(request));
-        self.reader.get_mut().write_all(&line).map_err(|e| self.lost(&e))?;
-        self.read_response()
-    }
-
-    /// Copies the raw stream that follows a [`Response::Stream`] to `out` until the daemon
-    /// ends it (or, in the shell, Ctrl-C).
-    pub fn stream_to(&mut self, out: &mut dyn Write) -> Result<(), Failure> {
-        loop {
-            if self.reader.buffer().is_empty() {
-                shell::wait_readable(self.reader.get_ref())?;
-            }
-            let chunk = match self.reader.fill_buf() {
-                Ok([]) => return Ok(()),
-                Ok(chunk) => chunk,
-                Err(e) => return Err(self.lost(&e)),
-            };
-            let n = chunk.len();
-            out.write_all(chunk).and_then(|()| out.flush()).map_err(output_failed)?;
-            self.reader.consume(n);
-        }
-    }
-
-    /// `fg`: the stream to `out`, and what the user types to the process, until the process
-    /// exits, the user detaches (Ctrl-C, or Ctrl-D at the start of a line), or the daemon goes.
-    pub fn attach(&mut self, out: &mut dyn Write) -> Result<(), Failure> {
-        use std::os::fd::AsFd;
-        let write_failed = output_failed;
-        let stdin = std::io::stdin();
-        let mut typed = [0u8; 4096];
-        loop {
-            if !self.reader.buffer().is_empty() {
-                let chunk = self.reader.buffer();
-                let n = chunk.len();
-                out.write_all(chunk).and_then(|()| out.flush()).map_err(write_failed)?;
-                self.reader.consume(n);
-                continue;
-            }
-            let ready = match shell::wait_any(&[self.reader.get_ref().as_fd(), stdin.as_fd()]) {
-                Err(failure) if failure.is_interrupted() => return Ok(()),
-                other => other?,
-            };
-            if ready[0] {
-                match self.reader.fill_buf() {
-                    Ok([]) => return Ok(()),
-                    Ok(_) => continue,
-                    Err(e) => return Err(self.lost(&e)),
-                }
-            }
-            if ready[1] {
-                // Straight from the descriptor: std's stdin buffer would hide data from poll.
-                let n = match nix::unistd::read(stdin.as_fd(), &mut typed) {
-                    Ok(0) => return Ok(()),
-                    Ok(n) => n,
-                    Err(nix::errno::Errno::EINTR) => continue,
-                    Err(e) => return Err(Failure::new(exit::ERROR, format!("can't read the terminal: {e}"))),
-                };
-                self.reader.get_mut().write_all(&typed[..n]).map_err(|e| self.lost(&e))?;
-            }
-        }
-    }
-
-    /// Reads one response line. In the interactive shell, Ctrl-C abandons the wait with
-    /// [`shell::interrupted`] (each time the buffer is empty, the socket is polled together
-    /// with the shell's interrupt pipe).
-    pub fn read_response(&mut self) -> Result<Response, Failure> {
-        let mut line = Vec::new();
-        loop {
-            if self.reader.buffer().is_empty() {
-                shell::wait_readable(self.reader.get_ref())?;
-            }
-            let available = match self.reader.fill_buf() {
-                Ok([]) => return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof))),
-                Ok(available) => available,
-                Err(e) => return Err(self.lost(&e)),
-            };
-            let end = available.iter().position(|&b| b == b'\n').map(|i| i + 1);
-            let taken = end.unwrap_or(available.len());
-            line.extend_from_slice(&available[..taken]);
-            self.reader.consume(taken);
-            if end.is_some() {
-                break;
-            }
-            if line.len() >= protocol::MAX_LINE {
-                let message = "a response from taskmasterd is longer than the protocol allows";
-                return Err(Failure::new(exit::ERROR, message));
-            }
-        }
-        serde_json::from_slice(&line)
-            .map_err(|e| Failure::new(exit::ERROR, format!("unreadable response from taskmasterd: {e}")))
-    }
-}
-
-fn describe_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        std::io::ErrorKind::UnexpectedEof => "the daemon closed the connection".to_string(),
-        _ => e.to_string(),
-    }
 }
 
 /// `taskmasterctl [options] [ACTION ...]`: runs the action and returns the exit code.

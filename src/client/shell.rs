@@ -14,17 +14,15 @@
 //!
 //! Ctrl-C: at the prompt rustyline reads it as a key (the terminal is in raw mode) and clears
 //! the line. While a command runs, the terminal is back in cooked mode and Ctrl-C raises SIGINT;
-//! the shell turns it into a byte on a self-pipe (signal-hook's, in `install_interrupt`), and
-//! `Connection::read_response` polls that pipe together with the socket (`wait_readable`), so a
-//! command waiting for the daemon returns [`interrupted`] and its connection is dropped; the
+//! the shell turns it into a byte on a self-pipe (`client::waiting`), and
+//! `Connection::read_response` polls that pipe together with the socket, so a command waiting
+//! for the daemon returns `waiting::interrupted()` and its connection is dropped; the
 //! daemon just loses a client and stops nothing. Outside the interactive shell no handler is
 //! installed and Ctrl-C kills the client, as usual.
 
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
-use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use clap::{Command, CommandFactory, FromArgMatches};
@@ -36,13 +34,11 @@ use rustyline::history::FileHistory;
 use rustyline::validate::Validator;
 use rustyline::{CompletionType, Editor, Helper};
 
-use super::{Failure, execute, exit, socket_path};
+use super::waiting::{clear_interrupt, install_interrupt};
+use super::{execute, exit, socket_path};
 use crate::cli::{self, Action, CtlArgs, CtlLine, Personality};
 use crate::config;
 use crate::protocol::{self, AvailInfo, ProcessInfo, Request, RequestEnvelope, Response};
-
-/// The exit code of a command abandoned with Ctrl-C (128 + SIGINT, as shells report it).
-pub const INTERRUPTED: u8 = 130;
 
 /// How long a Tab press may wait for the daemon before completing nothing.
 const COMPLETION_TIMEOUT: Duration = Duration::from_millis(500);
@@ -51,79 +47,6 @@ const COMPLETION_TIMEOUT: Duration = Duration::from_millis(500);
 const LEAVE_WORDS: [&str; 2] = ["exit", "quit"];
 
 const RELOAD_QUESTION: &str = "Really restart the remote taskmasterd process y/N? ";
-
-/// The read end of the SIGINT self-pipe; set once the interactive shell starts.
-static INTERRUPT: OnceLock<UnixStream> = OnceLock::new();
-
-/// Makes SIGINT write a byte to a pipe instead of killing the process, for the rest of the
-/// process's life (only the interactive shell wants that).
-fn install_interrupt() -> std::io::Result<()> {
-    let (reader, writer) = UnixStream::pair()?;
-    reader.set_nonblocking(true)?;
-    writer.set_nonblocking(true)?;
-    signal_hook::low_level::pipe::register(signal_hook::consts::SIGINT, writer)?;
-    // A second call (none happens) would leave the first pipe in place, which still works.
-    let _ = INTERRUPT.set(reader);
-    Ok(())
-}
-
-/// Forgets Ctrl-C presses that no command was waiting for, so they do not cut the next one short.
-fn clear_interrupt() {
-    if let Some(mut pipe) = INTERRUPT.get() {
-        let mut buf = [0u8; 64];
-        while matches!(pipe.read(&mut buf), Ok(n) if n > 0) {}
-    }
-}
-
-/// The failure a command waiting for the daemon ends with when Ctrl-C is pressed.
-pub fn interrupted() -> Failure {
-    Failure::new(INTERRUPTED, "interrupted")
-}
-
-impl Failure {
-    /// Whether Ctrl-C ended the command (the daemon was not told anything).
-    pub fn is_interrupted(&self) -> bool {
-        self.code == INTERRUPTED
-    }
-}
-
-/// Blocks until `socket` is readable (or closed). In the interactive shell, a Ctrl-C meanwhile
-/// ends the wait with [`interrupted`]; elsewhere this returns at once and the read blocks.
-pub(super) fn wait_readable(socket: &UnixStream) -> Result<(), Failure> {
-    if INTERRUPT.get().is_none() {
-        return Ok(());
-    }
-    // Data, a hang-up or an error: the read that follows tells which.
-    wait_any(&[socket.as_fd()]).map(drop)
-}
-
-/// Blocks until one of `fds` is readable (or closed), and says which. In the interactive shell a
-/// Ctrl-C meanwhile ends the wait with [`interrupted`], as in [`wait_readable`]. (`fg` waits on
-/// the daemon's socket and the terminal at once.)
-pub(super) fn wait_any(fds: &[std::os::fd::BorrowedFd<'_>]) -> Result<Vec<bool>, Failure> {
-    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-    loop {
-        let mut polled: Vec<PollFd<'_>> = fds.iter().map(|fd| PollFd::new(*fd, PollFlags::POLLIN)).collect();
-        let interrupt = INTERRUPT.get();
-        if let Some(pipe) = interrupt {
-            polled.push(PollFd::new(pipe.as_fd(), PollFlags::POLLIN));
-        }
-        match poll(&mut polled, PollTimeout::NONE) {
-            Ok(_) => {}
-            // The SIGINT itself interrupts poll; the pipe says so on the next turn.
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => return Err(Failure::new(exit::ERROR, format!("can't wait for input: {e}"))),
-        }
-        let ready: Vec<bool> = polled.iter().map(|fd| fd.revents().is_some_and(|r| !r.is_empty())).collect();
-        if interrupt.is_some() && ready[fds.len()] {
-            clear_interrupt();
-            return Err(interrupted());
-        }
-        if ready.iter().take(fds.len()).any(|r| *r) {
-            return Ok(ready[..fds.len()].to_vec());
-        }
-    }
-}
 
 /// `taskmasterctl` with no action, or with `-i`: runs the action if any, then the shell.
 pub fn run(args: &CtlArgs) -> u8 {

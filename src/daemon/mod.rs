@@ -3,14 +3,30 @@
 //! [`run`] prepares the daemon's life in an order that keeps errors visible: load the config,
 //! drop privileges, lock the pidfile and bind the socket while still attached to the terminal,
 //! then daemonize, start the activity log, start the autostart programs, and hand over to the
-//! event loop ([`supervisor::Supervisor`]), which owns everything from then on.
+//! event loop, whose `Supervisor` owns everything from then on.
+//!
+//! # Layout
+//! - The hub: `event_loop` (the loop only: one key space, the next deadline, signals, reaping,
+//!   dispatch, delivery) drives `supervisor` (all state, and the operations every caller
+//!   shares: feeding a process's state machine, settling jobs, resolving names).
+//! - Pure policy, no I/O, table-tested: `process_state` (a process's moves, with the wanted
+//!   state), `jobs` (start/stop/restart/wait orchestration), `names` (NAME, GROUP:NAME,
+//!   GROUP:*, all, globs), `timers` (the deadline queue).
+//! - Requests: `requests` maps a typed request to supervisor operations and a typed reply,
+//!   knowing no transport (its opener documents the interface for front-ends);
+//!   `control_socket` is the JSON-lines front-end, `server` its socket and bounded buffers.
+//! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
+//!   followers, stdin for `fg`), `log_files` (log files and rotation), `signals` (the signal
+//!   self-pipe).
+//! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize) and
+//!   `activity_log` (its log, and `maintail -f`).
 
 mod activity_log;
 mod control_socket;
 mod event_loop;
-pub mod jobs;
+mod jobs;
 mod log_files;
-pub mod names;
+mod names;
 pub mod process_state;
 mod requests;
 mod server;
