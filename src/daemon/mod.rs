@@ -18,8 +18,9 @@
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
 //!   followers, stdin for `fg`), `log_files` (log files and rotation), `signals` (the signal
 //!   self-pipe).
-//! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize) and
-//!   `activity_log` (its log, and `maintail -f`).
+//! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize),
+//!   `activity_log` (its log, and `maintail -f`), and `user_switch` (the one user-switch
+//!   routine, shared with `spawn`).
 
 mod activity_log;
 mod control_socket;
@@ -36,6 +37,7 @@ mod startup;
 mod streams;
 mod supervisor;
 pub mod timers;
+mod user_switch;
 
 use anyhow::Context;
 

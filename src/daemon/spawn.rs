@@ -4,7 +4,6 @@
 //! user switch without root) is checked in the parent first, so the error reaching `status` is
 //! precise. In the child, between fork and exec, only async-signal-safe calls run.
 
-use std::ffi::CString;
 use std::fs::File;
 use std::io;
 use std::os::fd::OwnedFd;
@@ -12,8 +11,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use nix::unistd::{Gid, Uid, User};
-
+use super::user_switch::Credentials;
 use crate::config::ProcessConfig;
 
 /// A started child and the read ends of its output pipes.
@@ -24,39 +22,6 @@ pub struct SpawnedChild {
     pub stdout: File,
     /// None when stderr goes into the stdout pipe.
     pub stderr: Option<File>,
-}
-
-/// The credentials to switch to in the child.
-struct Credentials {
-    uid: Uid,
-    gid: Gid,
-    groups: Vec<Gid>,
-}
-
-fn credentials(user: &str) -> Result<Option<Credentials>, String> {
-    let found = match user.parse::<u32>() {
-        Ok(uid) => User::from_uid(Uid::from_raw(uid)),
-        Err(_) => User::from_name(user),
-    };
-    let entry = found
-        .map_err(|e| format!("can't look up user '{user}': {e}"))?
-        .ok_or_else(|| format!("no such user '{user}'"))?;
-    if entry.uid == Uid::effective() {
-        return Ok(None);
-    }
-    if !Uid::effective().is_root() {
-        return Err(format!("can't switch to user '{user}': the daemon is not running as root"));
-    }
-    let name = CString::new(entry.name.as_str()).map_err(|_| format!("bad user name '{user}'"))?;
-    #[cfg(not(target_os = "macos"))]
-    let groups =
-        nix::unistd::getgrouplist(&name, entry.gid).map_err(|e| format!("can't list the groups of '{user}': {e}"))?;
-    #[cfg(target_os = "macos")]
-    let groups = {
-        let _ = name;
-        vec![entry.gid]
-    };
-    Ok(Some(Credentials { uid: entry.uid, gid: entry.gid, groups }))
 }
 
 fn nonblocking_file(fd: OwnedFd) -> io::Result<File> {
@@ -124,7 +89,7 @@ pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Resul
     }
     let executable = find_executable(program, environment)?;
     let credentials = match &process.user {
-        Some(user) => credentials(user)?,
+        Some(user) => Credentials::of(user)?,
         None => None,
     };
 
@@ -155,19 +120,14 @@ pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Resul
     // posix_spawn (a vfork-style clone): several times cheaper than fork when hundreds start.
     // The child's umask is the daemon's at spawn time, so it is set around the spawn; the
     // daemon is single-threaded, so nothing else sees it. Signal dispositions were reset in
-    // the daemon once at start-up (`lifecycle::reset_signal_dispositions`), and exec resets
+    // the daemon once at start-up (`startup::reset_signal_dispositions`), and exec resets
     // the handled ones, so the child starts with defaults either way.
     if let Some(c) = credentials {
         // SAFETY: the closure runs in the child between fork and exec and calls only
         // async-signal-safe functions (setgroups, setgid, setuid) on data prepared in the
         // parent; it allocates nothing.
         unsafe {
-            command.pre_exec(move || {
-                nix::unistd::setgroups(&c.groups)?;
-                nix::unistd::setgid(c.gid)?;
-                nix::unistd::setuid(c.uid)?;
-                Ok(())
-            });
+            command.pre_exec(move || Ok(c.apply()?));
         }
     }
     let daemon_umask =

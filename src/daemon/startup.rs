@@ -9,28 +9,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use nix::fcntl::{Flock, FlockArg};
 
+use super::user_switch::Credentials;
+
 /// Switches the whole daemon to `user` (its uid, gid and supplementary groups).
 pub fn switch_user(user: &str) -> anyhow::Result<()> {
-    let entry = match user.parse::<u32>() {
-        Ok(uid) => nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))?,
-        Err(_) => nix::unistd::User::from_name(user)?,
+    match Credentials::of(user) {
+        Ok(None) => Ok(()),
+        Ok(Some(credentials)) => credentials.apply().with_context(|| format!("can't switch to user '{user}'")),
+        Err(message) => bail!("{message} ([taskmasterd] user)"),
     }
-    .with_context(|| format!("no such user '{user}'"))?;
-    if entry.uid == nix::unistd::Uid::effective() {
-        return Ok(());
-    }
-    if !nix::unistd::Uid::effective().is_root() {
-        bail!("can't switch to user '{user}' ([taskmasterd] user): the daemon was not started as root");
-    }
-    #[cfg(not(target_os = "macos"))]
-    {
-        let name = std::ffi::CString::new(entry.name.as_str())?;
-        let groups = nix::unistd::getgrouplist(&name, entry.gid)?;
-        nix::unistd::setgroups(&groups).context("setgroups")?;
-    }
-    nix::unistd::setgid(entry.gid).context("setgid")?;
-    nix::unistd::setuid(entry.uid).context("setuid")?;
-    Ok(())
 }
 
 /// Puts every catchable signal back to its default action, once, before the daemon installs
