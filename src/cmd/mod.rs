@@ -1,7 +1,9 @@
-//! The entry points the binary dispatches to: the daemon, the control client, `check`, and the
-//! generators of completions and man pages.
+//! The entry points the binary dispatches to: the daemon, the control client, `check`; and,
+//! in test builds only, the generator of the committed completions and man pages (`generate`),
+//! so the shipped binary carries neither clap_complete nor clap_mangen.
 
 pub mod check;
+#[cfg(test)]
 pub mod generate;
 
 use std::ffi::OsString;
