@@ -84,7 +84,13 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
             config.source.display(),
             socket_path.display()
         );
-        let mut supervisor = supervisor::Supervisor::new(config.clone(), listener, activity_file, Some(logger))?;
+        let mut supervisor = supervisor::Supervisor::new(
+            config.clone(),
+            listener,
+            signals::SignalPipe::install()?,
+            activity_file,
+            Some(logger),
+        )?;
         supervisor.autostart();
         if let Some(report) = report.take() {
             report.ready();

@@ -32,6 +32,15 @@ impl SignalPipe {
         Ok(SignalPipe { reader, flags })
     }
 
+    /// A pipe no signal writes to: for tests that drive a supervisor without taking over the
+    /// test process's signals.
+    #[cfg(test)]
+    pub fn detached() -> std::io::Result<SignalPipe> {
+        let (reader, _writer) = UnixStream::pair()?;
+        reader.set_nonblocking(true)?;
+        Ok(SignalPipe { reader, flags: Vec::new() })
+    }
+
     pub fn reader(&self) -> &UnixStream {
         &self.reader
     }

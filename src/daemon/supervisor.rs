@@ -184,11 +184,11 @@ impl Supervisor {
     pub fn new(
         config: Config,
         listener: UnixListener,
+        signals: SignalPipe,
         activity_log: ActivityFile,
         logger: Option<flexi_logger::LoggerHandle>,
     ) -> anyhow::Result<Self> {
         let poller = Poller::new()?;
-        let signals = SignalPipe::install()?;
         // SAFETY: the signal pipe and the listener are owned by the Supervisor and are deleted
         // from the poller in `Drop` before they close.
         unsafe {

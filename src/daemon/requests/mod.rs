@@ -37,6 +37,8 @@ mod config_changes;
 mod info;
 mod logs;
 mod process_control;
+#[cfg(test)]
+mod tests;
 
 use log::{info, warn};
 

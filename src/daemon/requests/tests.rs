@@ -1,0 +1,161 @@
+//! The request layer called directly, as a second front-end would call it: no socket client,
+//! no JSON, and no process started (every case here is answered from the table or refused).
+
+use std::os::unix::net::UnixListener;
+use std::sync::{Arc, Mutex};
+
+use super::{ClientId, Handled, Outgoing};
+use crate::daemon::activity_log::ActivityLog;
+use crate::daemon::signals::SignalPipe;
+use crate::daemon::supervisor::Supervisor;
+use crate::protocol::{Channel, ErrorKind, ProcessResult, ProcessState, Request, Response};
+
+const CONFIG: &str = r#"
+[unix_server]
+file = "tm.sock"
+[taskmasterd]
+logfile = "NONE"
+[program.web]
+command = "/bin/sleep 1000"
+autostart = false
+numprocs = 2
+[program.solo]
+command = "/bin/sleep 1000"
+autostart = false
+"#;
+
+fn supervisor(dir: &tempfile::TempDir) -> Supervisor {
+    let config = crate::config::parse_str(CONFIG, &dir.path().join("taskmaster.toml")).expect("a valid config");
+    let listener = UnixListener::bind(&config.unix_server.file).expect("binding the test socket");
+    let activity = Arc::new(Mutex::new(ActivityLog::new(None)));
+    Supervisor::new(config, listener, SignalPipe::detached().unwrap(), activity, None).expect("a supervisor")
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn failed(name: &str, message: &str, kind: ErrorKind) -> ProcessResult {
+    ProcessResult { name: name.into(), message: message.into(), error: Some(kind) }
+}
+
+const CLIENT: ClientId = ClientId(42);
+
+#[test]
+fn requests_answered_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sup = supervisor(&dir);
+    let not_running = |name: &str| failed(name, "not running", ErrorKind::Failed);
+    let cases: Vec<(Request, Handled)> = vec![
+        (Request::Version, Handled::Reply(Response::Version { version: env!("CARGO_PKG_VERSION").into() })),
+        (Request::Pid { names: vec![] }, Handled::Reply(Response::DaemonPid { pid: std::process::id() })),
+        (
+            Request::Pid { names: names(&["solo", "ghost"]) },
+            Handled::Reply(Response::Pids { pids: vec![("solo".into(), None)], unknown: names(&["ghost"]) }),
+        ),
+        (
+            Request::Stop { names: names(&["web", "ghost"]), wait: false },
+            Handled::Reply(Response::Results {
+                results: vec![
+                    failed("ghost", "no such process", ErrorKind::NoSuchProcess),
+                    not_running("web:web_0"),
+                    not_running("web:web_1"),
+                ],
+            }),
+        ),
+        (
+            Request::Signal { signal: "NOPE".into(), names: names(&["solo"]) },
+            Handled::Reply(Response::Error {
+                kind: ErrorKind::BadRequest,
+                message: "unknown signal 'NOPE' (use a name such as TERM, HUP, KILL, or a number)".into(),
+            }),
+        ),
+        (
+            Request::Signal { signal: "HUP".into(), names: names(&["solo"]) },
+            Handled::Reply(Response::Results { results: vec![not_running("solo")] }),
+        ),
+        (
+            Request::Tail { name: "web".into(), channel: Channel::Stdout, bytes: 10, follow: false },
+            Handled::Reply(Response::Error {
+                kind: ErrorKind::BadRequest,
+                message: "'web' names 2 processes; tail takes one".into(),
+            }),
+        ),
+        (
+            Request::Fg { name: "ghost".into() },
+            Handled::Reply(Response::Error {
+                kind: ErrorKind::NoSuchProcess,
+                message: "no such process 'ghost'".into(),
+            }),
+        ),
+        (
+            Request::Fg { name: "solo".into() },
+            Handled::Reply(Response::Error { kind: ErrorKind::Failed, message: "solo is not running".into() }),
+        ),
+        (
+            Request::Maintail { bytes: 10, follow: false },
+            Handled::Reply(Response::Error {
+                kind: ErrorKind::Failed,
+                message: "the daemon has no log file (logfile = NONE)".into(),
+            }),
+        ),
+    ];
+    for (request, expected) in cases {
+        assert_eq!(sup.handle(CLIENT, request.clone()), expected, "{request:?}");
+        assert!(sup.outbox.is_empty(), "{request:?} queued something");
+    }
+}
+
+#[test]
+fn status_lists_every_process_in_display_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sup = supervisor(&dir);
+    let Handled::Reply(Response::Status { processes, unknown, .. }) =
+        sup.handle(CLIENT, Request::Status { names: vec![] })
+    else {
+        panic!("status answers at once");
+    };
+    let shown: Vec<(String, ProcessState)> = processes.iter().map(|p| (p.display_name(), p.state)).collect();
+    let stopped = ProcessState::Stopped;
+    assert_eq!(shown, [("solo".into(), stopped), ("web:web_0".into(), stopped), ("web:web_1".into(), stopped)]);
+    assert!(unknown.is_empty());
+}
+
+#[test]
+fn a_job_answers_later_through_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sup = supervisor(&dir);
+    // Settles at once (nothing to wait for), but the answer still comes as an Outgoing::Reply.
+    assert_eq!(sup.handle(CLIENT, Request::Start { names: names(&["ghost"]), wait: true }), Handled::Later);
+    let ghost = failed("ghost", "no such process", ErrorKind::NoSuchProcess);
+    assert_eq!(sup.outbox.pop_front(), Some((CLIENT, Outgoing::Reply(Response::Results { results: vec![ghost] }))));
+
+    let wait = Request::Wait { names: names(&["solo"]), state: ProcessState::Stopped, timeout_ms: None };
+    assert_eq!(sup.handle(CLIENT, wait), Handled::Later);
+    let stopped = ProcessResult { name: "solo".into(), message: "STOPPED".into(), error: None };
+    assert_eq!(sup.outbox.pop_front(), Some((CLIENT, Outgoing::Reply(Response::Results { results: vec![stopped] }))));
+    assert!(sup.outbox.is_empty());
+}
+
+#[test]
+fn a_client_that_leaves_takes_its_waits_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sup = supervisor(&dir);
+    let wait = Request::Wait { names: names(&["solo"]), state: ProcessState::Running, timeout_ms: None };
+    assert_eq!(sup.handle(CLIENT, wait), Handled::Later);
+    assert_eq!(sup.jobs.len(), 1);
+    assert!(sup.outbox.is_empty(), "nothing is RUNNING yet");
+    sup.client_gone(CLIENT);
+    assert!(sup.jobs.is_empty());
+}
+
+#[test]
+fn no_process_action_while_shutting_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sup = supervisor(&dir);
+    assert_eq!(sup.handle(CLIENT, Request::Shutdown), Handled::Reply(Response::Done { message: "Shut down".into() }));
+    let refused =
+        Handled::Reply(Response::Error { kind: ErrorKind::Failed, message: "the daemon is shutting down".into() });
+    assert_eq!(sup.handle(CLIENT, Request::Start { names: names(&["solo"]), wait: true }), refused);
+    assert_eq!(sup.handle(CLIENT, Request::Update { names: vec![] }), refused);
+}
