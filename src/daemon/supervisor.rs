@@ -32,7 +32,7 @@ use super::spawn;
 use super::streams::{self, FollowSource, StdinPipe};
 use super::timers::{TimerId, Timers};
 use crate::config::{Config, LogConfig, LogDestination, ProcessConfig};
-use crate::protocol::{Channel, ErrorKind, ExitStatus, ProcessInfo, ProcessState, Response};
+use crate::protocol::{Channel, ErrorKind, ExitStatus, ProcessInfo, ProcessResult, ProcessState, Response};
 
 /// A process's identity for the daemon's lifetime (names can be reused across reloads).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -443,7 +443,8 @@ impl Supervisor {
         }
     }
 
-    pub fn new_job(&mut self, reply_to: Option<ClientId>, kind: JobKind, results: Vec<crate::protocol::ProcessResult>) {
+    /// Queues a job; [`Self::settle_jobs`] moves it.
+    pub fn new_job(&mut self, reply_to: Option<ClientId>, kind: JobKind, results: Vec<ProcessResult>) {
         let id = self.next_job;
         self.next_job += 1;
         self.jobs.push(Job { id, reply_to, kind, results });
@@ -531,6 +532,11 @@ impl Supervisor {
             }
         }
         self.jobs.retain(|job| job.reply_to.is_some() || matches!(job.kind, JobKind::Actions(_)));
+        if let Mode::Reloading { reply_to, .. } = &mut self.mode
+            && *reply_to == Some(client)
+        {
+            *reply_to = None;
+        }
         self.outbox.retain(|(to, _)| *to != client);
     }
 }

@@ -42,6 +42,7 @@ mod tests;
 
 use log::{info, warn};
 
+use super::jobs::{self, Action};
 use super::supervisor::Supervisor;
 use crate::protocol::{ErrorKind, ProcessResult, Request, Response};
 
@@ -77,10 +78,10 @@ impl Supervisor {
     pub fn handle(&mut self, client: ClientId, request: Request) -> Handled {
         let response = match request {
             Request::Status { names } => self.status(&names),
-            Request::Start { names, wait } => return self.start_job(client, super::jobs::Action::Start, &names, wait),
-            Request::Stop { names, wait } => return self.start_job(client, super::jobs::Action::Stop, &names, wait),
+            Request::Start { names, wait } => return self.start_job(client, Action::Start, &names, wait),
+            Request::Stop { names, wait } => return self.start_job(client, Action::Stop, &names, wait),
             Request::Restart { names, wait } => {
-                return self.start_job(client, super::jobs::Action::Restart, &names, wait);
+                return self.start_job(client, Action::Restart, &names, wait);
             }
             Request::Signal { signal, names } => self.signal_processes(&signal, &names),
             Request::Pid { names } => self.pids(&names),
@@ -117,5 +118,5 @@ fn failure(message: String) -> Response {
 
 /// `NAME: ERROR (no such process)` for each name that matched nothing.
 fn unknown_names(names: &[String]) -> Vec<ProcessResult> {
-    names.iter().map(|n| super::jobs::failed(n, "no such process", ErrorKind::NoSuchProcess)).collect()
+    names.iter().map(|n| jobs::failed(n, "no such process", ErrorKind::NoSuchProcess)).collect()
 }
