@@ -53,6 +53,15 @@ pub struct StdinPipe {
 
 const MAX_STDIN_BACKLOG: usize = 1 << 20;
 
+/// Why [`Supervisor::send_stdin`] took nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdinRefused {
+    /// The process has no running child (so no stdin).
+    NotRunning,
+    /// The child is not reading: its backlog is at its bound.
+    Full,
+}
+
 impl Supervisor {
     pub fn watch_output(&mut self, process: ProcessId, file: File, channel: Channel) {
         let key = self.allocate_key();
@@ -253,14 +262,23 @@ impl Supervisor {
         if input.is_empty() {
             return;
         }
-        let Some(p) = self.processes.get_mut(&id) else { return };
-        let Some(stdin) = p.stdin.as_mut() else { return };
+        if let Err(StdinRefused::Full) = self.send_stdin(id, input) {
+            let name = self.processes.get(&id).map(|p| p.config.name.as_str()).unwrap_or_default();
+            warn!("{name}: stdin is not being read; dropping {} bytes of fg input", input.len());
+        }
+    }
+
+    /// Queues bytes for a running process's stdin and writes what the pipe takes now, never
+    /// blocking (the operation behind `fg` input, and behind a front-end's "send to stdin").
+    pub fn send_stdin(&mut self, id: ProcessId, input: &[u8]) -> Result<(), StdinRefused> {
+        let Some(p) = self.processes.get_mut(&id) else { return Err(StdinRefused::NotRunning) };
+        let Some(stdin) = p.stdin.as_mut() else { return Err(StdinRefused::NotRunning) };
         if stdin.backlog.len() + input.len() > MAX_STDIN_BACKLOG {
-            warn!("{}: stdin is not being read; dropping {} bytes of fg input", p.config.name, input.len());
-            return;
+            return Err(StdinRefused::Full);
         }
         stdin.backlog.extend_from_slice(input);
         self.write_stdin(id);
+        Ok(())
     }
 
     /// Writes a process's stdin backlog as far as the pipe takes it, watching for room if not.

@@ -32,6 +32,22 @@
 //! `process_control` (start, stop, restart, signal, wait), `info` (status, pid, avail,
 //! version), `config_changes` (reread, update, add, remove, reload, and SIGHUP), `logs`
 //! (tail, maintail, clear, reopen, fg).
+//!
+//! # Adding a request (for a new front-end's API)
+//! Add the variant to `protocol::Request` (and a `Response` variant if no existing one fits),
+//! one arm in [`Supervisor::handle`], and the handler in the family's file, built from the
+//! supervisor's shared operations: `resolve`/`resolve_one` (names), `feed` (a process's
+//! state machine), `new_job` + `settle_jobs` (answers that wait for states; the job's
+//! `reply_to` is the [`ClientId`]), `send_stdin` (a process's stdin), the process table
+//! (`processes`, each with its `info()` and its `stdout_log`/`stderr_log` files), and the
+//! follower registry (`followers`, fed by `streams`). The JSON-lines front-end then speaks it
+//! with no change, and both front-ends give the same answers and errors. For example,
+//! supervisord's `startProcess(name, wait)` is [`Request::Start`] with `wait`,
+//! `stopProcessGroup` is [`Request::Stop`] with `GROUP:*`, `signalProcess` is
+//! [`Request::Signal`], `tailProcessStdoutLog` is close to [`Request::Tail`], `clearLog` is
+//! [`Request::Clear`], `reloadConfig` is [`Request::Reread`], `addProcessGroup` is
+//! [`Request::Add`]; `readProcessStdoutLog(offset, length)` and `sendProcessStdin` need new
+//! variants (over the log file's path and `send_stdin`).
 
 mod config_changes;
 mod info;
