@@ -1,4 +1,4 @@
-//! The process lifecycle: supervisord's state machine as a pure function.
+//! A process's states: supervisord's state machine as a pure function.
 //!
 //! [`transition`] takes a state, an input, the process's settings and the current time, and
 //! returns the next state with the effects the event loop must carry out (spawn, signal, arm a
