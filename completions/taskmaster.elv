@@ -25,6 +25,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand daemon 'The taskmaster supervisor daemon'
             cand ctl 'Control a running taskmaster daemon'
             cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+            cand convert 'Print the taskmaster TOML equivalent of a supervisord config file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;daemon'= {
@@ -239,10 +240,15 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'taskmaster;convert'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'taskmaster;help'= {
             cand daemon 'The taskmaster supervisor daemon'
             cand ctl 'Control a running taskmaster daemon'
             cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+            cand convert 'Print the taskmaster TOML equivalent of a supervisord config file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;help;daemon'= {
@@ -310,6 +316,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         &'taskmaster;help;ctl;reload'= {
         }
         &'taskmaster;help;check'= {
+        }
+        &'taskmaster;help;convert'= {
         }
         &'taskmaster;help;help'= {
         }

@@ -63,6 +63,8 @@ pub enum MainCommand {
     Ctl(CtlArgs),
     /// Validate a config file and print every error, or a one-line summary (like `nginx -t`)
     Check(CheckArgs),
+    /// Print the taskmaster TOML equivalent of a supervisord config file
+    Convert(ConvertArgs),
 }
 
 /// `taskmasterd`: the supervisor daemon.
@@ -149,6 +151,22 @@ pub struct CheckArgs {
     /// The config file (default: the same search as the daemon's)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
+}
+
+/// `taskmaster convert`.
+#[derive(Debug, Clone, Args)]
+#[command(long_about = "Print the taskmaster TOML equivalent of a supervisord config file (its INI \
+dialect) on standard output: the same programs, groups and settings, which taskmaster loads to the \
+same configuration. Comments stay above the keys and sections they were written above. Files named \
+by [include] are inlined. What taskmaster does not implement yet ([eventlistener:x], \
+[fcgi-program:x], supervisord-only keys) is kept as comments saying why.\n\n\
+%(here)s and relative paths refer to the directory of the file they are written in: save the output \
+beside the original (taskmaster reads supervisord.conf as it is, so converting is optional). A file \
+with errors is not converted: its errors are printed, and the exit code is 1.")]
+pub struct ConvertArgs {
+    /// The supervisord config file
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: PathBuf,
 }
 
 /// Which output channel of a process.

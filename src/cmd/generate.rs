@@ -345,6 +345,10 @@ fn kind_syntax(kind: Kind) -> &'static str {
         Kind::StrList => "A list of strings, such as [\"a\", \"b\"].",
         Kind::LogLevel => "One of critical, error, warn, info, debug, trace, blather.",
         Kind::Chown => "A user name, or user:group; names or numeric ids.",
+        Kind::InetAddress => {
+            "A TCP address: HOST:PORT, or *:PORT, :PORT or a bare PORT for every interface; a string, \
+             or an integer for a bare port."
+        }
     }
 }
 
@@ -363,7 +367,8 @@ fn expands(kind: Kind) -> bool {
         | Kind::ExitCodes
         | Kind::StrList
         | Kind::LogLevel
-        | Kind::Chown => false,
+        | Kind::Chown
+        | Kind::InetAddress => false,
     }
 }
 

@@ -1,7 +1,8 @@
-//! The entry points the binary dispatches to: the daemon, the control client, `check`, and the
+//! The entry points the binary dispatches to: the daemon, the control client, `check`, `convert`, and the
 //! generators of completions and man pages.
 
 pub mod check;
+pub mod convert;
 pub mod generate;
 
 use std::ffi::OsString;
@@ -30,6 +31,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 MainCommand::Daemon(args) => run_daemon(args),
                 MainCommand::Ctl(args) => run_ctl(args),
                 MainCommand::Check(args) => check::run(&args),
+                MainCommand::Convert(args) => convert::run(&args),
             }
         }
     }

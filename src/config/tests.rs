@@ -829,7 +829,12 @@ fn invalid_process_names_are_rejected() {
 #[test]
 fn invalid_program_names_are_rejected() {
     let e = error("\n[program.\"a b\"]\ncommand = \"x\"\n");
-    assert_error(&e, 1, 10, "[program.a b]: a program name may hold only letters, digits, '_', '-' and '.'");
+    assert_error(&e, 1, 10, "[program.a b]: a program name must not be empty nor hold spaces, ':' or '/'");
+    let e = error("\n[program.\"a/b\"]\ncommand = \"x\"\n");
+    assert_error(&e, 1, 10, "[program.a/b]: a program name must not be empty");
+    // supervisord accepts any other character, and so does taskmaster.
+    let config = parse("\n[program.\"my@app+1\"]\ncommand = \"x\"\n");
+    assert_eq!(config.programs[0].name, "my@app+1");
 }
 
 #[test]
@@ -847,18 +852,27 @@ fn stopasgroup_implies_killasgroup() {
 #[test]
 fn out_of_range_numbers_are_rejected() {
     let cases = [
-        ("numprocs = 0", 12, "numprocs: 0 is out of range (1 to 10000)"),
-        ("startretries = 1001", 16, "startretries: 1001 is out of range (0 to 1000)"),
-        ("startsecs = -1", 13, "startsecs: -1 is out of range (0 to 31536000)"),
-        ("stopwaitsecs = -5", 16, "stopwaitsecs: -5 is out of range (0 to 31536000)"),
-        ("priority = 1000001", 12, "priority: 1000001 is out of range (-1000000 to 1000000)"),
-        ("numprocs_start = -1", 18, "numprocs_start: -1 is out of range (0 to 1000000)"),
-        ("stdout_logfile_backups = -1", 26, "stdout_logfile_backups: -1 is out of range (0 to 1000000)"),
+        ("numprocs = -1", 12, "numprocs: -1 is out of range (0 to 100000)"),
+        ("startretries = 4294967296", 16, "startretries: 4294967296 is out of range (0 to 4294967295)"),
+        ("startsecs = -1", 13, "startsecs: -1 is out of range (0 to 4294967295)"),
+        ("stopwaitsecs = -5", 16, "stopwaitsecs: -5 is out of range (0 to 4294967295)"),
+        ("numprocs_start = -1", 18, "numprocs_start: -1 is out of range (0 to 4294967295)"),
+        ("stdout_logfile_backups = -1", 26, "stdout_logfile_backups: -1 is out of range (0 to 4294967295)"),
     ];
     for (line, column, message) in cases {
         let e = error(&format!("\n[program.x]\ncommand = \"x\"\n{line}\n"));
         assert_eq!(e, format!("{FILE}:3:{column}: [program.x] {message}"));
     }
+}
+
+/// supervisord checks no upper bound; configs in the wild write startretries=1000000 to mean
+/// "keep trying", and huge priorities.
+#[test]
+fn supervisord_sized_numbers_are_accepted() {
+    let p = process_with("startretries = 1000000\nstartsecs = 100000000\npriority = -5000000000");
+    assert_eq!((p.startretries, p.startsecs, p.priority), (1_000_000, 100_000_000, -5_000_000_000));
+    let config = parse("\n[program.x]\ncommand = \"x\"\nnumprocs = 0\n");
+    assert!(config.programs[0].processes.is_empty());
 }
 
 #[test]
@@ -939,7 +953,7 @@ fn every_error_is_reported_in_file_order() {
         r#"
 [program.a]
 comand = "a"
-numprocs = 0
+numprocs = -1
 [taskmasterd]
 umask = 22
 [program.b]

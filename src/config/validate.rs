@@ -1,5 +1,9 @@
 //! TOML text → [`Config`], checking every section and key against the key table and collecting
 //! every problem with its file, line and column instead of stopping at the first.
+//!
+//! The model is built from format-neutral sections ([`RawSection`]: typed values with their
+//! places), so supervisord's INI reader (`config::ini`) only has to produce those sections to
+//! get the same validation, the same model and the same messages.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -10,19 +14,19 @@ use toml::de::{DeTable, DeValue};
 use super::keys::{self, Key, Kind, Section};
 use super::values::{self, ExpansionValue, Signal};
 use super::{
-    AutoRestart, Chown, Config, ConfigError, ConfigErrors, CtlConfig, DaemonConfig, LogConfig, LogDestination,
-    LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
+    AutoRestart, Chown, Config, ConfigError, ConfigErrors, ConfigFormat, Credentials, CtlConfig, DaemonConfig,
+    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
 };
 
 /// One file's text, kept to turn byte offsets into lines and columns.
-struct SourceFile {
-    path: PathBuf,
-    text: String,
+pub(super) struct SourceFile {
+    pub(super) path: PathBuf,
+    pub(super) text: String,
 }
 
 impl SourceFile {
     /// 1-based line and column; the column counts characters, as editors do.
-    fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(super) fn line_col(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -34,56 +38,86 @@ impl SourceFile {
     }
 
     /// The directory of the file: what `%(here)s` and relative paths in it refer to.
-    fn dir(&self) -> PathBuf {
+    pub(super) fn dir(&self) -> PathBuf {
         self.path.parent().map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
     }
 }
 
-/// Collects errors; each is stamped with its place at once.
+/// Collects errors and warnings; each is stamped with its place at once.
 #[derive(Default)]
-struct Diagnostics {
+pub(super) struct Diagnostics {
     errors: Vec<(usize, usize, ConfigError)>,
+    warnings: Vec<(usize, usize, ConfigError)>,
+}
+
+/// Sorts problems into file order and drops repeats (a per-process problem is found once per
+/// process).
+fn in_file_order(mut list: Vec<(usize, usize, ConfigError)>) -> Vec<ConfigError> {
+    list.sort_by_key(|(file, offset, _)| (*file, *offset));
+    let mut seen = HashSet::new();
+    list.into_iter().map(|(_, _, e)| e).filter(|e| seen.insert(e.to_string())).collect()
 }
 
 impl Diagnostics {
-    fn push(&mut self, file: (usize, &SourceFile), offset: usize, section: &str, key: &str, message: String) {
-        let (line, column) = file.1.line_col(offset);
-        let error = ConfigError {
-            file: file.1.path.clone(),
+    fn located(file: &SourceFile, offset: usize, section: &str, key: &str, message: String) -> ConfigError {
+        let (line, column) = file.line_col(offset);
+        ConfigError {
+            file: file.path.clone(),
             line,
             column,
             section: section.to_string(),
             key: key.to_string(),
             message,
-        };
-        self.errors.push((file.0, offset, error));
+        }
     }
 
-    fn into_result<T>(mut self, value: T) -> Result<T, ConfigErrors> {
+    pub(super) fn push(
+        &mut self,
+        file: (usize, &SourceFile),
+        offset: usize,
+        section: &str,
+        key: &str,
+        message: String,
+    ) {
+        self.errors.push((file.0, offset, Self::located(file.1, offset, section, key, message)));
+    }
+
+    /// Something accepted but not acted on: reported, and the config still loads.
+    pub(super) fn warn(
+        &mut self,
+        file: (usize, &SourceFile),
+        offset: usize,
+        section: &str,
+        key: &str,
+        message: String,
+    ) {
+        self.warnings.push((file.0, offset, Self::located(file.1, offset, section, key, message)));
+    }
+
+    pub(super) fn into_result(self, mut config: Config) -> Result<Config, ConfigErrors> {
         if self.errors.is_empty() {
-            return Ok(value);
+            config.warnings = in_file_order(self.warnings);
+            return Ok(config);
         }
-        self.errors.sort_by_key(|(file, offset, _)| (*file, *offset));
-        let mut seen = HashSet::new();
-        let errors = self.errors.into_iter().map(|(_, _, e)| e).filter(|e| seen.insert(e.to_string())).collect();
-        Err(ConfigErrors(errors))
+        Err(ConfigErrors(in_file_order(self.errors)))
     }
 }
 
 /// A value of a section table, with where it stands.
-type Entry<'a> = (Spanned<String>, Spanned<DeValue<'a>>);
+pub(super) type Entry<'a> = (Spanned<String>, Spanned<DeValue<'a>>);
 
 /// One section (`[taskmasterd]`, `[program.web]`) as read from one file.
-struct RawSection<'a> {
-    file: usize,
-    kind: Section,
-    /// `taskmasterd` or `program.web`.
-    label: String,
+pub(super) struct RawSection<'a> {
+    pub(super) file: usize,
+    pub(super) kind: Section,
+    /// `taskmasterd` or `program.web` (`program:web` when read from supervisord's INI): how
+    /// messages name the section.
+    pub(super) label: String,
     /// The NAME of a named section.
-    name: String,
+    pub(super) name: String,
     /// Where the section's name stands, for errors about the section as a whole.
-    offset: usize,
-    entries: Vec<Entry<'a>>,
+    pub(super) offset: usize,
+    pub(super) entries: Vec<Entry<'a>>,
 }
 
 /// Reads typed values out of one section, falling back to the key table's defaults and
@@ -242,6 +276,8 @@ fn as_exitcodes(value: &DeValue<'_>) -> Result<Vec<i32>, String> {
     let one = |v: &DeValue<'_>| as_int_in(0, 255)(v).map(|n| n as i32);
     match value {
         DeValue::Array(array) => array.iter().map(|item| one(item.get_ref())).collect(),
+        // supervisord reads an empty exitcodes as "no exit is expected".
+        DeValue::String(s) if s.trim().is_empty() => Ok(Vec::new()),
         DeValue::String(s) => s
             .split(',')
             .map(|part| {
@@ -302,6 +338,26 @@ fn as_chown(value: &DeValue<'_>) -> Result<Chown, String> {
         return Err(format!("no such group '{g}'"));
     }
     Ok(Chown { user, group })
+}
+
+/// supervisord's `inet_address`: `HOST:PORT`, `:PORT`, `*:PORT` or `PORT`; no host (or `*`)
+/// means every interface.
+fn as_inet_address(value: &DeValue<'_>) -> Result<(String, u16), String> {
+    let text = match value {
+        DeValue::Integer(_) => as_i64(value)?.to_string(),
+        other => as_string(other)?,
+    };
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port)) => (if host == "*" { "" } else { host }, port),
+        None => ("", text.as_str()),
+    };
+    let port = port
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|&p| p > 0)
+        .ok_or_else(|| format!("'{text}' has no valid port (1 to 65535)"))?;
+    Ok((host.to_string(), port))
 }
 
 fn as_user(value: &DeValue<'_>) -> Result<String, String> {
@@ -405,7 +461,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
         read_sections(file, index, index == 0, &mut sections, &mut diagnostics);
     }
 
-    let config = build(&path, &here, &files, &sections, &mut diagnostics);
+    let config = build(&path, &files, &sections, ConfigFormat::Toml, &mut diagnostics);
     diagnostics.into_result(config)
 }
 
@@ -536,13 +592,16 @@ pub(super) fn default_history_file() -> Option<PathBuf> {
         .map(|home| PathBuf::from(home).join(".local/share/taskmaster/history"))
 }
 
-fn build(
+/// Builds the model from the sections of every file (`files[0]` being the main one), reporting
+/// problems into `diagnostics`. Shared by both formats.
+pub(super) fn build(
     path: &Path,
-    here: &Path,
     files: &[SourceFile],
     sections: &[RawSection<'_>],
+    format: ConfigFormat,
     diagnostics: &mut Diagnostics,
 ) -> Config {
+    let here = &files[0].dir();
     // A section defined again is reported and ignored, so it adds no errors of its own.
     let mut seen: HashMap<&str, &RawSection<'_>> = HashMap::new();
     let mut unique: Vec<&RawSection<'_>> = Vec::new();
@@ -555,6 +614,14 @@ fn build(
         } else {
             seen.insert(&section.label, section);
             unique.push(section);
+        }
+    }
+    for section in &unique {
+        for (key, _) in &section.entries {
+            if let Some(why) = keys::not_yet(section.kind, key.get_ref()) {
+                let file = (section.file, &files[section.file]);
+                diagnostics.warn(file, key.span().start, &section.label, key.get_ref(), why.to_string());
+            }
         }
     }
     let find = |kind: Section| unique.iter().copied().find(|s| s.kind == kind);
@@ -594,6 +661,13 @@ fn build(
         chmod: r.value("chmod", as_octal),
         chown: r.get("chown", as_chown),
     };
+    let unix_credentials = credentials(&mut r);
+    let inet = find(Section::InetHttpServer).and_then(|section| {
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        let address = r.get("port", as_inet_address);
+        let credentials = credentials(&mut r);
+        address.map(|(host, port)| InetServerConfig { host, port, credentials })
+    });
 
     let daemon_raw = find(Section::Taskmasterd).map_or_else(|| empty(Section::Taskmasterd), clone_section);
     let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
@@ -638,6 +712,8 @@ fn build(
         prompt: r.value("prompt", as_string),
         history_file: expand_path(&mut r, "history_file", history).or_else(default_history_file),
     };
+    let ctl_credentials = credentials(&mut r);
+    let http = HttpConfig { inet, unix_credentials, ctl_credentials };
 
     // Groups first: a program's group and default priority come from them.
     let mut group_of: BTreeMap<String, GroupMembership> = BTreeMap::new();
@@ -685,7 +761,23 @@ fn build(
     check_process_names(&programs, files, diagnostics);
 
     let programs = programs.into_iter().map(|(program, _)| program).collect();
-    Config { source: path.to_path_buf(), unix_server, daemon, ctl, programs }
+    Config { source: path.to_path_buf(), unix_server, daemon, ctl, programs, http, format, warnings: Vec::new() }
+}
+
+/// A section's username and password: both or neither, as supervisord requires.
+fn credentials(r: &mut SectionReader<'_>) -> Option<Credentials> {
+    let username = r.get("username", as_string);
+    let password = r.get("password", as_string);
+    match (username, password) {
+        (Some(username), Some(password)) => Some(Credentials { username, password }),
+        (None, None) => None,
+        (username, _) => {
+            let (missing, given) = if username.is_some() { ("password", "username") } else { ("username", "password") };
+            let offset = r.value_offset(given);
+            r.error_at(offset, given, format!("is set without {missing}; set both or neither"));
+            None
+        }
+    }
 }
 
 /// What a `[group.NAME]` gives each program it lists.
@@ -706,11 +798,13 @@ fn clone_section<'a>(s: &RawSection<'a>) -> RawSection<'a> {
     }
 }
 
+/// supervisord's rule (`process_or_group_name`): a name must not hold a space, ':' or '/', which
+/// would break addressing `GROUP:NAME` and URLs; control characters are refused too.
 fn check_name(r: &mut SectionReader<'_>, what: &str) {
     let name = &r.section.name;
-    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    let valid = !name.is_empty() && !name.chars().any(|c| c.is_whitespace() || c.is_control() || ":/".contains(c));
     if !valid {
-        let msg = format!("a {what} name may hold only letters, digits, '_', '-' and '.'");
+        let msg = format!("a {what} name must not be empty nor hold spaces, ':' or '/'");
         let offset = r.section.offset;
         r.error_at(offset, "", msg);
     }
