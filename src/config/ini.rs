@@ -328,7 +328,7 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
         name: "nocleanup",
         kind: Kind::Bool,
         default: "false",
-        why: "not implemented: taskmaster never removes old AUTO log files at start-up",
+        why: "not implemented: taskmaster removes its AUTO log files when it stops, whatever nocleanup says",
     },
     SupervisordOnly {
         section: Section::Taskmasterd,

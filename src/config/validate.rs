@@ -133,6 +133,10 @@ impl SectionReader<'_> {
         self.diagnostics.push((self.section.file, self.file), offset, &self.section.label, key, message);
     }
 
+    fn warn_at(&mut self, offset: usize, key: &str, message: String) {
+        self.diagnostics.warn((self.section.file, self.file), offset, &self.section.label, key, message);
+    }
+
     fn spec(&self, name: &str) -> &'static Key {
         keys::find(self.section.kind, name).unwrap_or_else(|| panic!("{name} is not in the key table"))
     }
@@ -958,8 +962,10 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     ProgramConfig { name: program, group: group_name, priority, processes }
 }
 
-/// Process names must be unique across the config (they address processes on the command line),
-/// and two processes must not write the same log file.
+/// Process names must be unique across the config (they address processes on the command line).
+/// Two processes writing one log file get a warning: supervisord allows it and configs in the
+/// wild rely on it (the queue workers of many a framework's guide share one log file), and the
+/// files are opened for appending, so lines interleave but are not lost.
 fn check_process_names(
     programs: &[(ProgramConfig, &RawSection<'_>)],
     files: &[SourceFile],
@@ -1001,15 +1007,18 @@ fn check_process_names(
                 Some(&(writer, other)) if writer != index => {
                     let offset = r.value_offset(key);
                     let msg = format!(
-                        "{} is also the log of process '{other}'; processes must not share a log file",
+                        "{} is also the log of process '{other}': their lines interleave, and each rotates it on its own",
                         path.display()
                     );
-                    r.error_at(offset, key, msg);
+                    r.warn_at(offset, key, msg);
                 }
                 Some(_) => {
                     let offset = r.value_offset(key);
-                    let msg = format!("{} is both the stdout and stderr log; use redirect_stderr", path.display());
-                    r.error_at(offset, key, msg);
+                    let msg = format!(
+                        "{} is both the stdout and stderr log; redirect_stderr does this with one writer",
+                        path.display()
+                    );
+                    r.warn_at(offset, key, msg);
                 }
                 None => {
                     logs.insert(path, (index, &process.name));

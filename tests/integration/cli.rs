@@ -22,7 +22,7 @@ fn check_accepts_the_example_and_reports_errors_with_places() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/taskmaster.toml");
     let out = Sandbox::new().run(&["check", "-c", example]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("examples/taskmaster.toml: ok ("), "{}", stdout(&out));
+    assert!(stdout(&out).contains("examples/taskmaster.toml: ok, taskmaster TOML ("), "{}", stdout(&out));
 
     let sandbox = Sandbox::new();
     std::fs::write(sandbox.config_path(), "[program.web]\ncomand = \"x\"\n").unwrap();
