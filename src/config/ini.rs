@@ -1042,3 +1042,7 @@ pub fn convert_to_toml(text: &str, path: &Path) -> Result<String, ConfigErrors> 
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "ini_tests.rs"]
+mod tests;
