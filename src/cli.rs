@@ -14,6 +14,9 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 pub const MAIN_NAME: &str = "taskmaster";
 pub const DAEMON_NAME: &str = "taskmasterd";
 pub const CTL_NAME: &str = "taskmasterctl";
+/// supervisord's names, which `make install-compat` links to the binary too: a drop-in.
+pub const COMPAT_DAEMON_NAME: &str = "supervisord";
+pub const COMPAT_CTL_NAME: &str = "supervisorctl";
 
 /// Which grammar applies, decided by the file name the binary was invoked as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +31,8 @@ pub enum Personality {
 pub fn personality_from_argv0(argv0: &str) -> Personality {
     let file_name = std::path::Path::new(argv0).file_name().and_then(|n| n.to_str()).unwrap_or(argv0);
     match file_name {
-        DAEMON_NAME => Personality::Daemon,
-        CTL_NAME => Personality::Ctl,
+        DAEMON_NAME | COMPAT_DAEMON_NAME => Personality::Daemon,
+        CTL_NAME | COMPAT_CTL_NAME => Personality::Ctl,
         _ => Personality::Main,
     }
 }
@@ -375,6 +378,8 @@ mod tests {
             ("taskmasterctl", Personality::Ctl),
             ("/usr/local/bin/taskmasterd", Personality::Daemon),
             ("./taskmasterctl", Personality::Ctl),
+            ("/usr/bin/supervisord", Personality::Daemon),
+            ("supervisorctl", Personality::Ctl),
             ("/opt/x/bin/taskmaster", Personality::Main),
             ("something-else", Personality::Main),
             ("", Personality::Main),

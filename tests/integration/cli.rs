@@ -17,6 +17,18 @@ fn symlinked_names_select_daemon_and_ctl() {
     }
 }
 
+/// `make install-compat` links supervisord's names to the binary: they select the daemon's and
+/// the client's grammars.
+#[test]
+fn supervisord_names_select_daemon_and_ctl() {
+    let sandbox = Sandbox::new();
+    for (name, grammar) in [("supervisord", "taskmasterd"), ("supervisorctl", "taskmasterctl")] {
+        std::os::unix::fs::symlink(BIN, sandbox.path(name)).unwrap();
+        let out = Command::new(sandbox.path(name)).arg("-v").output().unwrap();
+        assert_eq!(stdout(&out).trim(), format!("{grammar} {}", env!("CARGO_PKG_VERSION")));
+    }
+}
+
 #[test]
 fn check_accepts_the_example_and_reports_errors_with_places() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/taskmaster.toml");

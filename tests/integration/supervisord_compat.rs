@@ -257,10 +257,21 @@ fn the_daemon_runs_a_supervisord_conf_as_it_is() {
     .collect();
     assert_eq!(states, want);
     assert_eq!(code, Some(3), "status exits 3 when a process is not running, as supervisorctl does");
-    // The environment quoting and the group of the included file reach the process.
     let out = running.ctl(&["start", "manual"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&running.ctl(&["status", "manual"])).contains("RUNNING"));
+    // Under supervisorctl's name (make install-compat), the same binary is the client.
+    let supervisorctl = running.sandbox.path("supervisorctl");
+    std::os::unix::fs::symlink(BIN, &supervisorctl).unwrap();
+    let out = Command::new(&supervisorctl)
+        .arg("-c")
+        .arg(&running.config)
+        .args(["status", "worker:*"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().filter(|l| l.contains("RUNNING")).count(), 3, "{}", stdout(&out));
 }
 
 /// The same supervisord.conf under the real supervisord (queried with supervisorctl) and under
