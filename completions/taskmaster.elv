@@ -29,8 +29,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;daemon'= {
-            cand -c 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)'
-            cand --configuration 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)'
+            cand -c 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
+            cand --configuration 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
             cand -n 'Stay in the foreground instead of daemonizing'
             cand --nodaemon 'Stay in the foreground instead of daemonizing'
             cand -s 'In the foreground, do not copy the activity log to stderr'
@@ -241,8 +241,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --help 'Print help'
         }
         &'taskmaster;convert'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'taskmaster;help'= {
             cand daemon 'The taskmaster supervisor daemon'

@@ -67,6 +67,17 @@ pub enum MainCommand {
     /// Validate a config file and print every error, or a one-line summary (like `nginx -t`)
     Check(CheckArgs),
     /// Print the taskmaster TOML equivalent of a supervisord config file
+    ///
+    /// Prints, on standard output, the TOML equivalent of a supervisord config file (its INI
+    /// dialect): the same programs, groups and settings, which taskmaster loads to the same
+    /// configuration. Comments stay above the keys and sections they were written above. Files
+    /// named by [include] are inlined. What taskmaster does not implement yet ([eventlistener:x],
+    /// [fcgi-program:x], supervisord-only keys) is kept as comments saying why.
+    ///
+    /// %(here)s and relative paths refer to the directory of the file they are written in: save
+    /// the output beside the original. Converting is optional: taskmaster reads supervisord.conf
+    /// as it is. A file with errors is not converted: its errors are printed, and the exit code
+    /// is 1.
     Convert(ConvertArgs),
 }
 
@@ -83,8 +94,9 @@ Signals: TERM, INT and QUIT stop every program and exit; HUP applies the changed
 `taskmasterctl update`); USR2 reopens the log files."
 )]
 pub struct DaemonArgs {
-    /// The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in
-    /// the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)
+    /// The config file, TOML or supervisord's INI (default: $TASKMASTER_CONFIG, then taskmaster.toml
+    /// or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/,
+    /// /etc/, then supervisord's own search path)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
 
@@ -158,14 +170,6 @@ pub struct CheckArgs {
 
 /// `taskmaster convert`.
 #[derive(Debug, Clone, Args)]
-#[command(long_about = "Print the taskmaster TOML equivalent of a supervisord config file (its INI \
-dialect) on standard output: the same programs, groups and settings, which taskmaster loads to the \
-same configuration. Comments stay above the keys and sections they were written above. Files named \
-by [include] are inlined. What taskmaster does not implement yet ([eventlistener:x], \
-[fcgi-program:x], supervisord-only keys) is kept as comments saying why.\n\n\
-%(here)s and relative paths refer to the directory of the file they are written in: save the output \
-beside the original (taskmaster reads supervisord.conf as it is, so converting is optional). A file \
-with errors is not converted: its errors are printed, and the exit code is 1.")]
 pub struct ConvertArgs {
     /// The supervisord config file
     #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]

@@ -395,6 +395,36 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
     },
 ];
 
+/// supervisord's section names and the tables they map to (None: read, not acted on yet), for
+/// the config man page.
+pub fn section_mapping() -> Vec<(&'static str, Option<Section>, &'static str)> {
+    let mut rows: Vec<(&'static str, Option<Section>, &'static str)> = vec![
+        ("[supervisord]", Some(Section::Taskmasterd), ""),
+        ("[unix_http_server]", Some(Section::UnixServer), ""),
+        ("[inet_http_server]", Some(Section::InetHttpServer), ""),
+        ("[supervisorctl]", Some(Section::Taskmasterctl), ""),
+        ("[program:NAME]", Some(Section::Program), ""),
+        ("[group:NAME]", Some(Section::Group), ""),
+        ("[include]", Some(Section::Include), ""),
+    ];
+    for (title, name) in [
+        ("[eventlistener:NAME]", "eventlistener:NAME"),
+        ("[fcgi-program:NAME]", "fcgi-program:NAME"),
+        ("[rpcinterface:NAME]", "rpcinterface:NAME"),
+        ("[ctlplugin:NAME]", "ctlplugin:NAME"),
+    ] {
+        let Some((Mapping::NotYet(why), _)) = classify(name) else { unreachable!("{name} is not acted on") };
+        rows.push((title, None, why));
+    }
+    rows
+}
+
+/// supervisord's keys that have no counterpart in the key table: (section, key, why a value
+/// other than supervisord's default gives a warning).
+pub fn supervisord_only_keys() -> impl Iterator<Item = (Section, &'static str, &'static str)> {
+    SUPERVISORD_ONLY.iter().map(|k| (k.section, k.name, k.why))
+}
+
 fn supervisord_only(section: Section, name: &str) -> Option<&'static SupervisordOnly> {
     SUPERVISORD_ONLY.iter().find(|k| k.section == section && k.name == name)
 }

@@ -17,7 +17,7 @@ pub mod values;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use ini::{convert_to_toml, looks_like_ini};
+pub use ini::{convert_to_toml, looks_like_ini, section_mapping, supervisord_only_keys};
 pub use validate::parse_str;
 pub use values::Signal;
 
