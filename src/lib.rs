@@ -3,9 +3,11 @@
 //! # Map
 //! - [`cli`]: the clap grammar of every command line; the single source for `--help`, the shell's
 //!   parser, completions and man pages.
-//! - [`config`]: shared by daemon and client. Finds the config file, checks it against the key
-//!   table (`config::keys`, which also generates the config man page) and builds the model, each
-//!   program expanded into its processes.
+//! - [`config`]: shared by daemon and client. Finds the config file, reads it (our TOML, or
+//!   supervisord's INI as it is: `config::ini`, which maps it onto the same sections), checks it
+//!   against the key table (`config::keys`, which also generates the config man page) and builds
+//!   the model, each program expanded into its processes. `taskmaster convert` prints an INI
+//!   file as TOML.
 //! - [`protocol`]: the typed messages daemon and client exchange, one JSON object per line.
 //! - [`daemon`]: the supervisor. One single-threaded event loop owns all state and does all I/O;
 //!   the process lifecycle is a pure transition function (`daemon::process_state`) whose effects

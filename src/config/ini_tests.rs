@@ -384,3 +384,9 @@ fn convert_keeps_comments_and_the_model() {
     again.warnings = original.warnings.clone();
     assert_eq!(original, again);
 }
+
+#[test]
+fn the_daemon_environment_is_an_expansion_in_programs() {
+    let config = parse("[supervisord]\nenvironment=APP_DIR=\"/srv/app\"\n[program:x]\ncommand=%(ENV_APP_DIR)s/run\n");
+    assert_eq!(config.programs[0].processes[0].command, ["/srv/app/run"]);
+}

@@ -1,8 +1,10 @@
 //! The configuration model, shared by the daemon, the client and `taskmaster check`.
 //!
-//! A config file is found ([`find_config_file`]), parsed with spans by `toml`, then validated
-//! against the key table ([`keys`]) into this model, with every error reported at once as
-//! `FILE:LINE:COL: [section] key: message` ([`ConfigErrors`]). Each program is expanded into its
+//! A config file is found ([`find_config_file`]), parsed with spans by `toml` (or, when its
+//! content says it is supervisord's INI, by [`ini`] into the same format-neutral sections), then
+//! validated against the key table ([`keys`]) into this model, with every error reported at once
+//! as `FILE:LINE:COL: [section] key: message` ([`ConfigErrors`]), and whatever is accepted but
+//! not acted on kept as located warnings ([`Config::warnings`]). Each program is expanded into its
 //! processes here, with supervisord's `%(...)s` expansions applied, so the rest of the code (and
 //! the reload diff) only ever sees the effective per-process settings.
 

@@ -884,7 +884,13 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             "group_name" => Some(ExpansionValue::Str(group_name.clone())),
             "process_num" => Some(ExpansionValue::Int(process_num)),
             "numprocs" => Some(ExpansionValue::Int(numprocs)),
-            _ => common_lookup(&here, name),
+            // As in supervisord, the daemon's own environment key is an ENV_ name too, and
+            // takes precedence over the daemon's inherited environment.
+            _ => name
+                .strip_prefix("ENV_")
+                .and_then(|var| daemon.environment.iter().find(|(k, _)| k == var))
+                .map(|(_, v)| ExpansionValue::Str(v.clone()))
+                .or_else(|| common_lookup(&here, name)),
         };
         let expand = |r: &mut SectionReader<'_>, key: &str, raw: &str| match values::expand(raw, &lookup) {
             Ok(v) => Some(v),
