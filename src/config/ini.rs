@@ -270,9 +270,7 @@ fn classify(name: &str) -> Option<(Mapping, String)> {
         ("include", false) => Mapping::To(Section::Include),
         ("program", true) => Mapping::To(Section::Program),
         ("group", true) => Mapping::To(Section::Group),
-        ("eventlistener", true) => Mapping::NotYet(
-            "event listeners are not implemented yet: this pool is read but not started, and it does not show in status",
-        ),
+        ("eventlistener", true) => Mapping::To(Section::EventListener),
         ("fcgi-program", true) => {
             Mapping::NotYet("FastCGI programs are not implemented yet: this program is read but not started")
         }
@@ -405,10 +403,10 @@ pub fn section_mapping() -> Vec<(&'static str, Option<Section>, &'static str)> {
         ("[supervisorctl]", Some(Section::Taskmasterctl), ""),
         ("[program:NAME]", Some(Section::Program), ""),
         ("[group:NAME]", Some(Section::Group), ""),
+        ("[eventlistener:NAME]", Some(Section::EventListener), ""),
         ("[include]", Some(Section::Include), ""),
     ];
     for (title, name) in [
-        ("[eventlistener:NAME]", "eventlistener:NAME"),
         ("[fcgi-program:NAME]", "fcgi-program:NAME"),
         ("[rpcinterface:NAME]", "rpcinterface:NAME"),
         ("[ctlplugin:NAME]", "ctlplugin:NAME"),
@@ -426,6 +424,8 @@ pub fn supervisord_only_keys() -> impl Iterator<Item = (Section, &'static str, &
 }
 
 fn supervisord_only(section: Section, name: &str) -> Option<&'static SupervisordOnly> {
+    // A listener pool takes every program key.
+    let section = if section == Section::EventListener { Section::Program } else { section };
     SUPERVISORD_ONLY.iter().find(|k| k.section == section && k.name == name)
 }
 
@@ -685,7 +685,7 @@ impl Reader {
                         if !keep(kind) {
                             continue;
                         }
-                        let program_group = (kind == Section::Program)
+                        let program_group = matches!(kind, Section::Program | Section::EventListener)
                             .then(|| groups.get(&sub).cloned().unwrap_or_else(|| sub.clone()));
                         let raw = self.map_section(file, kind, &section, sub, program_group);
                         out.push(raw);
@@ -722,7 +722,9 @@ impl Reader {
             let mut text = entry.value.clone();
             if !expanded_by_validator(spec.kind) && text.contains('%') {
                 let lookup = |n: &str| match n {
-                    "program_name" if kind == Section::Program => Some(ExpansionValue::Str(name.clone())),
+                    "program_name" if matches!(kind, Section::Program | Section::EventListener) => {
+                        Some(ExpansionValue::Str(name.clone()))
+                    }
                     "group_name" => group.clone().map(ExpansionValue::Str),
                     _ => common_lookup(&here, n),
                 };
@@ -750,9 +752,10 @@ impl Reader {
     /// supervisord ignores it).
     fn supervisord_only_key(&mut self, file: usize, kind: Section, label: &str, entry: &IniEntry, here: &Path) {
         let Some(known) = supervisord_only(kind, &entry.key) else {
-            let candidates = keys::keys_of(kind)
-                .map(|k| k.name)
-                .chain(SUPERVISORD_ONLY.iter().filter(|k| k.section == kind).map(|k| k.name));
+            let own = if kind == Section::EventListener { Section::Program } else { kind };
+            let candidates = keys::names_of(kind)
+                .into_iter()
+                .chain(SUPERVISORD_ONLY.iter().filter(|k| k.section == own).map(|k| k.name));
             let hint = keys::did_you_mean(&entry.key, candidates)
                 .map(|s| format!("; did you mean '{s}'?"))
                 .unwrap_or_default();

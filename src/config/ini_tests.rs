@@ -367,13 +367,14 @@ fn the_client_reads_only_its_sections() {
 fn convert_keeps_comments_and_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let main = dir.path().join("supervisord.conf");
-    let ini = "; top\n[supervisord]\n# about the log\nlogfile=%(here)s/x.log ; inline\n\n[program:my.app]\ncommand=/bin/sleep 1\n    2\nautostart=no\nstdout_syslog=true\n[eventlistener:e]\ncommand=x\n; trailing\n";
+    let ini = "; top\n[supervisord]\n# about the log\nlogfile=%(here)s/x.log ; inline\n\n[program:my.app]\ncommand=/bin/sleep 1\n    2\nautostart=no\nstdout_syslog=true\n[eventlistener:e]\ncommand=x\nevents=TICK_5, process_state\n[fcgi-program:f]\ncommand=f\n; trailing\n";
     std::fs::write(&main, ini).unwrap();
     let toml = convert_to_toml(ini, &main).unwrap();
     assert!(toml.contains("# top\n[taskmasterd]\n# about the log\nlogfile = \"%(here)s/x.log\"  # inline\n"), "{toml}");
     assert!(toml.contains("[program.\"my.app\"]\ncommand = \"/bin/sleep 1\\n2\"\nautostart = false\n"), "{toml}");
     assert!(toml.contains("# stdout_syslog = true  # not converted: not implemented by taskmaster yet\n"), "{toml}");
-    assert!(toml.contains("# [eventlistener:e]: not converted"), "{toml}");
+    assert!(toml.contains("[eventlistener.e]\ncommand = \"x\"\nevents = [\"TICK_5\", \"process_state\"]\n"), "{toml}");
+    assert!(toml.contains("# [fcgi-program:f]: not converted"), "{toml}");
     assert!(toml.contains("# trailing\n"), "{toml}");
     let converted = dir.path().join("converted.toml");
     std::fs::write(&converted, &toml).unwrap();
@@ -389,4 +390,24 @@ fn convert_keeps_comments_and_the_model() {
 fn the_daemon_environment_is_an_expansion_in_programs() {
     let config = parse("[supervisord]\nenvironment=APP_DIR=\"/srv/app\"\n[program:x]\ncommand=%(ENV_APP_DIR)s/run\n");
     assert_eq!(config.programs[0].processes[0].command, ["/srv/app/run"]);
+}
+
+#[test]
+fn event_listener_pools_are_kept_in_the_model_not_started() {
+    let config = parse(
+        "[supervisord]\n[eventlistener:crash]\ncommand=crashmail -a\nevents=PROCESS_STATE_EXITED,tick_60\nbuffer_size=20\n",
+    );
+    assert!(config.programs.is_empty(), "a pool is not a program the daemon starts");
+    let pool = &config.event_listeners[0];
+    assert_eq!(pool.events, ["PROCESS_STATE_EXITED", "TICK_60"]);
+    assert_eq!((pool.buffer_size, pool.pool.priority), (20, -1));
+    assert_eq!(pool.pool.processes[0].command, ["crashmail", "-a"]);
+    assert_eq!(pool.result_handler, "supervisor.dispatchers:default_handler");
+    assert!(config.warnings[0].to_string().contains("[eventlistener:crash]: event listeners are not implemented yet"));
+    let all = errors("[supervisord]\n[eventlistener:l]\ncommand=x\nevents=TICK_6\nredirect_stderr=true\n");
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(
+        all[0].starts_with(&format!("{FILE}:4:8: [eventlistener:l] events: unknown event type 'TICK_6'; did you mean"))
+    );
+    assert!(all[1].starts_with(&format!("{FILE}:5:17: [eventlistener:l] redirect_stderr: cannot be true")));
 }

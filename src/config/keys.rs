@@ -14,17 +14,19 @@ pub enum Section {
     Taskmasterctl,
     Program,
     Group,
+    EventListener,
     Include,
 }
 
 impl Section {
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 8] = [
         Section::UnixServer,
         Section::InetHttpServer,
         Section::Taskmasterd,
         Section::Taskmasterctl,
         Section::Program,
         Section::Group,
+        Section::EventListener,
         Section::Include,
     ];
 
@@ -37,13 +39,14 @@ impl Section {
             Section::Taskmasterctl => "taskmasterctl",
             Section::Program => "program",
             Section::Group => "group",
+            Section::EventListener => "eventlistener",
             Section::Include => "include",
         }
     }
 
     /// Whether the section is a table of named sub-tables (`[program.NAME]`).
     pub fn is_named(self) -> bool {
-        matches!(self, Section::Program | Section::Group)
+        matches!(self, Section::Program | Section::Group | Section::EventListener)
     }
 
     pub fn from_table_name(name: &str) -> Option<Section> {
@@ -66,6 +69,13 @@ impl Section {
             Section::Group => {
                 "[group.NAME] gathers programs under one name: their processes are then \
                  addressed as NAME:PROCESS, and NAME:* means all of them."
+            }
+            Section::EventListener => {
+                "supervisord's event listener pool, [eventlistener.NAME]: processes that are sent \
+                 events on their stdin. Read and kept, but not started yet (a warning says so): \
+                 taskmaster emits no events yet. It takes every key of [program.NAME] (its priority \
+                 defaults to -1, and redirect_stderr cannot be true, since stdout carries the \
+                 listener protocol), and these."
             }
             Section::Include => "Further config files to read, for a conf.d layout.",
         }
@@ -165,7 +175,7 @@ const fn key(section: Section, name: &'static str, kind: Kind, default: DefaultV
 }
 
 use DefaultValue::{Computed, Required, Unset, Value};
-use Section::{Group, Include, InetHttpServer, Program, Taskmasterctl, Taskmasterd, UnixServer};
+use Section::{EventListener, Group, Include, InetHttpServer, Program, Taskmasterctl, Taskmasterd, UnixServer};
 
 // supervisord checks no upper bound on its integers; these bounds only keep the values in the
 // model's types (u32 counts and seconds: 136 years), so that configs in the wild that write
@@ -435,6 +445,27 @@ pub const KEYS: &[Key] = &[
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
     key(Group, "priority", PRIORITY, Value("999"), "The group's priority, given to its programs."),
     key(
+        EventListener,
+        "events",
+        Kind::StrList,
+        Required,
+        "The event types the pool subscribes to, such as PROCESS_STATE_EXITED or TICK_60 (supervisord's names).",
+    ),
+    key(
+        EventListener,
+        "buffer_size",
+        Kind::Int { min: 1, max: u32::MAX as i64 },
+        Value("10"),
+        "How many events may wait for a free listener.",
+    ),
+    key(
+        EventListener,
+        "result_handler",
+        Kind::Str,
+        Value("\"supervisor.dispatchers:default_handler\""),
+        "supervisord's Python handler of the listeners' results.",
+    ),
+    key(
         Include,
         "files",
         Kind::StrList,
@@ -448,8 +479,22 @@ pub fn keys_of(section: Section) -> impl Iterator<Item = &'static Key> + Clone {
     KEYS.iter().filter(move |k| k.section == section)
 }
 
+/// A key of a section; an event listener pool also takes every program key.
 pub fn find(section: Section, name: &str) -> Option<&'static Key> {
-    keys_of(section).find(|k| k.name == name)
+    keys_of(section).find(|k| k.name == name).or_else(|| match section {
+        Section::EventListener => find(Section::Program, name),
+        _ => None,
+    })
+}
+
+/// Every key name a section takes, its inherited ones included: the candidates of a
+/// did-you-mean.
+pub fn names_of(section: Section) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = keys_of(section).map(|k| k.name).collect();
+    if section == Section::EventListener {
+        names.extend(keys_of(Section::Program).map(|k| k.name));
+    }
+    names
 }
 
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo.

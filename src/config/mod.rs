@@ -33,6 +33,8 @@ pub struct Config {
     pub ctl: CtlConfig,
     /// Programs in the order they were declared.
     pub programs: Vec<ProgramConfig>,
+    /// supervisord's event listener pools, read and kept but not started yet.
+    pub event_listeners: Vec<EventListenerConfig>,
     /// What the HTTP front-end and authentication will need; read and kept, not acted on yet.
     pub http: HttpConfig,
     /// The syntax the main file is written in.
@@ -159,6 +161,18 @@ pub struct ProgramConfig {
     pub group: String,
     pub priority: i64,
     pub processes: Vec<ProcessConfig>,
+}
+
+/// One `[eventlistener.NAME]` (supervisord's `[eventlistener:NAME]`): a pool of processes fed
+/// events on their stdin. Read and kept for the events work; the daemon does not start them yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventListenerConfig {
+    /// The pool's processes, with every program setting.
+    pub pool: ProgramConfig,
+    /// supervisord's event type names, upper-case.
+    pub events: Vec<String>,
+    pub buffer_size: u32,
+    pub result_handler: String,
 }
 
 /// When a process that exits from RUNNING is restarted.

@@ -15,7 +15,8 @@ use super::keys::{self, Key, Kind, Section};
 use super::values::{self, ExpansionValue, Signal};
 use super::{
     AutoRestart, Chown, Config, ConfigError, ConfigErrors, ConfigFormat, Credentials, CtlConfig, DaemonConfig,
-    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
+    EventListenerConfig, HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, ProcessConfig,
+    ProgramConfig, UnixServerConfig,
 };
 
 /// One file's text, kept to turn byte offsets into lines and columns.
@@ -514,7 +515,8 @@ fn read_sections<'a>(
             continue;
         };
         if !is_main && !kind.is_named() {
-            let msg = "only [program.*] and [group.*] tables may stand in an included file".to_string();
+            let msg =
+                "only [program.*], [group.*] and [eventlistener.*] tables may stand in an included file".to_string();
             at(diagnostics, offset, kind.table_name(), "", msg);
             continue;
         }
@@ -568,7 +570,7 @@ fn push_section<'a>(
         table.into_iter().map(|(k, v)| (Spanned::new(k.span(), k.into_inner().into_owned()), v)).collect();
     for (key, _) in &entries {
         if keys::find(kind, key.get_ref()).is_none() {
-            let hint = keys::did_you_mean(key.get_ref(), keys::keys_of(kind).map(|k| k.name))
+            let hint = keys::did_you_mean(key.get_ref(), keys::names_of(kind))
                 .map(|s| format!("; did you mean '{s}'?"))
                 .unwrap_or_default();
             diagnostics.push((index, file), key.span().start, &label, key.get_ref(), format!("unknown key{hint}"));
@@ -764,8 +766,97 @@ pub(super) fn build(
     }
     check_process_names(&programs, files, diagnostics);
 
+    let mut event_listeners = Vec::new();
+    for section in unique.iter().copied().filter(|s| s.kind == Section::EventListener) {
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        event_listeners.push(build_event_listener(&mut r, &daemon));
+    }
+
     let programs = programs.into_iter().map(|(program, _)| program).collect();
-    Config { source: path.to_path_buf(), unix_server, daemon, ctl, programs, http, format, warnings: Vec::new() }
+    Config {
+        source: path.to_path_buf(),
+        unix_server,
+        daemon,
+        ctl,
+        programs,
+        event_listeners,
+        http,
+        format,
+        warnings: Vec::new(),
+    }
+}
+
+/// supervisord's event type names (`supervisor.events.EventTypes`).
+const EVENT_TYPES: [&str; 27] = [
+    "EVENT",
+    "PROCESS_COMMUNICATION",
+    "PROCESS_COMMUNICATION_STDERR",
+    "PROCESS_COMMUNICATION_STDOUT",
+    "PROCESS_GROUP",
+    "PROCESS_GROUP_ADDED",
+    "PROCESS_GROUP_REMOVED",
+    "PROCESS_LOG",
+    "PROCESS_LOG_STDERR",
+    "PROCESS_LOG_STDOUT",
+    "PROCESS_STATE",
+    "PROCESS_STATE_BACKOFF",
+    "PROCESS_STATE_EXITED",
+    "PROCESS_STATE_FATAL",
+    "PROCESS_STATE_RUNNING",
+    "PROCESS_STATE_STARTING",
+    "PROCESS_STATE_STOPPED",
+    "PROCESS_STATE_STOPPING",
+    "PROCESS_STATE_UNKNOWN",
+    "REMOTE_COMMUNICATION",
+    "SUPERVISOR_STATE_CHANGE",
+    "SUPERVISOR_STATE_CHANGE_RUNNING",
+    "SUPERVISOR_STATE_CHANGE_STOPPING",
+    "TICK",
+    "TICK_3600",
+    "TICK_5",
+    "TICK_60",
+];
+
+/// An event listener pool: a program's settings checked as supervisord checks a pool's, plus
+/// its events. Kept in the model, not started (the warning says so).
+fn build_event_listener(r: &mut SectionReader<'_>, daemon: &DaemonConfig) -> EventListenerConfig {
+    let offset = r.section.offset;
+    let why =
+        "event listeners are not implemented yet: this pool is read but not started, and it does not show in status";
+    r.warn_at(offset, "", why.to_string());
+    let mut pool = build_program(r, daemon, None);
+    // supervisord starts listeners first and stops them last.
+    if !r.is_set("priority") {
+        pool.priority = -1;
+        pool.processes.iter_mut().for_each(|p| p.priority = -1);
+    }
+    if pool.processes.first().is_some_and(|p| p.redirect_stderr) {
+        let offset = r.value_offset("redirect_stderr");
+        let msg = "cannot be true in an event listener: its stdout carries the listener protocol";
+        r.error_at(offset, "redirect_stderr", msg.to_string());
+    }
+    let mut events = Vec::new();
+    let written = r.spanned_strings("events").unwrap_or_default();
+    if written.is_empty() && r.is_set("events") {
+        let offset = r.value_offset("events");
+        r.error_at(offset, "events", "a pool needs at least one event type".to_string());
+    }
+    for (offset, event) in written {
+        let upper = event.to_ascii_uppercase();
+        if EVENT_TYPES.contains(&upper.as_str()) {
+            events.push(upper);
+        } else {
+            let hint =
+                keys::did_you_mean(&upper, EVENT_TYPES).map(|s| format!("; did you mean {s}?")).unwrap_or_default();
+            r.error_at(offset, "events", format!("unknown event type '{event}'{hint}"));
+        }
+    }
+    EventListenerConfig {
+        pool,
+        events,
+        buffer_size: r.int("buffer_size") as u32,
+        result_handler: r.value("result_handler", as_string),
+    }
 }
 
 /// A section's username and password: both or neither, as supervisord requires.
