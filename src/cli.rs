@@ -71,8 +71,9 @@ pub enum MainCommand {
     /// Prints, on standard output, the TOML equivalent of a supervisord config file (its INI
     /// dialect): the same programs, groups and settings, which taskmaster loads to the same
     /// configuration. Comments stay above the keys and sections they were written above. Files
-    /// named by [include] are inlined. What taskmaster does not implement yet ([eventlistener:x],
-    /// [fcgi-program:x], supervisord-only keys) is kept as comments saying why.
+    /// named by [include] are inlined. Event listener pools become [eventlistener.NAME] tables
+    /// (read, not started yet). What has no TOML equivalent ([fcgi-program:x], supervisord-only
+    /// keys) is kept as comments saying why.
     ///
     /// %(here)s and relative paths refer to the directory of the file they are written in: save
     /// the output beside the original. Converting is optional: taskmaster reads supervisord.conf

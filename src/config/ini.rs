@@ -984,7 +984,7 @@ fn rebase(value: &mut IniValue, key: &str, dir: &Path) {
 /// The equivalent TOML of a config written in supervisord's dialect: the same model, with the
 /// comments kept above the keys and sections they were written above (and inline ones after
 /// their key). Included files are inlined, each under a comment naming it. What has no TOML
-/// equivalent yet (event listeners, supervisord-only keys) is kept as comments, with why.
+/// equivalent yet (FastCGI programs, supervisord-only keys) is kept as comments, with why.
 /// Fails with the config's errors when it does not load.
 pub fn convert_to_toml(text: &str, path: &Path) -> Result<String, ConfigErrors> {
     parse_str(text, path)?;
