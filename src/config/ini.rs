@@ -110,6 +110,8 @@ fn lex(text: &str) -> Lexed {
     let mut pending_comments: Vec<String> = Vec::new();
     // The section and entry a continuation line would extend, and the key line's indentation.
     let mut current: Option<usize> = None;
+    // Inside a [DEFAULT] section, already reported: its keys are skipped.
+    let mut in_default = false;
     let mut open_entry: Option<usize> = None;
     let mut indent_level = usize::MAX;
     let mut line_start = 0;
@@ -158,7 +160,8 @@ fn lex(text: &str) -> Lexed {
         {
             let name = rest[..close].to_string();
             open_entry = None;
-            if name == "DEFAULT" {
+            in_default = name == "DEFAULT";
+            if in_default {
                 out.errors.push((
                     offset + value_col,
                     "[DEFAULT] (defaults for every section) is not supported; set the keys in each section".to_string(),
@@ -186,12 +189,10 @@ fn lex(text: &str) -> Lexed {
             continue;
         }
         let Some(s) = current else {
-            let msg = if out.errors.iter().any(|(_, m)| m.starts_with("[DEFAULT]")) {
-                continue;
-            } else {
-                "is outside any section; supervisord's file starts with a section such as [supervisord]"
-            };
-            out.errors.push((offset + value_col, msg.to_string()));
+            if !in_default {
+                let msg = "is outside any section; supervisord's file starts with a section such as [supervisord]";
+                out.errors.push((offset + value_col, msg.to_string()));
+            }
             continue;
         };
         let Some(delimiter) = value.find(['=', ':']) else {
