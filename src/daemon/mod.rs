@@ -77,6 +77,9 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     let outcome = (|| -> anyhow::Result<()> {
         pidfile.write_pid().context("can't write the pidfile")?;
         let (logger, activity_file) = activity_log::start_logging(daemon, foreground && !silent)?;
+        for warning in &config.warnings {
+            log::warn!("config: {warning}");
+        }
         log::info!(
             "taskmasterd {} started with pid {} (config {}, socket {})",
             env!("CARGO_PKG_VERSION"),

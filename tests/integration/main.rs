@@ -2,6 +2,7 @@
 //! (this one) so the harness is compiled once; each module covers one area.
 
 mod harness;
+mod reference;
 
 mod cli;
 mod clients;
@@ -11,3 +12,4 @@ mod output;
 mod process_settings;
 mod reload;
 mod shell;
+mod supervisord_compat;
