@@ -7,6 +7,7 @@
 
 mod child_output;
 mod event_loop;
+pub mod http;
 mod lifecycle;
 pub mod process_state;
 mod server;
