@@ -14,6 +14,7 @@ mod server;
 mod signals;
 mod spawn;
 pub mod timers;
+pub mod xmlrpc;
 
 use anyhow::Context;
 
