@@ -9,5 +9,6 @@ mod daemon_life;
 mod lifecycle;
 mod output;
 mod process_settings;
+mod reference;
 mod reload;
 mod shell;
