@@ -180,3 +180,120 @@ fn xmlrpc_probe_runs_against_supervisord() {
     assert_eq!(http("GET /logtail/echoer/stderr")["first_chunk"], "err line\n");
     assert_eq!(http("GET /logtail/nosuch")["status"], 404);
 }
+
+/// Runs a Python snippet with the reference interpreter, `input` on its stdin; its stdout.
+fn python(venv: &Path, code: &str, input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(venv.join("bin/python"))
+        .arg("-c")
+        .arg(code)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run python");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn xmlrpc_codec_agrees_with_pythons_xmlrpc_client() {
+    use taskmaster::daemon::xmlrpc::codec::{self, Limits};
+    use taskmaster::daemon::xmlrpc::value::Value;
+    let Some(venv) = reference_venv("xmlrpc_codec_agrees_with_pythons_xmlrpc_client") else {
+        return;
+    };
+
+    // Our answers, read by xmlrpc.client as supervisorctl reads them.
+    let reader = r#"
+import json, sys, xmlrpc.client
+try:
+    value = xmlrpc.client.loads(sys.stdin.read(), use_builtin_types=True)[0][0]
+except xmlrpc.client.Fault as f:
+    value = {"fault": [f.faultCode, f.faultString]}
+print(json.dumps(value, default=lambda o: o.decode() if isinstance(o, bytes) else str(o)))
+"#;
+    let cases: Vec<(String, serde_json::Value)> = vec![
+        (codec::encode_response(&Value::from("3.0")), serde_json::json!("3.0")),
+        (
+            codec::encode_response(&Value::from("<&> é \u{1F600} tab\there")),
+            serde_json::json!("<&> é \u{1F600} tab\there"),
+        ),
+        // An ANSI escape: U+FFFD instead of an answer no parser accepts.
+        (
+            codec::encode_response(&Value::from("\u{1b}[1mbold\u{1b}[0m")),
+            serde_json::json!("\u{fffd}[1mbold\u{fffd}[0m"),
+        ),
+        // A raw CR is read as LF by any XML parser, for supervisord's answers as for ours.
+        (codec::encode_response(&Value::from("a\r\nb\rc")), serde_json::json!("a\nb\nc")),
+        (
+            codec::encode_response(&Value::structure([
+                ("i", Value::Int(-3)),
+                ("big", Value::Int(i64::MAX)),
+                ("b", Value::Bool(true)),
+                ("d", Value::Double(1e16)),
+                ("l", Value::Array(vec![Value::Array(vec![]), Value::Struct(vec![])])),
+                ("t", Value::DateTime("20261129T16:00:00".into())),
+                ("bin", Value::Base64(b"hello world".repeat(10))),
+            ])),
+            serde_json::json!({"i": -3, "big": 2147483647, "b": true, "d": 1e16, "l": [[], {}],
+                "t": "2026-11-29 16:00:00", "bin": "hello world".repeat(10)}),
+        ),
+        (codec::encode_fault(10, "BAD_NAME: <x>"), serde_json::json!({"fault": [10, "BAD_NAME: <x>"]})),
+    ];
+    for (xml, expected) in cases {
+        let got: serde_json::Value = serde_json::from_str(&python(&venv, reader, &xml)).unwrap();
+        assert_eq!(got, expected, "{xml}");
+    }
+
+    // Calls written by xmlrpc.client, read by us.
+    let writer = r#"
+import json, xmlrpc.client
+calls = [
+    ("supervisor.startProcess", ("grp:web", False)),
+    ("supervisor.readProcessStdoutLog", ("web", -100, 0)),
+    ("supervisor.sendProcessStdin", ("cat", "<&> é\r\n\x7f")),
+    ("system.multicall", ([{"methodName": "supervisor.getState", "params": []},
+                           {"methodName": "x.y", "params": [1.5, None, True, {"k": ["v"]}]}],)),
+    ("x.y", (xmlrpc.client.Binary(b"bytes"), xmlrpc.client.DateTime("20261129T16:00:00"))),
+]
+print(json.dumps([xmlrpc.client.dumps(p, m, allow_none=True) for m, p in calls]))
+"#;
+    let written: Vec<String> = serde_json::from_str(&python(&venv, writer, "")).unwrap();
+    let expected = [
+        ("supervisor.startProcess", vec![Value::from("grp:web"), Value::Bool(false)]),
+        ("supervisor.readProcessStdoutLog", vec![Value::from("web"), Value::Int(-100), Value::Int(0)]),
+        // The CR survives: Python writes it raw and XML turns CRLF into LF.
+        ("supervisor.sendProcessStdin", vec![Value::from("cat"), Value::from("<&> é\n\u{7f}")]),
+        (
+            "system.multicall",
+            vec![Value::Array(vec![
+                Value::structure([
+                    ("methodName", Value::from("supervisor.getState")),
+                    ("params", Value::Array(vec![])),
+                ]),
+                Value::structure([
+                    ("methodName", Value::from("x.y")),
+                    (
+                        "params",
+                        Value::Array(vec![
+                            Value::Double(1.5),
+                            Value::Nil,
+                            Value::Bool(true),
+                            Value::structure([("k", Value::Array(vec![Value::from("v")]))]),
+                        ]),
+                    ),
+                ]),
+            ])],
+        ),
+        ("x.y", vec![Value::from("bytes"), Value::DateTime("20261129T16:00:00".into())]),
+    ];
+    assert_eq!(written.len(), expected.len());
+    for (xml, (method, params)) in written.iter().zip(expected) {
+        let call = codec::decode_call(xml.as_bytes(), &Limits::default()).unwrap_or_else(|e| panic!("{e}: {xml}"));
+        assert_eq!(call.method, method);
+        assert_eq!(call.params, params, "{xml}");
+    }
+}

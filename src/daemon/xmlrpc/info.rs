@@ -178,6 +178,110 @@ pub fn make_namespec(group: &str, name: &str) -> String {
     if group == name { name.to_string() } else { format!("{group}:{name}") }
 }
 
+/// A log file setting as `getAllConfigInfo` shows it: a path, `auto`, or `none`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogSetting {
+    Path(String),
+    Auto,
+    None,
+}
+
+impl LogSetting {
+    fn to_value(&self) -> Value {
+        match self {
+            LogSetting::Path(p) => Value::from(p.as_str()),
+            LogSetting::Auto => Value::from("auto"),
+            LogSetting::None => Value::from("none"),
+        }
+    }
+}
+
+/// The settings of one process, for `getAllConfigInfo` (supervisord writes `none` for unset
+/// values and `auto` for automatic ones: XML-RPC has no null).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigInfo {
+    pub name: String,
+    pub group: String,
+    /// Whether the group is active (not merely in the file).
+    pub inuse: bool,
+    pub autostart: bool,
+    pub directory: Option<String>,
+    pub uid: Option<u32>,
+    pub command: String,
+    pub exitcodes: Vec<i32>,
+    pub group_prio: i64,
+    pub process_prio: i64,
+    pub killasgroup: bool,
+    pub redirect_stderr: bool,
+    pub startretries: i64,
+    pub startsecs: i64,
+    pub stopsignal: i32,
+    pub stopwaitsecs: i64,
+    pub serverurl: Option<String>,
+    pub stdout: ChannelConfig,
+    pub stderr: ChannelConfig,
+}
+
+/// One channel's log settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelConfig {
+    pub logfile: LogSetting,
+    pub logfile_backups: i64,
+    pub logfile_maxbytes: i64,
+    pub capture_maxbytes: i64,
+    pub events_enabled: bool,
+    pub syslog: bool,
+}
+
+impl ConfigInfo {
+    /// The struct, members in supervisord's order.
+    pub fn to_value(&self) -> Value {
+        let none_or = |v: &Option<String>| v.as_deref().map_or(Value::from("none"), Value::from);
+        let mut members: Vec<(String, Value)> = vec![
+            ("autostart".into(), Value::Bool(self.autostart)),
+            ("directory".into(), none_or(&self.directory)),
+            ("uid".into(), self.uid.map_or(Value::from("none"), Value::from)),
+            ("command".into(), Value::from(self.command.as_str())),
+            ("exitcodes".into(), Value::Array(self.exitcodes.iter().map(|c| Value::from(*c)).collect())),
+            ("group".into(), Value::from(self.group.as_str())),
+            ("group_prio".into(), Value::Int(self.group_prio)),
+            ("inuse".into(), Value::Bool(self.inuse)),
+            ("killasgroup".into(), Value::Bool(self.killasgroup)),
+            ("name".into(), Value::from(self.name.as_str())),
+            ("process_prio".into(), Value::Int(self.process_prio)),
+            ("redirect_stderr".into(), Value::Bool(self.redirect_stderr)),
+            ("startretries".into(), Value::Int(self.startretries)),
+            ("startsecs".into(), Value::Int(self.startsecs)),
+        ];
+        let channel = |members: &mut Vec<(String, Value)>, prefix: &str, c: &ChannelConfig| {
+            members.push((format!("{prefix}_capture_maxbytes"), Value::Int(c.capture_maxbytes)));
+            members.push((format!("{prefix}_events_enabled"), Value::Bool(c.events_enabled)));
+            members.push((format!("{prefix}_logfile"), c.logfile.to_value()));
+            members.push((format!("{prefix}_logfile_backups"), Value::Int(c.logfile_backups)));
+            members.push((format!("{prefix}_logfile_maxbytes"), Value::Int(c.logfile_maxbytes)));
+            members.push((format!("{prefix}_syslog"), Value::Bool(c.syslog)));
+        };
+        channel(&mut members, "stdout", &self.stdout);
+        members.push(("stopsignal".into(), Value::from(self.stopsignal)));
+        members.push(("stopwaitsecs".into(), Value::Int(self.stopwaitsecs)));
+        channel(&mut members, "stderr", &self.stderr);
+        members.push(("serverurl".into(), none_or(&self.serverurl)));
+        Value::Struct(members)
+    }
+}
+
+/// `getAllConfigInfo`'s array: sorted by process name (only: supervisord's sort key), stable.
+pub fn config_info_list(mut infos: Vec<ConfigInfo>) -> Value {
+    infos.sort_by(|a, b| a.name.cmp(&b.name));
+    Value::Array(infos.iter().map(ConfigInfo::to_value).collect())
+}
+
+/// `reloadConfig`'s answer: one array holding the added, changed and removed group names.
+pub fn reload_result(added: &[String], changed: &[String], removed: &[String]) -> Value {
+    let names = |list: &[String]| Value::Array(list.iter().map(|n| Value::from(n.as_str())).collect());
+    Value::Array(vec![Value::Array(vec![names(added), names(changed), names(removed)])])
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{FixedOffset, Utc};
@@ -364,5 +468,98 @@ mod tests {
         assert_eq!(split_namespec("a:b:c"), ("a", Some("b:c")));
         assert_eq!(make_namespec("web", "web"), "web");
         assert_eq!(make_namespec("site", "web"), "site:web");
+    }
+    #[test]
+    fn config_info_is_supervisords_struct() {
+        let channel = |logfile| ChannelConfig {
+            logfile,
+            logfile_backups: 10,
+            logfile_maxbytes: 52_428_800,
+            capture_maxbytes: 0,
+            events_enabled: false,
+            syslog: false,
+        };
+        let info = ConfigInfo {
+            name: "cat".into(),
+            group: "cat".into(),
+            inuse: true,
+            autostart: true,
+            directory: None,
+            uid: None,
+            command: "cat".into(),
+            exitcodes: vec![0],
+            group_prio: 999,
+            process_prio: 999,
+            killasgroup: false,
+            redirect_stderr: false,
+            startretries: 3,
+            startsecs: 0,
+            stopsignal: 15,
+            stopwaitsecs: 10,
+            serverurl: None,
+            stdout: channel(LogSetting::Path("/l/cat.out".into())),
+            stderr: channel(LogSetting::Auto),
+        };
+        let value = info.to_value();
+        let Value::Struct(members) = &value else { unreachable!() };
+        let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+        // supervisord's dict literal order (rpcinterface.getAllConfigInfo).
+        assert_eq!(
+            keys,
+            [
+                "autostart",
+                "directory",
+                "uid",
+                "command",
+                "exitcodes",
+                "group",
+                "group_prio",
+                "inuse",
+                "killasgroup",
+                "name",
+                "process_prio",
+                "redirect_stderr",
+                "startretries",
+                "startsecs",
+                "stdout_capture_maxbytes",
+                "stdout_events_enabled",
+                "stdout_logfile",
+                "stdout_logfile_backups",
+                "stdout_logfile_maxbytes",
+                "stdout_syslog",
+                "stopsignal",
+                "stopwaitsecs",
+                "stderr_capture_maxbytes",
+                "stderr_events_enabled",
+                "stderr_logfile",
+                "stderr_logfile_backups",
+                "stderr_logfile_maxbytes",
+                "stderr_syslog",
+                "serverurl"
+            ]
+        );
+        assert_eq!(value.get("directory"), Some(&Value::from("none")));
+        assert_eq!(value.get("uid"), Some(&Value::from("none")));
+        assert_eq!(value.get("stderr_logfile"), Some(&Value::from("auto")));
+        assert_eq!(value.get("stdout_logfile"), Some(&Value::from("/l/cat.out")));
+        assert_eq!(value.get("exitcodes"), Some(&Value::Array(vec![Value::Int(0)])));
+        assert_eq!(value.get("stopsignal"), Some(&Value::Int(15)));
+        let other = ConfigInfo { name: "a".into(), uid: Some(0), ..info.clone() };
+        let Value::Array(list) = config_info_list(vec![info, other]) else { unreachable!() };
+        assert_eq!(list[0].get("name"), Some(&Value::from("a")));
+        assert_eq!(list[0].get("uid"), Some(&Value::Int(0)));
+    }
+
+    #[test]
+    fn reload_result_shape() {
+        let added = vec!["new".to_string()];
+        assert_eq!(
+            reload_result(&added, &[], &[]),
+            Value::Array(vec![Value::Array(vec![
+                Value::Array(vec![Value::from("new")]),
+                Value::Array(vec![]),
+                Value::Array(vec![])
+            ])])
+        );
     }
 }

@@ -594,6 +594,14 @@ impl Params<'_> {
     }
 }
 
+/// A signal as `signalProcess` takes it (`HUP`, `SIGHUP`, `hup`, `1`), supervisord's
+/// `signal_number`; anything else is `BAD_SIGNAL: <as sent>`. The request layer calls it only
+/// once the name is resolved (a bad name is BAD_NAME first), and per process for a group, where
+/// each process's entry carries the fault.
+pub fn parse_signal(text: &str) -> Result<crate::config::Signal, Fault> {
+    crate::config::Signal::parse(text).map_err(|_| Fault::with(FaultCode::BadSignal, text))
+}
+
 /// How Python's `str()` shows a decoded value, for the detail of a fault string.
 pub fn python_str(value: &Value) -> String {
     match value {
@@ -910,6 +918,15 @@ mod tests {
         assert!(!ApiCall::SendRemoteCommEvent { kind: "a".into(), data: "b".into() }.checks_shutdown());
         assert!(!ApiCall::ListMethods.checks_shutdown());
         assert!(!ApiCall::Multicall { calls: vec![] }.checks_shutdown());
+    }
+
+    #[test]
+    fn signals_as_supervisord_reads_them() {
+        for text in ["HUP", "SIGHUP", "hup", " 1 ", "1"] {
+            assert_eq!(parse_signal(text).map(|s| s.number()), Ok(1), "{text}");
+        }
+        assert_eq!(parse_signal("NOSIG"), Err(Fault::with(FaultCode::BadSignal, "NOSIG")));
+        assert_eq!(parse_signal("999"), Err(Fault::with(FaultCode::BadSignal, "999")));
     }
 
     #[test]
