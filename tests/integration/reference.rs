@@ -1,8 +1,9 @@
 //! The reference tools (supervisord 4.3 and friends in a Python virtualenv), and the checks that
 //! keep `tests/reference/xmlrpc_probe.py` from rotting: it runs against the real supervisord and
 //! its transcript must be well formed and agree with our static knowledge of the API (method
-//! table, signatures, fault names, process info fields). The differential test that runs the
-//! same probe against taskmasterd comes with the HTTP wiring.
+//! table, signatures, fault names, process info fields), and two runs of it must give equal
+//! transcripts. The differential test that runs the same probe against taskmasterd (and
+//! compares with `xmlrpc_probe.py --compare`) comes with the HTTP wiring.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -55,11 +56,15 @@ impl Drop for ProbeRun {
     }
 }
 
-fn run_probe(venv: &Path, out: &Path) {
+fn probe_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/xmlrpc_probe.py")
+}
+
+/// Starts the probe against a fresh supervisord, writing its transcript to `out`.
+fn start_probe(venv: &Path, out: &Path) -> ProbeRun {
     use std::os::unix::process::CommandExt;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/xmlrpc_probe.py");
     let child = Command::new(venv.join("bin/python"))
-        .arg(script)
+        .arg(probe_script())
         .arg("--launch")
         .arg(venv.join("bin/supervisord"))
         .arg("--out")
@@ -70,7 +75,11 @@ fn run_probe(venv: &Path, out: &Path) {
         .process_group(0)
         .spawn()
         .expect("run the probe");
-    let mut run = ProbeRun(child);
+    ProbeRun(child)
+}
+
+/// Waits for a probe run to finish, successfully.
+fn finish_probe(mut run: ProbeRun) {
     // The probe bounds each of its own waits; this bounds the whole.
     let start = Instant::now();
     let status = loop {
@@ -97,7 +106,19 @@ fn xmlrpc_probe_runs_against_supervisord() {
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("transcript.json");
-    run_probe(&venv, &out);
+    let again = dir.path().join("again.json");
+    // Two runs side by side: the normalised transcripts of one daemon must be equal, or the
+    // differential test against taskmasterd would compare noise.
+    let (first, second) = (start_probe(&venv, &out), start_probe(&venv, &again));
+    finish_probe(first);
+    finish_probe(second);
+    let compared = Command::new(venv.join("bin/python"))
+        .arg(probe_script())
+        .arg("--compare")
+        .args([&out, &again])
+        .output()
+        .unwrap();
+    assert!(compared.status.success(), "two supervisord runs differ:\n{}", String::from_utf8_lossy(&compared.stdout));
     let transcript: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).expect("JSON transcript");
     let steps = transcript["steps"].as_array().expect("steps");
     assert!(steps.len() > 150, "only {} steps", steps.len());

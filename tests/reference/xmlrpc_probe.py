@@ -14,6 +14,10 @@ socket transport). Two modes:
       probe a daemon already running on DIR/xmlrpc_probe.conf (the probe then leaves it
       running; its last steps still call shutdown).
 
+  xmlrpc_probe.py --compare REFERENCE.json OTHER.json
+      compare two transcripts step by step as each reference step's "compare" says; print
+      the differences and exit 1 if there are any.
+
 The transcript is a JSON object {"server": ..., "steps": [...]}; each step has the call, its
 arguments, and exactly one of "result", "fault" ({code, string}), "error" (what the client
 raised: a protocol error or unparseable XML) or "http" (raw HTTP checks), plus "compare":
@@ -387,6 +391,43 @@ class Probe:
         return self.steps
 
 
+def json_type(v):
+    return type(v).__name__
+
+
+def compare(reference, other):
+    """The differences between two transcripts, as a list of lines."""
+    ref_steps, other_steps = reference["steps"], other["steps"]
+    problems = []
+    if len(ref_steps) != len(other_steps):
+        problems.append("%d steps against %d" % (len(ref_steps), len(other_steps)))
+    for i, (ref, got) in enumerate(zip(ref_steps, other_steps)):
+        what = "step %d (%s %s)" % (i, ref.get("call") or ref.get("http"), json.dumps(ref.get("args", "")))
+        if ref.get("call") != got.get("call") or ref.get("http") != got.get("http") or ref.get("args") != got.get("args"):
+            problems.append("%s: the transcripts are out of step" % what)
+            break
+        kind = ref["compare"]
+        outcome = lambda step: next(k for k in ("result", "fault", "error", "status") if k in step)
+        if kind == "diverges":
+            continue
+        if kind == "fault":
+            if "fault" not in got:
+                problems.append("%s: expected a fault, got %s" % (what, json.dumps(got)))
+            continue
+        if outcome(ref) != outcome(got):
+            problems.append("%s: %s against %s" % (what, json.dumps(ref), json.dumps(got)))
+            continue
+        if kind == "type":
+            key = outcome(ref)
+            if json_type(ref[key]) != json_type(got[key]):
+                problems.append("%s: a %s against a %s" % (what, json_type(ref[key]), json_type(got[key])))
+            continue
+        strip = lambda step: {k: v for k, v in step.items() if k not in ("compare", "note")}
+        if strip(ref) != strip(got):
+            problems.append("%s:\n  reference %s\n  other     %s" % (what, json.dumps(strip(ref)), json.dumps(strip(got))))
+    return problems
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -426,9 +467,17 @@ def main():
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--launch", metavar="DAEMON", help="start this supervisord-compatible daemon")
     mode.add_argument("--url", help="probe a daemon already running (http://HOST:PORT or unix:///PATH)")
+    mode.add_argument("--compare", nargs=2, metavar=("REFERENCE", "OTHER"), help="compare two transcripts")
     parser.add_argument("--dir", help="with --url: the directory its config lives in")
     parser.add_argument("--out", help="write the transcript here instead of standard output")
     args = parser.parse_args()
+
+    if args.compare:
+        with open(args.compare[0]) as a, open(args.compare[1]) as b:
+            problems = compare(json.load(a), json.load(b))
+        for line in problems:
+            print(line)
+        sys.exit(1 if problems else 0)
 
     child = None
     cleanup = None

@@ -19,7 +19,11 @@ pub struct ProcessSnapshot {
     pub pid: Option<u32>,
     pub start: Option<f64>,
     pub stop: Option<f64>,
+    /// How the last run ended, as supervisord keeps it: None after an exit before `startsecs`
+    /// (supervisord clears it then, so a FATAL process reports 0) and before any exit.
     pub exit_status: Option<ExitStatus>,
+    /// Why the last start failed (`Exited too quickly (process log may have details)`, `can't
+    /// find command ...`); supervisord clears it on the next successful spawn.
     pub spawn_error: Option<String>,
     pub stdout_logfile: Option<String>,
     pub stderr_logfile: Option<String>,
