@@ -9,7 +9,8 @@
 //! - [`request`]: incremental request parsing with bounds, keep-alive and pipelining;
 //! - [`response`]: status line and headers, fixed-length or chunked bodies;
 //! - [`auth`]: supervisord's HTTP basic auth (plain or `{SHA}` passwords);
-//! - [`route`]: which handler a request goes to, as supervisord's medusa server dispatches.
+//! - [`route`]: which handler a request goes to, as supervisord's medusa server dispatches;
+//! - [`follow`]: where a `/logtail` stream starts and what it sends next.
 //!
 //! The XML-RPC payloads themselves are [`crate::daemon::xmlrpc`]'s business.
 
@@ -195,6 +196,33 @@ pub const LOGTAIL_BACKLOG: u64 = 1024;
 /// What a `/logtail` stream sends when the file shrank under it (supervisord's words).
 pub const LOGTAIL_TRUNCATED: &str = "==> File truncated <==\n";
 
+/// What a `/logtail` or `/mainlogtail` stream does next, given where it is and the file's size
+/// now (supervisord's `tail_f_producer`, driven by the loop's output events instead of polling).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Follow {
+    /// Send these bytes of the file, then continue from the range's end.
+    Send(std::ops::Range<u64>),
+    /// The file is shorter than what was sent (cleared or rotated): send [`LOGTAIL_TRUNCATED`],
+    /// then continue from 0.
+    Truncated,
+    /// Nothing new.
+    Wait,
+}
+
+/// Where a stream starts in a file of `size` bytes: [`LOGTAIL_BACKLOG`] before its end.
+pub fn follow_start(size: u64) -> u64 {
+    size.saturating_sub(LOGTAIL_BACKLOG)
+}
+
+/// The next step of a stream that has sent the file up to `sent`.
+pub fn follow(sent: u64, size: u64) -> Follow {
+    match size.cmp(&sent) {
+        std::cmp::Ordering::Less => Follow::Truncated,
+        std::cmp::Ordering::Equal => Follow::Wait,
+        std::cmp::Ordering::Greater => Follow::Send(sent..size),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +291,17 @@ mod tests {
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%C3%A9"), "é");
         assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn log_streams_follow_the_file() {
+        assert_eq!(follow_start(100), 0);
+        assert_eq!(follow_start(1024), 0);
+        assert_eq!(follow_start(5000), 5000 - 1024);
+        assert_eq!(follow(10, 10), Follow::Wait);
+        assert_eq!(follow(10, 25), Follow::Send(10..25));
+        assert_eq!(follow(10, 3), Follow::Truncated);
+        assert_eq!(follow(0, 0), Follow::Wait);
     }
 
     #[test]

@@ -30,9 +30,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        // A supervisorctl or xmlrpc.client head is ~200 bytes; the body bound matches the JSON
-        // side's line bound, ample for a multicall of a thousand calls.
-        Limits { max_head: 16 * 1024, max_headers: 64, max_body: crate::protocol::MAX_LINE }
+        // A supervisorctl or xmlrpc.client head is ~200 bytes; the body bound is the JSON
+        // side's line bound (1 MiB), ample for a multicall of a thousand calls.
+        Limits { max_head: 16 * 1024, max_headers: 64, max_body: 1 << 20 }
     }
 }
 
