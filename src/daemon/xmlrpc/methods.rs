@@ -22,6 +22,7 @@
 use super::codec::MethodCall;
 use super::faults::{Fault, FaultCode};
 use super::value::{Value, python_float_repr};
+use crate::daemon::http::Channel;
 
 /// supervisord's API version, what `getAPIVersion` (and its old alias `getVersion`) return.
 pub const API_VERSION: &str = "3.0";
@@ -303,13 +304,6 @@ pub fn method_spec(name: &str) -> Option<&'static MethodSpec> {
     METHODS.binary_search_by(|m| m.name.cmp(name)).ok().map(|i| &METHODS[i])
 }
 
-/// Which of a process's logs a call is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogChannel {
-    Stdout,
-    Stderr,
-}
-
 /// A decoded, well-typed call: what the request layer has to do. Process names are as sent
 /// (`name`, `group:name`, `group:*`); split them with [`super::info::split_namespec`].
 #[derive(Debug, Clone, PartialEq)]
@@ -387,13 +381,13 @@ pub enum ApiCall {
     // Logs.
     ReadProcessLog {
         name: String,
-        channel: LogChannel,
+        channel: Channel,
         offset: i64,
         length: i64,
     },
     TailProcessLog {
         name: String,
-        channel: LogChannel,
+        channel: Channel,
         offset: i64,
         length: i64,
     },
@@ -449,7 +443,7 @@ fn decode_parts(method: &str, params: &[Value], inside_multicall: bool) -> Resul
     }
     let p = Params(params);
     let wait = |i: usize| params.get(i).is_none_or(Value::truthy);
-    use LogChannel::{Stderr, Stdout};
+    use Channel::{Stderr, Stdout};
     Ok(match spec.name {
         "supervisor.addProcessGroup" => ApiCall::AddProcessGroup { name: p.string(0)? },
         "supervisor.clearAllProcessLogs" => ApiCall::ClearAllProcessLogs,
@@ -821,22 +815,22 @@ mod tests {
             (
                 "supervisor.readProcessLog",
                 vec![s("e"), Value::Int(0), t.clone()],
-                Ok(ApiCall::ReadProcessLog { name: "e".into(), channel: LogChannel::Stdout, offset: 0, length: 1 }),
+                Ok(ApiCall::ReadProcessLog { name: "e".into(), channel: Channel::Stdout, offset: 0, length: 1 }),
             ),
             (
                 "supervisor.readProcessStderrLog",
                 vec![s("e"), Value::Int(0), Value::Int(0)],
-                Ok(ApiCall::ReadProcessLog { name: "e".into(), channel: LogChannel::Stderr, offset: 0, length: 0 }),
+                Ok(ApiCall::ReadProcessLog { name: "e".into(), channel: Channel::Stderr, offset: 0, length: 0 }),
             ),
             (
                 "supervisor.tailProcessLog",
                 vec![s("e"), Value::Int(0), Value::Int(5)],
-                Ok(ApiCall::TailProcessLog { name: "e".into(), channel: LogChannel::Stdout, offset: 0, length: 5 }),
+                Ok(ApiCall::TailProcessLog { name: "e".into(), channel: Channel::Stdout, offset: 0, length: 5 }),
             ),
             (
                 "supervisor.tailProcessStderrLog",
                 vec![s("e"), Value::Int(1), Value::Int(5)],
-                Ok(ApiCall::TailProcessLog { name: "e".into(), channel: LogChannel::Stderr, offset: 1, length: 5 }),
+                Ok(ApiCall::TailProcessLog { name: "e".into(), channel: Channel::Stderr, offset: 1, length: 5 }),
             ),
             ("supervisor.clearProcessLog", vec![s("e")], Ok(ApiCall::ClearProcessLogs { name: "e".into() })),
             ("supervisor.clearAllProcessLogs", vec![], Ok(ApiCall::ClearAllProcessLogs)),
