@@ -45,6 +45,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIG = os.path.join(HERE, "xmlrpc_probe.conf")
 USER, PASSWORD = "probe", "secret"
 DEADLINE = 20.0
+STATUS_KEYS = {"name", "group", "status", "description"}
 
 
 def wait_until(what, condition):
@@ -84,7 +85,12 @@ class Normaliser:
         if isinstance(v, str):
             return self.text(v)
         if isinstance(v, list):
-            return [self.value(x) for x in v]
+            items = [self.value(x) for x in v]
+            # The status arrays of group and all-process calls list each process when its
+            # action completes: the order depends on which process stops first.
+            if items and all(isinstance(x, dict) and set(x) == STATUS_KEYS for x in items):
+                items.sort(key=lambda x: (x["group"], x["name"]))
+            return items
         if isinstance(v, dict):
             return {k: self.value(x, k) for k, x in v.items()}
         if isinstance(v, float):
