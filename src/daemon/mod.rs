@@ -25,6 +25,7 @@
 mod activity_log;
 mod control_socket;
 mod event_loop;
+pub mod http;
 mod jobs;
 mod log_files;
 mod names;
@@ -38,6 +39,7 @@ mod streams;
 mod supervisor;
 pub mod timers;
 mod user_switch;
+pub mod xmlrpc;
 
 use anyhow::Context;
 

@@ -2,7 +2,6 @@
 //! (this one) so the harness is compiled once; each module covers one area.
 
 mod harness;
-mod reference;
 
 mod cli;
 mod clients;
@@ -10,6 +9,8 @@ mod daemon_life;
 mod lifecycle;
 mod output;
 mod process_settings;
+mod reference;
 mod reload;
 mod shell;
 mod supervisord_compat;
+mod xmlrpc_reference;
