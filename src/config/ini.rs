@@ -338,13 +338,6 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
         why: "not implemented yet: escape sequences are kept in the log files",
     },
     SupervisordOnly {
-        section: Section::Taskmasterd,
-        name: "identifier",
-        kind: Kind::Str,
-        default: "supervisor",
-        why: "not implemented yet: the identifier is only reported over XML-RPC, which taskmaster does not serve yet",
-    },
-    SupervisordOnly {
         section: Section::Program,
         name: "stdout_capture_maxbytes",
         kind: Kind::Size,

@@ -302,6 +302,13 @@ pub const KEYS: &[Key] = &[
         "Raise the soft limit of open files to at least this at start-up; fail if the hard limit is lower.",
     ),
     key(
+        Taskmasterd,
+        "identifier",
+        Kind::Str,
+        Value("\"supervisor\""),
+        "What the daemon calls itself over XML-RPC (getIdentification), as supervisord's identifier.",
+    ),
+    key(
         Taskmasterctl,
         "serverurl",
         Kind::Path,

@@ -120,6 +120,8 @@ pub struct DaemonConfig {
     pub nodaemon: bool,
     pub silent: bool,
     pub minfds: u64,
+    /// What the daemon calls itself over XML-RPC (`getIdentification`).
+    pub identifier: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -14,7 +14,9 @@
 //!   GROUP:*, all, globs), `timers` (the deadline queue).
 //! - Requests: `requests` maps a typed request to supervisor operations and a typed reply,
 //!   knowing no transport (its opener documents the interface for front-ends);
-//!   `control_socket` is the JSON-lines front-end, `server` its socket and bounded buffers.
+//!   `control_socket` is the JSON-lines front-end, `server` its socket and bounded buffers;
+//!   `http_front` is the HTTP front-end (supervisord's XML-RPC API and log streams, on the
+//!   same unix socket and on TCP) over the transport-free codecs `http` and `xmlrpc`.
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
 //!   followers, stdin for `fg`), `log_files` (log files and rotation), `signals` (the signal
 //!   self-pipe).
@@ -26,6 +28,7 @@ mod activity_log;
 mod control_socket;
 mod event_loop;
 pub mod http;
+mod http_front;
 mod jobs;
 mod log_files;
 mod names;
@@ -62,6 +65,13 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;
+    let inet = match http_front::bind_inet(&config.http) {
+        Ok(inet) => inet,
+        Err(e) => {
+            server::unlink(&config.unix_server.file);
+            return Err(e);
+        }
+    };
     let socket_path = config.unix_server.file.clone();
 
     let mut report = Some(if foreground {
@@ -96,6 +106,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
             activity_file,
             Some(logger),
         )?;
+        supervisor.serve_http(&config, inet)?;
         supervisor.autostart();
         if let Some(report) = report.take() {
             report.ready();

@@ -21,6 +21,7 @@ use polling::{Event, Poller};
 
 use super::activity_log::ActivityFile;
 use super::control_socket::Client;
+use super::http_front::HttpFront;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
@@ -117,6 +118,8 @@ pub enum TimerEvent {
     RetryLogs,
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
+    /// An HTTP connection had no complete request for too long.
+    HttpIdle(usize),
 }
 
 /// What the daemon as a whole is doing.
@@ -178,6 +181,8 @@ pub struct Supervisor {
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// The HTTP front-end's listeners and connections (`http_front`).
+    pub http: HttpFront,
 }
 
 impl Supervisor {
@@ -220,6 +225,7 @@ impl Supervisor {
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            http: HttpFront::default(),
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
