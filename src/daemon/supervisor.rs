@@ -300,6 +300,9 @@ impl Supervisor {
     fn spawn(&mut self, id: ProcessId) -> Input {
         let p = self.processes.get(&id).expect("spawn of a known process");
         let mut environment = self.base_environment.clone();
+        // supervisord's clients in a child (supervisorctl, superlance) find the daemon by this;
+        // the config's environments may still set it otherwise.
+        environment.push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         environment.extend(self.config.daemon.environment.iter().cloned());
         environment.extend(p.config.environment.iter().cloned());
         environment.push(("TASKMASTER_ENABLED".into(), "1".into()));

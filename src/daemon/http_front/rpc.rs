@@ -685,7 +685,7 @@ fn config_info(p: &ProcessConfig, group_priority: i64, inuse: bool) -> ConfigInf
         uid,
         // The model keeps the words; quoting them again gives back the usual way of writing
         // them (supervisord shows the line as written).
-        command: shlex::try_join(p.command.iter().map(String::as_str)).unwrap_or_else(|_| p.command.join(" ")),
+        command: p.command.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" "),
         exitcodes: p.exitcodes.clone(),
         group_prio: group_priority,
         process_prio: p.priority,
@@ -698,6 +698,19 @@ fn config_info(p: &ProcessConfig, group_priority: i64, inuse: bool) -> ConfigInf
         serverurl: None,
         stdout: channel(&p.stdout),
         stderr: channel(&p.stderr),
+    }
+}
+
+/// A word as a shell line writes it: bare when it can be, else in single quotes (as configs
+/// usually quote), else as `shlex` quotes it.
+fn shell_word(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_string()
+    } else if !word.contains('\'') {
+        format!("'{word}'")
+    } else {
+        shlex::try_quote(word).map_or_else(|_| word.to_string(), |q| q.into_owned())
     }
 }
 
@@ -740,6 +753,13 @@ mod tests {
         let other = jobs::failed("x", "something else", ErrorKind::Failed);
         assert_eq!(fault_of(&other, "x").string, "FAILED: x: something else");
         assert!(running(ProcessState::Backoff) && !running(ProcessState::Stopping));
+    }
+
+    #[test]
+    fn commands_are_shown_as_written() {
+        assert_eq!(shell_word("sleep"), "sleep");
+        assert_eq!(shell_word("printf \"x\"; exit"), "'printf \"x\"; exit'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]
