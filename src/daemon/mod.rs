@@ -38,10 +38,12 @@ mod server;
 mod signals;
 mod spawn;
 mod startup;
+mod stats;
 mod streams;
 mod supervisor;
 pub mod timers;
 mod user_switch;
+mod web;
 pub mod xmlrpc;
 
 use anyhow::Context;

@@ -145,6 +145,7 @@ impl Supervisor {
 
     /// Logs a chunk of a child's output and hands it to its followers.
     pub fn write_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        self.stats.logged(id, channel, data.len());
         let Some(log) = self.channel_log(id, channel) else { return };
         let report = log.write(data);
         self.report_log_write(id, report);
@@ -170,6 +171,7 @@ impl Supervisor {
         match report {
             WriteReport::Written => {}
             WriteReport::Failed(why) => {
+                self.stats.log_write_failures += 1;
                 // Said once per failure spell: the backlog keeps the output meanwhile.
                 if self.log_retry.is_none() {
                     error!("can't write the log of {name} ({why}); keeping its output and retrying");

@@ -21,8 +21,8 @@ use polling::{Event, Poller};
 
 use super::activity_log::ActivityFile;
 use super::control_socket::Client;
-use super::http_front::HttpFront;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
+use super::http_front::HttpFront;
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
 use super::names::{self, Entry, NotOne, Resolved};
@@ -30,6 +30,7 @@ use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
 use super::requests::{ClientId, Outgoing};
 use super::signals::SignalPipe;
 use super::spawn;
+use super::stats::Stats;
 use super::streams::{self, FollowSource, StdinPipe};
 use super::timers::{TimerId, Timers};
 use crate::config::{Config, LogConfig, LogDestination, ProcessConfig};
@@ -183,6 +184,8 @@ pub struct Supervisor {
     pub logger: Option<flexi_logger::LoggerHandle>,
     /// The HTTP front-end's listeners and connections (`http_front`).
     pub http: HttpFront,
+    /// Counters for `/metrics` (`stats`).
+    pub stats: Stats,
 }
 
 impl Supervisor {
@@ -226,6 +229,7 @@ impl Supervisor {
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
             http: HttpFront::default(),
+            stats: Stats::default(),
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
@@ -255,6 +259,7 @@ impl Supervisor {
         let mut queue = VecDeque::from([input]);
         let mut first_refusal = None;
         let mut first = true;
+        let before = self.web_watch(id);
         while let Some(input) = queue.pop_front() {
             let Some(p) = self.processes.get_mut(&id) else { return Some(Refusal::Stale) };
             let wanted = if self.mode == Mode::Serving { Wanted::Up } else { Wanted::Down };
@@ -294,6 +299,7 @@ impl Supervisor {
                 }
             }
         }
+        self.web_process_changed(id, before);
         first_refusal
     }
 
@@ -302,7 +308,8 @@ impl Supervisor {
         let mut environment = self.base_environment.clone();
         // supervisord's clients in a child (supervisorctl, superlance) find the daemon by this;
         // the config's environments may still set it otherwise.
-        environment.push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
+        environment
+            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         environment.extend(self.config.daemon.environment.iter().cloned());
         environment.extend(p.config.environment.iter().cloned());
         environment.push(("TASKMASTER_ENABLED".into(), "1".into()));
@@ -313,6 +320,7 @@ impl Supervisor {
             Ok(child) => {
                 let pid = child.pid;
                 self.by_pid.insert(pid, id);
+                self.stats.spawned(id);
                 self.watch_output(id, child.stdout, Channel::Stdout);
                 if let Some(stderr) = child.stderr {
                     self.watch_output(id, stderr, Channel::Stderr);
@@ -392,6 +400,7 @@ impl Supervisor {
         let id = ProcessId(self.next_process);
         self.next_process += 1;
         self.processes.insert(id, Process::new(config));
+        self.web_processes_changed();
         id
     }
 
@@ -408,6 +417,8 @@ impl Supervisor {
 
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
+        self.stats.forget(id);
+        self.web_processes_changed();
         if let Some(p) = self.processes.remove(&id)
             && let Some(timer) = p.timer
         {

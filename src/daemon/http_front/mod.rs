@@ -35,6 +35,7 @@ use super::requests::{ClientId, Handled, Outgoing};
 use super::streams::FOLLOWER_BUFFER;
 use super::supervisor::{Supervisor, TimerEvent};
 use super::timers::TimerId;
+use super::web;
 use super::xmlrpc::{codec, methods};
 use crate::config::{Config, HttpConfig};
 use crate::protocol::{Channel, Request};
@@ -88,6 +89,8 @@ enum Phase {
     Waiting { reply: Reply, run: rpc::Run },
     /// A log stream: the rest of the connection is its body.
     Streaming { framing: Framing },
+    /// A web or JSON API request answers later (`web`).
+    WebWaiting { reply: Reply, pending: web::Pending },
 }
 
 struct Conn {
@@ -111,6 +114,8 @@ pub struct HttpFront {
     conns: HashMap<usize, Conn>,
     /// The credentials HTTP clients of the unix socket must present.
     unix_credentials: Option<auth::Credentials>,
+    /// The dashboard's event streams (`web`).
+    pub(in crate::daemon) web: web::Subscribers,
 }
 
 impl HttpFront {
@@ -121,6 +126,11 @@ impl HttpFront {
 
     pub fn has_connection(&self, key: usize) -> bool {
         self.conns.contains_key(&key)
+    }
+
+    /// HTTP connections open now.
+    pub fn connection_count(&self) -> usize {
+        self.conns.len()
     }
 
     /// Every socket, for the supervisor to unregister when it goes.
@@ -244,6 +254,7 @@ impl Supervisor {
     }
 
     fn drop_http(&mut self, key: usize) {
+        self.http.web.remove(ClientId(key));
         if let Some(conn) = self.http.conns.remove(&key) {
             let _ = self.poller.delete(conn.stream.as_fd());
             if let Some(timer) = conn.idle_timer {
@@ -345,6 +356,9 @@ impl Supervisor {
 
     fn serve_request(&mut self, key: usize, req: request::Request) {
         let reply = Reply::new(&req, SystemTime::now());
+        if let Some(route) = web::route(&req.method, &req.target) {
+            return self.serve_web(key, reply, &req, route);
+        }
         let Some(conn) = self.http.conns.get(&key) else { return };
         if let Some(creds) = &conn.credentials
             && let Some(status) = creds.check(req.header("authorization")).status()
@@ -372,6 +386,57 @@ impl Supervisor {
             Route::NotFound => self.http_error(key, reply, Status::NOT_FOUND),
             Route::BadRequest => self.http_error(key, reply, Status::BAD_REQUEST),
         }
+    }
+
+    /// The status to refuse a request with when it lacks its listener's credentials.
+    pub(in crate::daemon) fn http_auth_refusal(&self, key: usize, req: &request::Request) -> Option<Status> {
+        let creds = self.http.conns.get(&key)?.credentials.as_ref()?;
+        creds.check(req.header("authorization")).status()
+    }
+
+    /// Answers a request in full.
+    pub(in crate::daemon) fn http_respond(
+        &mut self,
+        key: usize,
+        reply: Reply,
+        status: Status,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) {
+        let close = status == Status::UNAUTHORIZED;
+        let (bytes, keep) = response::full(reply, status, headers, body, close);
+        self.send_http(key, &bytes, keep);
+    }
+
+    /// Starts a streamed answer: the rest of the connection is its body, fed by the outbox's
+    /// [`Outgoing::Bytes`] for this client.
+    pub(in crate::daemon) fn http_open_stream(
+        &mut self,
+        key: usize,
+        reply: Reply,
+        headers: &[(&str, &str)],
+        initial: &[u8],
+    ) {
+        let (mut bytes, framing) = response::stream_head(reply, Status::OK, headers);
+        response::chunk(framing, initial, &mut bytes);
+        if let Some(conn) = self.http.conns.get_mut(&key) {
+            conn.phase = Phase::Streaming { framing };
+        }
+        self.send_http(key, &bytes, true);
+    }
+
+    /// Holds a connection until the request layer's later answer ([`Outgoing::Reply`]).
+    pub(in crate::daemon) fn http_hold(&mut self, key: usize, reply: Reply, pending: web::Pending) {
+        if let Some(conn) = self.http.conns.get_mut(&key) {
+            conn.phase = Phase::WebWaiting { reply, pending };
+        }
+    }
+
+    /// Serves a log stream (`/logtail`, and the JSON API's `.../stream`).
+    pub(in crate::daemon) fn http_log_stream(&mut self, key: usize, reply: Reply, request: Request) {
+        let process_log = matches!(request, Request::Tail { .. });
+        let handled = self.handle(ClientId(key), request);
+        self.start_http_stream(key, reply, handled, process_log);
     }
 
     fn http_error(&mut self, key: usize, reply: Reply, status: Status) {
@@ -486,11 +551,17 @@ impl Supervisor {
         let Some(conn) = self.http.conns.get_mut(&key) else { return };
         match outgoing {
             Outgoing::Reply(response) => {
-                let Phase::Waiting { reply, run } = std::mem::replace(&mut conn.phase, Phase::Idle) else {
-                    return;
-                };
-                let outcome = self.rpc_resume(ClientId(key), run, response);
-                self.answer_rpc(key, reply, outcome);
+                match std::mem::replace(&mut conn.phase, Phase::Idle) {
+                    Phase::Waiting { reply, run } => {
+                        let outcome = self.rpc_resume(ClientId(key), run, response);
+                        self.answer_rpc(key, reply, outcome);
+                    }
+                    Phase::WebWaiting { reply, pending } => self.answer_web_later(key, reply, pending, response),
+                    other => {
+                        conn.phase = other;
+                        return;
+                    }
+                }
                 if let Some(conn) = self.http.conns.get(&key)
                     && matches!(conn.phase, Phase::Idle)
                 {
