@@ -1,6 +1,7 @@
 //! The integration tests: the real binary, real processes, the real socket. One test binary
 //! (this one) so the harness is compiled once; each module covers one area.
 
+mod browser;
 mod harness;
 
 mod cli;
@@ -13,4 +14,5 @@ mod reference;
 mod reload;
 mod shell;
 mod supervisord_compat;
+mod web;
 mod xmlrpc_reference;

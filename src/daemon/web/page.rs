@@ -47,7 +47,7 @@ fn row(out: &mut String, info: &ProcessInfo, now: f64) {
     };
     let state = info.state.as_str();
     let uptime = view["uptime"].as_f64().map(|s| crate::client::render::format_uptime(s as u64)).unwrap_or_default();
-    let exit = match info.exit_status {
+    let exit = match info.exit_status.filter(|_| !info.state.is_running()) {
         Some(crate::protocol::ExitStatus::Code(code)) => code.to_string(),
         Some(crate::protocol::ExitStatus::Signal(signal)) => format!("signal {signal}"),
         None => String::new(),

@@ -7,6 +7,7 @@
   const $ = (selector) => document.querySelector(selector);
   const ACTIONS = ['start', 'stop', 'restart', 'signal', 'tail', 'clear'];
   const LOG_LIMIT = 256 * 1024;
+  const RUNNING_STATES = ['STARTING', 'RUNNING', 'BACKOFF', 'STOPPING'];
 
   // name -> { tr, p } for every process shown.
   let rows = new Map();
@@ -102,7 +103,8 @@
     badge.textContent = p.state;
     cells[3].textContent = p.pid === null ? '' : String(p.pid);
     fillUptime(tr, p);
-    cells[6].textContent = exitText(p.exit_status);
+    // How the last run ended, once it has: a running process's is history.
+    cells[6].textContent = RUNNING_STATES.includes(p.state) ? '' : exitText(p.exit_status);
   }
 
   function fillUptime(tr, p) {
