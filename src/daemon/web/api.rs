@@ -385,6 +385,36 @@ mod tests {
         );
     }
 
+    /// docs/openapi.yaml names every endpoint the router serves, with its method, and no other.
+    #[test]
+    fn the_openapi_file_matches_the_router() {
+        let spec = include_str!("../../../docs/openapi.yaml");
+        let paths: Vec<&str> =
+            spec.lines().filter_map(|l| l.strip_prefix("  /").and_then(|p| p.strip_suffix(':'))).collect();
+        assert_eq!(paths.len(), 15, "{paths:?}");
+        for path in paths {
+            let concrete = path.replace("{name}", "web").replace("{channel}", "stdout");
+            let block = spec.split(&format!("\n  /{path}:\n")).nth(1).unwrap();
+            let block = format!("\n{}", block.split("\n  /").next().unwrap());
+            let method = if block.contains("\n    post:") { "POST" } else { "GET" };
+            let routed = route(method, &format!("/api/v1/{concrete}"), "");
+            assert!(routed.is_ok(), "{method} /{path}: {routed:?}");
+            let other = if method == "GET" { "POST" } else { "GET" };
+            assert_eq!(route(other, &format!("/api/v1/{concrete}"), "").unwrap_err().code, Code::MethodNotAllowed);
+        }
+        for code in [
+            "bad_request",
+            "unauthorized",
+            "cross_origin",
+            "not_found",
+            "no_such_process",
+            "method_not_allowed",
+            "failed",
+        ] {
+            assert!(spec.contains(code), "{code}");
+        }
+    }
+
     #[test]
     fn wrong_methods_and_paths_have_stable_codes() {
         let code = |method: &str, path: &str| route(method, path, "").unwrap_err().code;
