@@ -183,6 +183,15 @@ fn the_dashboard_drives_processes_in_a_browser() {
     );
     browser.click("#log-close");
 
+    // The daemon's own log, in the same drawer.
+    browser.click("#mainlog");
+    browser.wait_for(
+        "the daemon log",
+        "document.querySelector('#log').dataset.following === 'true' && \
+         document.querySelector('#log-output').textContent.includes(\"spawned: 'app'\")",
+    );
+    browser.click("#log-close");
+
     // Filters.
     browser.eval("(() => { const f = document.querySelector('#filter'); f.value = 'pool'; f.dispatchEvent(new Event('input')); })()");
     assert_eq!(browser.eval("document.querySelectorAll('#processes tbody tr:not([hidden])').length"), json!(2));
@@ -202,6 +211,17 @@ fn the_dashboard_drives_processes_in_a_browser() {
     );
     assert_eq!(d.state("worker_0"), "STOPPED");
     assert_eq!(d.state("worker_1"), "STOPPED");
+
+    // Reread lists what changed in the file; Update applies it, and the new process appears.
+    let config = std::fs::read_to_string(d.sandbox.config_path()).unwrap();
+    let late = "\n[program.late]\ncommand = \"sleep 1000\"\nstartsecs = 0\n";
+    std::fs::write(d.sandbox.config_path(), config + late).unwrap();
+    browser.click("#reread");
+    browser.wait_for("the change list", "document.querySelector('#change-list').textContent === 'late: added'");
+    browser.click("#update");
+    browser.wait_for("the new process in the table", "document.querySelector('tr[data-name=\"late\"]') !== null");
+    d.wait_state("late", "RUNNING");
+    browser.wait_for("late RUNNING in the page", &format!("{} === 'RUNNING'", row_state("late")));
 
     // On a phone: nothing wider than the screen, and the buttons are still there to press.
     browser.viewport(390, 844, true);
