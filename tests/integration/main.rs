@@ -12,5 +12,6 @@ mod process_settings;
 mod reference;
 mod reload;
 mod shell;
+mod supervisorctl_compat;
 mod supervisord_compat;
 mod xmlrpc_reference;
