@@ -189,10 +189,8 @@ const NO_AUTH: &str = "not implemented yet: taskmasterctl speaks to the unix soc
 
 /// Keys that are read into the model but change nothing yet. Setting one gives a warning at its
 /// place, so that nothing is silently ignored.
-pub const NOT_YET: &[(Section, &str, &str)] = &[
-    (Taskmasterctl, "username", NO_AUTH),
-    (Taskmasterctl, "password", NO_AUTH),
-];
+pub const NOT_YET: &[(Section, &str, &str)] =
+    &[(Taskmasterctl, "username", NO_AUTH), (Taskmasterctl, "password", NO_AUTH)];
 
 /// Why a key of [`NOT_YET`] is not acted on, if it is one.
 pub fn not_yet(section: Section, name: &str) -> Option<&'static str> {

@@ -21,8 +21,8 @@ use polling::{Event, Poller};
 
 use super::activity_log::ActivityFile;
 use super::control_socket::Client;
-use super::http_front::HttpFront;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
+use super::http_front::HttpFront;
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
 use super::names::{self, Entry, NotOne, Resolved};
@@ -302,7 +302,8 @@ impl Supervisor {
         let mut environment = self.base_environment.clone();
         // supervisord's clients in a child (supervisorctl, superlance) find the daemon by this;
         // the config's environments may still set it otherwise.
-        environment.push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
+        environment
+            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         environment.extend(self.config.daemon.environment.iter().cloned());
         environment.extend(p.config.environment.iter().cloned());
         environment.push(("TASKMASTER_ENABLED".into(), "1".into()));

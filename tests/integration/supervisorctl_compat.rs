@@ -340,7 +340,11 @@ fn normalise(text: &str, dir: &Path) -> String {
             for token in line.split(' ') {
                 let replaced = if previous == "pid" || line.trim().chars().all(|c| c.is_ascii_digit()) {
                     token.trim_end_matches(',').chars().all(|c| c.is_ascii_digit()).then(|| {
-                        if token.is_empty() { String::new() } else { format!("<pid>{}", if token.ends_with(',') { "," } else { "" }) }
+                        if token.is_empty() {
+                            String::new()
+                        } else {
+                            format!("<pid>{}", if token.ends_with(',') { "," } else { "" })
+                        }
                     })
                 } else if previous == "uptime" {
                     Some("<uptime>".to_string())
@@ -355,7 +359,12 @@ fn normalise(text: &str, dir: &Path) -> String {
             let re_date = line.split("   ").map(|part| {
                 let p = part.trim();
                 let b = p.as_bytes();
-                if b.len() == 15 && b[3] == b' ' && b[6] == b' ' && b[9] == b':' && (p.ends_with("AM") || p.ends_with("PM")) {
+                if b.len() == 15
+                    && b[3] == b' '
+                    && b[6] == b' '
+                    && b[9] == b':'
+                    && (p.ends_with("AM") || p.ends_with("PM"))
+                {
                     part.replace(p, "<date>")
                 } else {
                     part.to_string()
@@ -449,12 +458,8 @@ fn run_case(venv: &Path, name: &str, steps: &[Step], transport: Transport) -> Ve
             Follow(line) => {
                 for side in &sides {
                     let mut command = side.ctl_command(venv, transport, password);
-                    let mut child = command
-                        .args(line.split(' '))
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::null())
-                        .spawn()
-                        .unwrap();
+                    let mut child =
+                        command.args(line.split(' ')).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
                     let (seen, reader) = collect(child.stdout.take().unwrap());
                     // The stream is open once its first bytes (the log's end) came; output
                     // made after that must follow.
@@ -482,8 +487,13 @@ fn run_case(venv: &Path, name: &str, steps: &[Step], transport: Transport) -> Ve
                 for side in &sides {
                     use std::io::Write;
                     let mut command = side.ctl_command(venv, transport, password);
-                    let mut child =
-                        command.args(["fg", "cat"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+                    let mut child = command
+                        .args(["fg", "cat"])
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .unwrap();
                     let seen = collect(child.stdout.take().unwrap());
                     // Input typed into fg reaches the process, and its output comes back to fg;
                     // supervisorctl then waits for more input, so it is stopped by hand.

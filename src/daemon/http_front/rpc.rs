@@ -26,13 +26,13 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use crate::config::{self, Config, LogDestination, ProcessConfig, diff};
+use crate::daemon::http::Channel as HttpChannel;
 use crate::daemon::requests::{ClientId, Handled};
 use crate::daemon::supervisor::{Mode, Process, ProcessId, Supervisor, epoch_seconds};
 use crate::daemon::xmlrpc::faults::{Fault, FaultCode, SupervisorState};
 use crate::daemon::xmlrpc::info::{self, ChannelConfig, ConfigInfo, LogSetting, ProcessSnapshot};
 use crate::daemon::xmlrpc::methods::{self, ApiCall};
 use crate::daemon::xmlrpc::value::Value;
-use crate::daemon::http::Channel as HttpChannel;
 use crate::protocol::{ErrorKind, ProcessResult, ProcessState, Request, Response};
 
 /// What `getSupervisorVersion` answers: the supervisord release whose API and behaviour
@@ -59,7 +59,11 @@ pub enum Outcome {
 pub enum Run {
     Single(Convert),
     /// A multicall: the call that waits, the calls after it, the answers so far.
-    Multi { convert: Convert, rest: VecDeque<Result<ApiCall, Fault>>, done: Vec<Result<Value, Fault>> },
+    Multi {
+        convert: Convert,
+        rest: VecDeque<Result<ApiCall, Fault>>,
+        done: Vec<Result<Value, Fault>>,
+    },
 }
 
 /// How a request layer answer becomes the call's answer.
@@ -645,8 +649,12 @@ impl Supervisor {
 
     /// `getAllConfigInfo`: the active processes, then those of the config file not active.
     fn all_config_info(&self) -> Value {
-        let mut infos: Vec<ConfigInfo> =
-            self.config.programs.iter().flat_map(|g| g.processes.iter().map(move |p| config_info(p, g.priority, true))).collect();
+        let mut infos: Vec<ConfigInfo> = self
+            .config
+            .programs
+            .iter()
+            .flat_map(|g| g.processes.iter().map(move |p| config_info(p, g.priority, true)))
+            .collect();
         if let Ok(file) = config::load(&self.config.source) {
             for program in &file.programs {
                 if !self.config.programs.iter().any(|p| p.name == program.name) {
