@@ -249,17 +249,24 @@ fn environment_section() -> Roff {
 fn http_section() -> Roff {
     let mut roff = Roff::new();
     roff.control("SH", ["HTTP AND XML-RPC"]);
-    roff.text([roman(
-        "The daemon speaks supervisord's HTTP API as well as its own protocol: XML-RPC (API version 3.0, \
+    roff.text([
+        roman(
+            "The daemon speaks supervisord's HTTP API as well as its own protocol: XML-RPC (API version 3.0, \
          the whole supervisor and system namespaces) at POST /RPC2, and the log streams GET /logtail/NAME, \
          /logtail/NAME/stderr and /mainlogtail. The unix socket answers both protocols, told apart by a \
          connection's first bytes; ",
-    ), bold("[inet_http_server] port"), roman(" adds a TCP listener. With a "), bold("username"), roman(" and "),
-        bold("password"), roman(
-        " (plain, or {SHA} and the hex SHA-1 of the password) on the listener's section, HTTP clients must \
+        ),
+        bold("[inet_http_server] port"),
+        roman(" adds a TCP listener. With a "),
+        bold("username"),
+        roman(" and "),
+        bold("password"),
+        roman(
+            " (plain, or {SHA} and the hex SHA-1 of the password) on the listener's section, HTTP clients must \
          present them (HTTP basic auth; otherwise 401). Tools known to work, tested against taskmasterd: \
          supervisorctl 4.3 (every action, over the socket and over TCP) and Python's xmlrpc.client.",
-    )]);
+        ),
+    ]);
     roff.control("PP", []);
     roff.text([roman(
         "Anyone who reaches the TCP port and knows the password controls every process and can read \

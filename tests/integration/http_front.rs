@@ -188,3 +188,26 @@ fn slow_partial_requests_do_not_hold_up_others() {
     let err = held[0].read(&mut [0u8; 16]).unwrap_err();
     assert!(matches!(err.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut), "{err}");
 }
+
+#[test]
+fn an_open_listener_without_a_password_is_served_with_a_warning() {
+    let port = free_port();
+    let daemon = Daemon::start(&format!("[inet_http_server]\nport = \"*:{port}\"\n"));
+    daemon.wait_log("open to the network with no password");
+    // Served on every interface, loopback included, and asking nothing.
+    let answer = exchange(port, post(CALL, "Connection: close\r\n").as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n") && answer.contains("RUNNING"), "{answer}");
+}
+
+#[test]
+fn a_busy_port_is_a_start_up_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let sandbox = crate::harness::Sandbox::new();
+    sandbox.write_config(&format!("[inet_http_server]\nport = \"127.0.0.1:{port}\"\n"));
+    let out = sandbox.run(&["daemon", "-n", "-c", &sandbox.config_path().display().to_string()]);
+    assert!(!out.status.success());
+    let err = crate::harness::stderr(&out);
+    assert!(err.contains(&format!("can't listen on [inet_http_server] port 127.0.0.1:{port}")), "{err}");
+    assert!(!sandbox.socket().exists(), "the socket is cleaned up");
+}
