@@ -28,6 +28,7 @@ mod event_loop;
 mod jobs;
 mod log_files;
 mod names;
+mod peer;
 pub mod process_state;
 mod requests;
 mod server;

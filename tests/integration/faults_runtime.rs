@@ -27,3 +27,40 @@ fn a_crash_loop_restarts_at_most_once_a_second() {
     assert!(starts().len() <= after_stop + 1);
     d.shutdown_and_check();
 }
+
+/// Every state-changing request is in the daemon log with the uid and pid of who sent it;
+/// read-only requests are not.
+#[test]
+fn state_changing_requests_are_logged_with_their_sender() {
+    let d = Daemon::start(
+        "[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n\n\
+         [program.other]\ncommand = \"sleep 1000\"\nautostart = false\n",
+    );
+    let uid = nix::unistd::geteuid().as_raw();
+    // A ctl child's pid is the peer pid: run each through a Child to learn it.
+    let run = |args: &[&str], must_succeed: bool| -> u32 {
+        let config = d.config();
+        let child = std::process::Command::new(BIN)
+            .args(["ctl", "-c", &config])
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("ctl");
+        let pid = child.id();
+        let out = child.wait_with_output().expect("ctl");
+        assert!(out.status.success() || !must_succeed, "ctl {args:?}");
+        pid
+    };
+    let start = run(&["start", "app"], true);
+    let signal = run(&["signal", "CONT", "app"], true);
+    let stop = run(&["stop", "app"], true);
+    let clear = run(&["clear", "app"], true);
+    // (Exit status 3: some processes are not running.)
+    let status = run(&["status"], false);
+    for (pid, what) in [(start, "start app"), (signal, "signal CONT app"), (stop, "stop app"), (clear, "clear app")] {
+        d.wait_log(&format!("INFO request by uid {uid} pid {pid}: {what}\n"));
+    }
+    assert!(!d.log().contains(&format!("pid {status}:")), "status is read-only: {}", d.log());
+    d.shutdown_and_check();
+}
