@@ -25,6 +25,7 @@ use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
 use super::names::{self, Entry, NotOne, Resolved};
+use super::orphans::ChildRecord;
 use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
 use super::requests::{ClientId, Outgoing};
 use super::signals::SignalPipe;
@@ -178,6 +179,8 @@ pub struct Supervisor {
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// The record of the children beside the pidfile, for a successor after a crash (`orphans`).
+    pub children: Option<ChildRecord>,
 }
 
 impl Supervisor {
@@ -220,6 +223,7 @@ impl Supervisor {
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            children: None,
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
@@ -304,6 +308,9 @@ impl Supervisor {
             Ok(child) => {
                 let pid = child.pid;
                 self.by_pid.insert(pid, id);
+                if let Some(record) = &mut self.children {
+                    record.spawned(pid, &p.config);
+                }
                 self.watch_output(id, child.stdout, Channel::Stdout);
                 if let Some(stderr) = child.stderr {
                     self.watch_output(id, stderr, Channel::Stderr);
@@ -330,6 +337,9 @@ impl Supervisor {
             debug!("reaped unknown pid {pid}");
             return;
         };
+        if let Some(record) = &mut self.children {
+            record.exited(pid);
+        }
         self.drain_outputs_of(id);
         self.close_stdin(id);
         self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
