@@ -17,7 +17,7 @@
 //!   knowing no transport (its opener documents the interface for front-ends);
 //!   `control_socket` is the JSON-lines front-end, `server` its socket and bounded buffers.
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
-//!   followers, stdin for `fg`), `log_files` (log files and rotation), `signals` (the signal
+//!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing logs reported and retried), `signals` (the signal
 //!   self-pipe).
 //! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize), `orphans`
 //!   (the record of children beside the pidfile, and stopping what a crashed predecessor left),
@@ -29,6 +29,7 @@ mod control_socket;
 mod event_loop;
 mod jobs;
 mod log_files;
+mod log_retry;
 mod names;
 mod orphans;
 mod peer;

@@ -24,6 +24,7 @@ use super::control_socket::Client;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
+use super::log_retry::FailingLog;
 use super::names::{self, Entry, NotOne, Resolved};
 use super::orphans::ChildRecord;
 use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
@@ -114,8 +115,8 @@ pub struct OutputPipe {
 pub enum TimerEvent {
     Process(ProcessId, Timer),
     JobDeadline(u64),
-    /// Retry the logs whose writes failed.
-    RetryLogs,
+    /// Retry a log whose writes failed (`log_retry`).
+    RetryLog(ProcessId, Channel),
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
 }
@@ -173,8 +174,8 @@ pub struct Supervisor {
     pub attached: HashMap<ClientId, ProcessId>,
     /// What is owed to clients, in order, until a front-end delivers it.
     pub outbox: VecDeque<(ClientId, Outgoing)>,
-    /// The retry timer of failing logs, while one is armed.
-    pub log_retry: Option<TimerId>,
+    /// The logs whose writes fail, each with its own retry (`log_retry`).
+    pub failing_logs: HashMap<(ProcessId, Channel), FailingLog>,
     /// Reused for every pipe read: large reads mean fewer system calls for a chatty child.
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
@@ -219,7 +220,7 @@ impl Supervisor {
             followers: HashMap::new(),
             attached: HashMap::new(),
             outbox: VecDeque::new(),
-            log_retry: None,
+            failing_logs: HashMap::new(),
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
@@ -400,6 +401,10 @@ impl Supervisor {
     pub fn replace_config(&mut self, id: ProcessId, config: ProcessConfig) {
         let Some(p) = self.processes.get_mut(&id) else { return };
         let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
+        if logs_changed {
+            self.forget_failing_logs(id);
+        }
+        let Some(p) = self.processes.get_mut(&id) else { return };
         p.config = config;
         if logs_changed {
             p.stdout_log = channel_log(&p.config.stdout);
@@ -409,6 +414,7 @@ impl Supervisor {
 
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
+        self.forget_failing_logs(id);
         if let Some(p) = self.processes.remove(&id)
             && let Some(timer) = p.timer
         {

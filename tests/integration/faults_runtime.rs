@@ -155,3 +155,111 @@ fn a_recorded_pid_that_was_reused_is_left_alone() {
     let _ = bystander.wait();
     d.shutdown_and_check();
 }
+
+/// The daemon's files in the sandbox, the activity log at `logfile`, then `programs`.
+fn write_config_with_logfile(sandbox: &Sandbox, logfile: &str, programs: &str) {
+    let header = format!(
+        "[unix_server]\nfile = \"%(here)s/tm.sock\"\n\n[taskmasterd]\nlogfile = \"{logfile}\"\n\
+         pidfile = \"%(here)s/taskmasterd.pid\"\nchildlogdir = \"%(here)s\"\nloglevel = \"debug\"\n\n"
+    );
+    std::fs::write(sandbox.config_path(), header + programs).expect("write config");
+}
+
+fn count(text: &str, needle: &str) -> usize {
+    text.matches(needle).count()
+}
+
+/// A chatty program whose log is at logs/NAME.log: one numbered line every 0.1 s, and its
+/// progress in NAME.progress.
+fn chatty(name: &str) -> String {
+    format!(
+        "[program.{name}]\ncommand = \"sh -c 'i=0; while :; do i=$((i+1)); echo {name} $i; echo $i > {name}.progress; \
+         sleep 0.1; done'\"\ndirectory = \"%(here)s\"\nstartsecs = 0\nstdout_logfile = \"%(here)s/logs/{name}.log\"\n\n"
+    )
+}
+
+/// Two logs that fail at once are each reported once (not once a second), and each recovers
+/// once; a stopped process's backlog is still written when the log works again.
+#[test]
+fn each_failing_log_is_reported_once_and_recovers_once() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path("logs")).unwrap();
+    let programs = chatty("a")
+        + &chatty("b")
+        + "[program.c]\ncommand = \"sh -c 'echo c-says-hello; sleep 0.3; echo c-says-bye'\"\nautostart = false\n\
+           startsecs = 0\nautorestart = false\nstdout_logfile = \"%(here)s/logs/c.log\"\n";
+    sandbox.write_config(&programs);
+    let d = Daemon::start_in(sandbox);
+    let progress = |name: &str| d.sandbox.read(&format!("{name}.progress")).trim().parse::<u32>().unwrap_or(0);
+    wait_until("a and b to log", || {
+        !d.sandbox.read("logs/a.log").is_empty() && !d.sandbox.read("logs/b.log").is_empty()
+    });
+
+    // The directory goes away: every write to these logs fails from the next open on.
+    std::fs::rename(d.sandbox.path("logs"), d.sandbox.path("logs.old")).unwrap();
+    d.ctl_ok(&["reopen"]);
+    d.ctl_ok(&["start", "c"]);
+    d.wait_state("c", "EXITED");
+    for name in ["a", "b", "c"] {
+        d.wait_log(&format!("can't write the log of {name} stdout ("));
+    }
+    // Some seconds of failing writes (measured by the programs' own progress, no sleep).
+    let from = progress("a");
+    wait_until("3 s of failing writes", || progress("a") >= from + 30);
+    let log = d.log();
+    for name in ["a", "b", "c"] {
+        assert_eq!(count(&log, &format!("can't write the log of {name} stdout (")), 1, "{log}");
+    }
+
+    std::fs::create_dir(d.sandbox.path("logs")).unwrap();
+    for name in ["a", "b", "c"] {
+        d.wait_log(&format!("the log of {name} stdout is writable again; its backlog of "));
+    }
+    let log = d.log();
+    for name in ["a", "b", "c"] {
+        assert_eq!(count(&log, &format!("the log of {name} stdout is writable again")), 1, "{log}");
+        assert_eq!(count(&log, &format!("can't write the log of {name} stdout (")), 1, "{log}");
+    }
+    assert_eq!(d.sandbox.read("logs/c.log"), "c-says-hello\nc-says-bye\n");
+    // What a held back is in its new file, in order, with nothing missing.
+    let numbers: Vec<u32> =
+        d.sandbox.read("logs/a.log").lines().filter_map(|l| l.strip_prefix("a ")?.parse().ok()).collect();
+    assert!(numbers.len() >= 30, "{numbers:?}");
+    assert!(numbers.windows(2).all(|w| w[1] == w[0] + 1), "{numbers:?}");
+    d.shutdown_and_check();
+}
+
+/// Lines the daemon could not write to its own log are counted, and the count is the first
+/// thing written once the file takes writes again.
+#[test]
+fn the_daemon_log_says_how_many_lines_it_could_not_write() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path("dlog")).unwrap();
+    write_config_with_logfile(
+        &sandbox,
+        "%(here)s/dlog/taskmasterd.log",
+        "[program.app]\ncommand = \"sleep 1000\"\nautostart = false\nstartsecs = 0\n",
+    );
+    let d = Daemon::start_in(sandbox);
+    std::fs::rename(d.sandbox.path("dlog"), d.sandbox.path("dlog.old")).unwrap();
+    d.ctl_ok(&["reopen"]);
+    d.ctl_ok(&["start", "app"]);
+    d.ctl_ok(&["stop", "app"]);
+    std::fs::create_dir(d.sandbox.path("dlog")).unwrap();
+    d.ctl_ok(&["clear", "app"]);
+    let log = || d.sandbox.read("dlog/taskmasterd.log");
+    wait_until("the daemon log to be written again", || log().contains(": clear app"));
+    let text = log();
+    let first = text.lines().next().unwrap_or_default();
+    let lost: u64 = first
+        .split(" WARN ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("the first line says what was lost: {text}"));
+    assert!(first.contains("log lines could not be written (from "), "{text}");
+    // At least: reopened, request start, spawned, success, request stop, stopped.
+    assert!(lost >= 6, "{text}");
+    assert_eq!(count(&text, "could not be written"), 1, "{text}");
+    assert!(!d.sandbox.read("dlog.old/taskmasterd.log").contains("spawned: 'app'"));
+    d.shutdown_and_check();
+}
