@@ -287,9 +287,62 @@ fn main_page() -> Vec<u8> {
 fn daemon_page() -> Vec<u8> {
     let cmd = for_man_page(DaemonArgs::command());
     let mut page = page_head(DAEMON_NAME, &cmd, "8");
+    page.push_roff(&guarantees_section());
     page.push_roff(&environment_section());
     page.push_roff(&see_also(&[(CTL_NAME, "1"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
     page.into_bytes()
+}
+
+/// What the daemon promises when things go wrong around it (issue 11).
+fn guarantees_section() -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", ["AFTER A CRASH, ON A FULL DISK"]);
+    roff.text([
+        bold("After a crash."),
+        roman(
+            " The daemon records each child's pid, process group, start time and stop settings in \
+             PIDFILE.children, beside its pidfile. A daemon started after one that was killed \
+             (SIGKILL, the OOM killer) finds the children its predecessor left running and stops \
+             them the way a stop would: stopsignal (to the process group with stopasgroup), then \
+             SIGKILL after stopwaitsecs (to the group with killasgroup). It logs each one, and \
+             starts its own programs only then; start-up waits at most the largest stopwaitsecs \
+             plus 5 seconds. A recorded pid whose start time differs from the record now belongs \
+             to another process and is never signalled. A clean shutdown removes the record.",
+        ),
+    ]);
+    roff.control("PP", []);
+    roff.text([
+        bold("On a full disk."),
+        roman(
+            " A program's log that cannot be written keeps its output in memory (up to 4 MiB per \
+             log, the oldest dropped first) and is retried at its next output and on its own \
+             back-off (1, 2, 4 ... 32 seconds). The activity log says once that it fails and once \
+             that it works again, with the bytes written and dropped. Once its process has \
+             stopped, the backlog is written, or dropped when the back-off reaches 32 seconds, and \
+             the log says which, with the byte count. Lines the activity log itself cannot write \
+             are counted (the failure is said once, on stderr), and its first line once it can \
+             write again is \"N log lines could not be written\".",
+        ),
+    ]);
+    roff.control("PP", []);
+    roff.text([
+        bold("Crash loops."),
+        roman(
+            " A process that exits less than a second after its spawn is restarted no sooner than \
+             a second after that spawn, so autorestart never becomes a fork bomb; one that ran \
+             longer restarts at once.",
+        ),
+    ]);
+    roff.control("PP", []);
+    roff.text([
+        bold("Who did what."),
+        roman(
+            " Every request that changes something (start, stop, restart, signal, update, add, \
+             remove, reload, shutdown, clear, reopen, fg) is logged with the uid and pid of the \
+             client that sent it, as the kernel reports them for the socket.",
+        ),
+    ]);
+    roff
 }
 
 fn ctl_page() -> Vec<u8> {
