@@ -46,13 +46,6 @@ pub fn after_failed_retry(delay: Duration, process_stopped: bool) -> AfterFailed
     AfterFailedRetry::RetryIn((delay * 2).min(MAX_RETRY_DELAY))
 }
 
-fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Stdout => "stdout",
-        Channel::Stderr => "stderr",
-    }
-}
-
 impl Supervisor {
     /// Reports what happened to a write to a process's log; `held` is what the log held
     /// back before that write and has now written, if it recovered.
@@ -60,7 +53,7 @@ impl Supervisor {
         if report == WriteReport::Written {
             return;
         }
-        let name = format!("{} {}", self.display_name(id), channel_name(channel));
+        let name = self.display_name(id);
         match report {
             WriteReport::Written => {}
             WriteReport::Failed(why) => {
@@ -74,18 +67,29 @@ impl Supervisor {
                 if let Some(failing) = self.failing_logs.remove(&(id, channel)) {
                     self.timers.cancel(failing.timer);
                 }
+                let path = self.log_path(id, channel);
                 if dropped == 0 {
                     info!(
-                        "the log of {name} is writable again; its backlog of {held} bytes was written, nothing was lost"
+                        "the log of {name} is writable again; nothing was lost ({held} bytes held back were written to {path})"
                     );
                 } else {
                     warn!(
-                        "the log of {name} is writable again; its backlog of {held} bytes was written, and {dropped} \
-                         bytes were dropped while it was not"
+                        "the log of {name} is writable again; {dropped} bytes were dropped while it was not ({held} \
+                         bytes held back were written to {path})"
                     );
                 }
             }
         }
+    }
+
+    /// A process's log file, for messages.
+    fn log_path(&self, id: ProcessId, channel: Channel) -> String {
+        let p = self.processes.get(&id);
+        let log = p.map(|p| match channel {
+            Channel::Stdout => &p.stdout_log,
+            Channel::Stderr => &p.stderr_log,
+        });
+        log.and_then(|log| log.file()).map(|f| f.path().display().to_string()).unwrap_or_default()
     }
 
     fn arm_log_retry(&mut self, id: ProcessId, channel: Channel, delay: Duration) {
@@ -112,10 +116,11 @@ impl Supervisor {
                 AfterFailedRetry::RetryIn(delay) => self.arm_log_retry(id, channel, delay),
                 AfterFailedRetry::Drop => {
                     let (held, dropped) = log.discard_backlog();
-                    let name = format!("{} {}", self.display_name(id), channel_name(channel));
+                    let name = self.display_name(id);
                     warn!(
                         "gave up on the log of {name}: the process has stopped and the log is still not writable \
-                         ({why}); its backlog of {held} bytes was dropped (with {dropped} bytes dropped before)"
+                         ({why}); the {held} bytes held back were dropped ({} bytes in all)",
+                        held as u64 + dropped
                     );
                 }
             },
@@ -135,9 +140,9 @@ impl Supervisor {
                         Channel::Stderr => &mut p.stderr_log,
                     };
                     let (held, _) = log.discard_backlog();
-                    let name = format!("{} {}", self.display_name(id), channel_name(channel));
+                    let name = self.display_name(id);
                     warn!(
-                        "the log of {name} changed while it was not writable; its backlog of {held} bytes was dropped"
+                        "the log of {name} goes away while it is not writable; the {held} bytes held back were dropped"
                     );
                 }
             }
@@ -160,5 +165,47 @@ mod tests {
         assert_eq!(delays, [2, 4, 8, 16, 32]);
         // A running process's log is retried for as long as it fails, at most MAX_RETRY_DELAY apart.
         assert_eq!(after_failed_retry(MAX_RETRY_DELAY, false), AfterFailedRetry::RetryIn(MAX_RETRY_DELAY));
+    }
+
+    /// Each failing log has its own retry; a stopped process's log backs off to the bound,
+    /// then its backlog is dropped and its retries end.
+    #[test]
+    fn a_stopped_process_log_is_retried_until_the_bound_then_dropped() {
+        use std::os::unix::net::UnixListener;
+        use std::sync::{Arc, Mutex};
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[unix_server]\nfile = \"tm.sock\"\n[taskmasterd]\nlogfile = \"NONE\"\n\
+             [program.a]\ncommand = \"/bin/true\"\nautostart = false\nstdout_logfile = \"{0}/gone/a.log\"\n\
+             [program.b]\ncommand = \"/bin/true\"\nautostart = false\nstdout_logfile = \"{0}/gone/b.log\"\n",
+            dir.path().display()
+        );
+        let config = crate::config::parse_str(&config, &dir.path().join("taskmaster.toml")).unwrap();
+        let listener = UnixListener::bind(dir.path().join("tm.sock")).unwrap();
+        let activity = Arc::new(Mutex::new(crate::daemon::activity_log::ActivityLog::new(None)));
+        let signals = crate::daemon::signals::SignalPipe::detached().unwrap();
+        let mut sup = Supervisor::new(config, listener, signals, activity, None).unwrap();
+        let a = sup.find_process("a").unwrap();
+        let b = sup.find_process("b").unwrap();
+        sup.write_output(a, Channel::Stdout, b"from a\n");
+        sup.write_output(b, Channel::Stdout, b"from b\n");
+        sup.write_output(a, Channel::Stdout, b"more from a\n");
+        assert_eq!(sup.failing_logs.len(), 2, "each failing log has its own retry");
+        let mut retries = 0;
+        while sup.failing_logs.contains_key(&(a, Channel::Stdout)) {
+            sup.retry_log(a, Channel::Stdout);
+            retries += 1;
+            assert!(retries < 10);
+        }
+        assert_eq!(retries, 6, "1, 2, 4, 8, 16 and 32 s after the failure, then given up");
+        assert_eq!(sup.processes[&a].stdout_log.backlog_len(), 0);
+        // b's log is untouched by a's retries, and written once its directory exists.
+        std::fs::create_dir(dir.path().join("gone")).unwrap();
+        sup.retry_log(b, Channel::Stdout);
+        assert!(sup.failing_logs.is_empty());
+        assert_eq!(std::fs::read_to_string(dir.path().join("gone/b.log")).unwrap(), "from b\n");
+        // a's dropped backlog stays dropped; its next output is written.
+        sup.write_output(a, Channel::Stdout, b"later\n");
+        assert_eq!(std::fs::read_to_string(dir.path().join("gone/a.log")).unwrap(), "later\n");
     }
 }
