@@ -17,6 +17,11 @@
 //! bounded by the largest stopwaitsecs plus a few seconds after SIGKILL, and happens before the
 //! daemon serves, so it is no tick of the event loop.
 //!
+//! The record is trusted only if nobody but the daemon's user could have written it (a regular
+//! file, not a symlink, owned by the effective uid, not group- or world-writable): the pidfile's
+//! directory may be shared, and a planted record would make a root daemon signal whatever it
+//! names. It is written the same way: created afresh with mode 0600, never through a symlink.
+//!
 //! The record is a journal, so a spawn or an exit costs one small append, not a rewrite:
 //! `+` lines for spawns and `-` lines for exits. Once it holds many more lines than live
 //! children it is compacted: written anew to a temporary file and renamed over the old one. A
@@ -24,7 +29,8 @@
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -195,9 +201,21 @@ impl ChildRecord {
         temporary.push(".tmp");
         let temporary = PathBuf::from(temporary);
         let text: String = self.live.values().map(Recorded::line).collect();
-        let outcome = std::fs::write(&temporary, text)
-            .and_then(|()| std::fs::rename(&temporary, &self.path))
-            .and_then(|()| OpenOptions::new().append(true).open(&self.path));
+        // A leftover (or planted) temporary name is removed, never followed: the new file is
+        // created afresh, private, and its own handle is kept for the appends that follow, so
+        // no path is opened again after the rename.
+        let _ = std::fs::remove_file(&temporary);
+        let outcome = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&temporary)
+            .and_then(|mut file| {
+                file.write_all(text.as_bytes())?;
+                std::fs::rename(&temporary, &self.path)?;
+                Ok(file)
+            });
         match outcome {
             Ok(file) => {
                 self.file = Some(file);
@@ -312,11 +330,31 @@ pub struct Recovery {
     pub survived: usize,
 }
 
+/// The record at `path`, if this daemon's user could have written it and nobody else could: a
+/// regular file (not followed through a symlink) owned by the effective uid and writable by it
+/// alone. A record planted by another user (the pidfile's directory may be shared) would
+/// otherwise make the daemon signal the processes it names.
+fn read_trusted(path: &Path) -> Option<String> {
+    let mut file = OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    let uid = nix::unistd::geteuid().as_raw();
+    if !meta.is_file() || meta.uid() != uid || meta.mode() & 0o022 != 0 {
+        warn!(
+            "ignoring the record of children {}: not a regular file owned by uid {uid} and writable only by it",
+            path.display()
+        );
+        return None;
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
 /// Stops what a previous daemon recorded at `path` and left running (see the module doc).
 /// Blocks until they are gone, at most the largest stopwaitsecs plus a few seconds.
 pub fn recover(path: &Path) -> Recovery {
     let mut outcome = Recovery::default();
-    let Ok(text) = std::fs::read_to_string(path) else { return outcome };
+    let Some(text) = read_trusted(path) else { return outcome };
     let recorded = parse_journal(&text);
     let now = Instant::now();
     let mut orphans = Vec::new();
@@ -464,5 +502,39 @@ mod tests {
         assert_eq!(recover(&path), Recovery { reused: 1, ..Recovery::default() });
         record.remove();
         assert!(!path.exists());
+    }
+
+    /// A live recorded child is stopped with its stopsignal, but only from a record nobody else
+    /// could have written.
+    #[test]
+    fn a_live_child_is_stopped_from_a_private_record_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.pid.children");
+        let mut child = std::process::Command::new("sleep").arg("1000").spawn().unwrap();
+        let pid = child.id();
+        let recorded = Recorded {
+            pid,
+            pgid: nix::unistd::getpgid(Some(nix::unistd::Pid::from_raw(pid as i32))).unwrap().as_raw() as u32,
+            start: start_time(pid).unwrap(),
+            stopsignal: libc::SIGTERM,
+            stopwaitsecs: 10,
+            stopasgroup: false,
+            killasgroup: false,
+            name: "sleeper".into(),
+        };
+        std::fs::write(&path, recorded.line()).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert_eq!(recover(&path), Recovery::default(), "a world-writable record is ignored");
+        assert!(child.try_wait().unwrap().is_none(), "and the process it names untouched");
+        let link = dir.path().join("link.children");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(recover(&link), Recovery::default(), "a symlink is not followed");
+        assert!(child.try_wait().unwrap().is_none());
+        assert_eq!(recover(&path), Recovery { stopped: 1, ..Recovery::default() });
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGTERM));
     }
 }
