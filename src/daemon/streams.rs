@@ -193,6 +193,7 @@ impl Supervisor {
 
     /// A follower its front-end let go of (it fell behind): nothing more is streamed to it.
     pub fn unfollow(&mut self, client: ClientId) {
+        self.audit_fg_end(client);
         self.followers.remove(&client);
         self.attached.remove(&client);
     }
@@ -219,9 +220,13 @@ impl Supervisor {
         if input.is_empty() {
             return;
         }
-        if let Err(StdinRefused::Full) = self.send_stdin(id, input) {
-            let name = self.processes.get(&id).map(|p| p.config.name.as_str()).unwrap_or_default();
-            warn!("{name}: stdin is not being read; dropping {} bytes of fg input", input.len());
+        match self.send_stdin(id, input) {
+            Ok(()) => self.audit_fg_input(client, input.len()),
+            Err(StdinRefused::Full) => {
+                let name = self.processes.get(&id).map(|p| p.config.name.as_str()).unwrap_or_default();
+                warn!("{name}: stdin is not being read; dropping {} bytes of fg input", input.len());
+            }
+            Err(StdinRefused::NotRunning) => {}
         }
     }
 

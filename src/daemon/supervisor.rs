@@ -28,6 +28,7 @@ use super::log_retry::FailingLog;
 use super::names::{self, Entry, NotOne, Resolved};
 use super::orphans::ChildRecord;
 use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
+use super::requests::audit::FgSessions;
 use super::requests::{ClientId, Outgoing};
 use super::signals::SignalPipe;
 use super::spawn;
@@ -172,6 +173,8 @@ pub struct Supervisor {
     pub followers: HashMap<ClientId, FollowSource>,
     /// Clients whose input goes to a process's stdin (`fg`).
     pub attached: HashMap<ClientId, ProcessId>,
+    /// Who is attached with `fg`, for the audit trail (`requests::audit`).
+    pub fg_sessions: FgSessions,
     /// What is owed to clients, in order, until a front-end delivers it.
     pub outbox: VecDeque<(ClientId, Outgoing)>,
     /// The logs whose writes fail, each with its own retry (`log_retry`).
@@ -219,6 +222,7 @@ impl Supervisor {
             activity_log,
             followers: HashMap::new(),
             attached: HashMap::new(),
+            fg_sessions: FgSessions::new(),
             outbox: VecDeque::new(),
             failing_logs: HashMap::new(),
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
@@ -540,6 +544,7 @@ impl Supervisor {
     /// A client of any front-end is gone: its streams end, its jobs go on unanswered, and a
     /// wait nobody waits for is dropped.
     pub fn client_gone(&mut self, client: ClientId) {
+        self.audit_fg_end(client);
         self.followers.remove(&client);
         self.attached.remove(&client);
         for job in &mut self.jobs {

@@ -263,3 +263,33 @@ fn the_daemon_log_says_how_many_lines_it_could_not_write() {
     assert!(!d.sandbox.read("dlog.old/taskmasterd.log").contains("spawned: 'app'"));
     d.shutdown_and_check();
 }
+
+/// An `fg` session is in the daemon log with its sender when it attaches, and when it ends
+/// with the bytes of input it sent to the process's stdin.
+#[test]
+fn fg_input_is_logged_with_its_sender() {
+    use std::io::{BufRead, BufReader, Write};
+    let d = Daemon::start("[program.echo]\ncommand = \"cat\"\nstartsecs = 0\n");
+    d.wait_state("echo", "RUNNING");
+    let mut fg = std::process::Command::new(BIN)
+        .args(["ctl", "-c", &d.config(), "fg", "echo"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = fg.id();
+    let mut stdin = fg.stdin.take().unwrap();
+    let mut reader = BufReader::new(fg.stdout.take().unwrap());
+    stdin.write_all(b"hello\n").unwrap();
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert_eq!(line, "hello\n");
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    assert!(fg.wait().unwrap().success());
+    let uid = nix::unistd::geteuid().as_raw();
+    d.wait_log(&format!("request by uid {uid} pid {pid}: fg echo (its input goes to the process's stdin)\n"));
+    d.wait_log(&format!("fg echo by uid {uid} pid {pid} ended: 6 bytes of input sent to its stdin\n"));
+    d.shutdown_and_check();
+}

@@ -1,9 +1,47 @@
 //! The audit trail: every request that changes something is logged once, here, with who asked
 //! ([`Peer`]), before it is served. Read-only requests (status, pid, avail, version, wait,
-//! reread, tail, maintail) are not logged: they would drown the trail.
+//! reread, tail, maintail) are not logged: they would drown the trail. An `fg` session is
+//! logged when it attaches and, with the bytes of input it sent to the process's stdin, when
+//! it ends (not each keystroke).
+
+use std::collections::HashMap;
 
 use crate::daemon::peer::Peer;
+use crate::daemon::supervisor::Supervisor;
 use crate::protocol::Request;
+
+use super::ClientId;
+
+/// An attached `fg` client: who, to which process, and how much input it sent.
+#[derive(Debug)]
+pub struct FgSession {
+    peer: Peer,
+    name: String,
+    bytes: u64,
+}
+
+/// The `fg` sessions, by client.
+pub type FgSessions = HashMap<ClientId, FgSession>;
+
+impl Supervisor {
+    pub(super) fn audit_fg_start(&mut self, client: ClientId, peer: &Peer, name: &str) {
+        self.fg_sessions.insert(client, FgSession { peer: peer.clone(), name: name.to_string(), bytes: 0 });
+    }
+
+    /// Input an `fg` client sent to its process's stdin.
+    pub fn audit_fg_input(&mut self, client: ClientId, bytes: usize) {
+        if let Some(session) = self.fg_sessions.get_mut(&client) {
+            session.bytes += bytes as u64;
+        }
+    }
+
+    /// An `fg` client let go (detached, gone, or its process exited).
+    pub fn audit_fg_end(&mut self, client: ClientId) {
+        if let Some(FgSession { peer, name, bytes }) = self.fg_sessions.remove(&client) {
+            log::info!("fg {name} by {peer} ended: {bytes} bytes of input sent to its stdin");
+        }
+    }
+}
 
 /// What a state-changing request asks, in ctl words (`stop web api`); None for a read-only one.
 pub fn summary(request: &Request) -> Option<String> {

@@ -52,7 +52,7 @@
 //! [`Request::Add`]; `readProcessStdoutLog(offset, length)` and `sendProcessStdin` need new
 //! variants (over the log file's path and `send_stdin`).
 
-mod audit;
+pub mod audit;
 mod config_changes;
 mod info;
 mod logs;
@@ -129,7 +129,13 @@ impl Supervisor {
                 info!("reopened log files at a client's request");
                 Response::Done { message: "Reopened log files".to_string() }
             }
-            Request::Fg { name } => return self.attach(client, &name),
+            Request::Fg { name } => {
+                let handled = self.attach(client, &name);
+                if matches!(handled, Handled::Stream { .. }) {
+                    self.audit_fg_start(client, peer, &name);
+                }
+                return handled;
+            }
         };
         Handled::Reply(response)
     }
