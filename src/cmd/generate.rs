@@ -346,7 +346,8 @@ fn guarantees_section() -> Roff {
         roman(
             " Every request that changes something (start, stop, restart, signal, update, add, \
              remove, reload, shutdown, clear, reopen, fg) is logged with the uid and pid of the \
-             client that sent it, as the kernel reports them for the socket.",
+             client that sent it, as the kernel reports them for the socket; an fg session is \
+             logged again when it ends, with the bytes of input it sent to the process.",
         ),
     ]);
     roff

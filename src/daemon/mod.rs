@@ -14,10 +14,13 @@
 //!   state), `jobs` (start/stop/restart/wait orchestration), `names` (NAME, GROUP:NAME,
 //!   GROUP:*, all, globs), `timers` (the deadline queue).
 //! - Requests: `requests` maps a typed request to supervisor operations and a typed reply,
-//!   knowing no transport (its opener documents the interface for front-ends);
-//!   `control_socket` is the JSON-lines front-end, `server` its socket and bounded buffers.
+//!   knowing no transport (its opener documents the interface for front-ends), and logs the
+//!   state-changing ones with their sender (`requests::audit`, the `peer::Peer` a
+//!   front-end captured at accept); `control_socket` is the JSON-lines front-end, `server`
+//!   its socket and bounded buffers.
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
-//!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing logs reported and retried), `signals` (the signal
+//!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing
+//!   logs, each reported once and retried on its own back-off), `signals` (the signal
 //!   self-pipe).
 //! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize), `orphans`
 //!   (the record of children beside the pidfile, and stopping what a crashed predecessor left),
