@@ -4,7 +4,7 @@
 use crate::harness::*;
 
 /// A program that exits at once, restarted forever, restarts about once a second: each start
-/// stamps the time (the child's own clock), and consecutive stamps are a second apart.
+/// stamps the time (the child's own clock), and consecutive stamps are about a second apart.
 #[test]
 fn a_crash_loop_restarts_at_most_once_a_second() {
     let sandbox = Sandbox::new();
@@ -17,8 +17,11 @@ fn a_crash_loop_restarts_at_most_once_a_second() {
     let starts = || -> Vec<f64> { d.sandbox.read("starts").lines().filter_map(|l| l.trim().parse().ok()).collect() };
     wait_until("four starts", || starts().len() >= 4);
     let times = starts();
+    // A second apart by the daemon's clock, from spawn to spawn; the child's stamp comes after
+    // its exec, whose delay varies on a loaded machine, so allow half of it (a fork bomb's
+    // starts are milliseconds apart).
     for pair in times.windows(2) {
-        assert!(pair[1] - pair[0] >= 0.9, "two starts {:.3} s apart: {times:?}", pair[1] - pair[0]);
+        assert!(pair[1] - pair[0] >= 0.5, "two starts {:.3} s apart: {times:?}", pair[1] - pair[0]);
     }
     // The pause is an EXITED process to an operator, and a stop ends the loop.
     d.ctl_ok(&["stop", "loop"]);
