@@ -17,7 +17,8 @@ flapping programs, signal CONT, and starting the FATAL ones again.
 
 What it prints: the daemon's RSS and open descriptors at the start (after a warm-up) and at the
 end, and their samples every 10 s; ctl latency p50/p99/max over every request; request and error
-counts; the zombie children of the daemon (largest seen and at the end); the daemon's CPU time and
+counts; the zombie children of the daemon (at the end, the most in one sample, and any seen in two
+samples in a row, which would mean one left unreaped for 10 s); the daemon's CPU time and
 the size of its log. After SIGTERM it checks that no child outlived the daemon.
 """
 
@@ -279,11 +280,17 @@ def main() -> int:
 
         samples = []
         max_zombies = 0
+        # A zombie seen in two samples in a row (10 s apart) was not reaped for 10 s: stuck.
+        previous_zombies: set[int] = set()
+        stuck_zombies: set[int] = set()
         load_start = time.monotonic()
         while time.monotonic() < until:
             time.sleep(min(SAMPLE_EVERY_S, max(0.0, until - time.monotonic())))
             kids = children(daemon.pid)
-            zombies = sum(1 for _, state in kids if state == "Z")
+            zombie_pids = {pid for pid, state in kids if state == "Z"}
+            zombies = len(zombie_pids)
+            stuck_zombies |= zombie_pids & previous_zombies
+            previous_zombies = zombie_pids
             max_zombies = max(max_zombies, zombies)
             sample = (rss_kib(daemon.pid), fd_count(daemon.pid), len(kids), zombies)
             samples.append(sample)
@@ -309,7 +316,8 @@ def main() -> int:
         if lat:
             print(f"latency:         p50 {statistics.median(lat) * 1000:.1f} ms, p99 {percentile(lat, 99) * 1000:.1f} ms, "
                   f"max {max(lat) * 1000:.1f} ms")
-        print(f"zombies:         {end_zombies} at the end, {max_zombies} at most in the samples")
+        print(f"zombies:         {end_zombies} at the end, {max_zombies} at most in the samples, "
+              f"{len(stuck_zombies)} seen in two samples in a row (unreaped for 10 s)")
         print(f"daemon CPU:      {end_cpu - start_cpu:.1f} s over the run")
         print(f"daemon log:      {log_size / 1024:.0f} KiB")
         for what, n in sorted(stats.errors.items(), key=lambda kv: -kv[1])[:10]:
