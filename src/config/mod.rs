@@ -16,7 +16,7 @@ pub mod values;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use validate::parse_str;
+pub use validate::{default_childlogdir, parse_str};
 pub use values::Signal;
 
 /// The validated configuration.
@@ -128,6 +128,8 @@ pub struct LogConfig {
     pub backups: u32,
     /// Prefix each line with an RFC 3339 timestamp.
     pub timestamps: bool,
+    /// AUTO: the daemon chose the name, in childlogdir (see `RotatingFile`'s rules for those).
+    pub auto: bool,
 }
 
 /// The effective settings of one process: everything the daemon needs to run it.

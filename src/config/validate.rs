@@ -514,7 +514,26 @@ fn push_section<'a>(
             diagnostics.push((index, file), key.span().start, &label, key.get_ref(), format!("unknown key{hint}"));
         }
     }
+    for (key, value) in &entries {
+        if let Some(offset) = nul_byte_offset(value) {
+            diagnostics.push((index, file), offset, &label, key.get_ref(), "contains a NUL byte".to_string());
+        }
+    }
     out.push(RawSection { file: index, kind, label, name, offset, entries });
+}
+
+/// Where a NUL byte stands in a value (a string, or one inside an array or inline table).
+/// No setting can carry one to the system (argv, environment and paths are C strings), so it
+/// is refused at load rather than at the first spawn.
+fn nul_byte_offset(value: &Spanned<DeValue<'_>>) -> Option<usize> {
+    match value.get_ref() {
+        DeValue::String(s) if s.contains('\0') => Some(value.span().start),
+        DeValue::Array(items) => items.iter().find_map(nul_byte_offset),
+        DeValue::Table(table) => table
+            .iter()
+            .find_map(|(k, v)| if k.get_ref().contains('\0') { Some(k.span().start) } else { nul_byte_offset(v) }),
+        _ => None,
+    }
 }
 
 pub(super) fn default_socket_path() -> PathBuf {
@@ -525,6 +544,16 @@ pub(super) fn default_socket_path() -> PathBuf {
         Some(dir) => PathBuf::from(dir).join("taskmaster.sock"),
         None => PathBuf::from(format!("/tmp/taskmaster-{}.sock", nix::unistd::geteuid())),
     }
+}
+
+/// Where AUTO logs go without a childlogdir: `taskmaster-UID` in the temp dir, for the uid the
+/// daemon runs as. The daemon makes it private (0700) and refuses it if it is not, so no other
+/// user can plant a file or a symlink at a log's predictable name.
+pub fn default_childlogdir(user: Option<&str>) -> PathBuf {
+    let uid = user
+        .and_then(|u| u.parse::<u32>().ok().or_else(|| Some(nix::unistd::User::from_name(u).ok()??.uid.as_raw())))
+        .unwrap_or_else(|| nix::unistd::geteuid().as_raw());
+    std::env::temp_dir().join(format!("taskmaster-{uid}"))
 }
 
 pub(super) fn default_history_file() -> Option<PathBuf> {
@@ -613,6 +642,8 @@ fn build(
             }
         }
     }
+    let user = r.get("user", as_user);
+    let default_logdir = default_childlogdir(user.as_deref());
     let daemon = DaemonConfig {
         logfile,
         logfile_maxbytes: r.value("logfile_maxbytes", as_size),
@@ -620,10 +651,10 @@ fn build(
         loglevel: r.value("loglevel", as_loglevel),
         pidfile: expand_path(&mut r, "pidfile", Some(pidfile)).unwrap_or_else(|| here.join("taskmasterd.pid")),
         umask: r.value("umask", as_octal),
-        user: r.get("user", as_user),
+        user,
         directory: expand_path(&mut r, "directory", directory),
         environment,
-        childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or_else(std::env::temp_dir),
+        childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or(default_logdir),
         nodaemon: r.value("nodaemon", as_bool),
         silent: r.value("silent", as_bool),
         minfds: r.int("minfds") as u64,
@@ -714,6 +745,18 @@ fn check_name(r: &mut SectionReader<'_>, what: &str) {
         let offset = r.section.offset;
         r.error_at(offset, "", msg);
     }
+    if name == RESERVED_NAME {
+        let offset = r.section.offset;
+        r.error_at(offset, "", reserved_name_message(what));
+    }
+}
+
+/// The name ctl uses for every process; a program, group or process of that name could never
+/// be addressed alone.
+const RESERVED_NAME: &str = "all";
+
+fn reserved_name_message(what: &str) -> String {
+    format!("'{RESERVED_NAME}' is reserved (it means every process in taskmasterctl); choose another {what} name")
 }
 
 fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option<&GroupMembership>) -> ProgramConfig {
@@ -820,12 +863,13 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             } else {
                 LogDestination::File(resolve_path(&here, &expand(r, key, raw).unwrap_or_default()))
             };
-            LogConfig { destination, maxbytes, backups, timestamps }
+            let auto = raw.eq_ignore_ascii_case("AUTO");
+            LogConfig { destination, maxbytes, backups, timestamps, auto }
         };
         let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps);
         let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_settings);
         let stderr = if redirect_stderr {
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false }
+            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, auto: false }
         } else {
             log(r, "stderr_logfile", &stderr_logfile, "stderr", (stderr_maxbytes, stderr_backups, stderr_timestamps))
         };
@@ -881,6 +925,11 @@ fn check_process_names(
         if r.is_set("process_name") && (process.name.is_empty() || process.name.contains([':', '/', ' '])) {
             let offset = r.value_offset("process_name");
             r.error_at(offset, "process_name", format!("'{}' is not a valid process name", process.name));
+            continue;
+        }
+        if r.is_set("process_name") && process.name == RESERVED_NAME {
+            let offset = r.value_offset("process_name");
+            r.error_at(offset, "process_name", reserved_name_message("process"));
             continue;
         }
         let duplicate = names.get(process.name.as_str()).copied();

@@ -32,6 +32,11 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     lifecycle::ensure_min_fds(daemon.minfds)?;
     lifecycle::mark_inherited_fds_cloexec();
     lifecycle::reset_signal_dispositions();
+    lifecycle::clear_signal_mask();
+    lifecycle::survive_file_size_limit()?;
+    if daemon.childlogdir == config::default_childlogdir(daemon.user.as_deref()) {
+        lifecycle::ensure_private_dir(&daemon.childlogdir)?;
+    }
 
     let mut pidfile = lifecycle::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;

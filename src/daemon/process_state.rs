@@ -284,7 +284,8 @@ mod tests {
     use nix::sys::signal::Signal as Sig;
 
     fn policy() -> ProcessConfig {
-        let log = LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false };
+        let log =
+            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, auto: false };
         ProcessConfig {
             name: "web".into(),
             program: "web".into(),
