@@ -169,7 +169,7 @@ fn a_full_disk_neither_duplicates_nor_splices_output() {
         sandbox.config_path(),
         format!(
             "[unix_server]\nfile = \"%(here)s/tm.sock\"\n\n[taskmasterd]\nlogfile = \"%(here)s/taskmasterd.log\"\n\
-             pidfile = \"%(here)s/taskmasterd.pid\"\nloglevel = \"info\"\n\n\
+             pidfile = \"%(here)s/taskmasterd.pid\"\nchildlogdir = \"%(here)s\"\nloglevel = \"info\"\n\n\
              [program.talk]\ncommand = \"sh -c 'seq -f \\\"line %%06g of the numbered output\\\" 1 {LINES}; exec sleep 1000'\"\n\
              stdout_logfile = \"%(here)s/talk.log\"\nstdout_logfile_maxbytes = 0\nstartsecs = 0\n"
         ),
