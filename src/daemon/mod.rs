@@ -67,6 +67,11 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     startup::ensure_min_fds(daemon.minfds)?;
     startup::mark_inherited_fds_cloexec();
     startup::reset_signal_dispositions();
+    startup::clear_signal_mask();
+    startup::survive_file_size_limit()?;
+    if daemon.childlogdir == config::default_childlogdir(daemon.user.as_deref()) {
+        startup::ensure_private_dir(&daemon.childlogdir)?;
+    }
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;

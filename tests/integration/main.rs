@@ -6,6 +6,7 @@ mod harness;
 mod cli;
 mod clients;
 mod daemon_life;
+mod faults;
 mod faults_runtime;
 mod lifecycle;
 mod output;
