@@ -31,6 +31,7 @@ use polling::Event;
 
 use super::http::response::{self, Framing, Reply};
 use super::http::{self, Route, Status, auth, request};
+use super::peer::Peer;
 use super::requests::{ClientId, Handled, Outgoing};
 use super::streams::FOLLOWER_BUFFER;
 use super::supervisor::{Supervisor, TimerEvent};
@@ -94,6 +95,8 @@ struct Conn {
     stream: Stream,
     /// Whose password this connection must present (its listener's).
     credentials: Option<auth::Credentials>,
+    /// Who is at the other end, for the request log.
+    peer: Peer,
     input: Vec<u8>,
     output: Vec<u8>,
     phase: Phase,
@@ -184,7 +187,7 @@ impl Supervisor {
             let Some((listener, creds)) = self.http.listeners.get(&key) else { return };
             let creds = creds.clone();
             match listener.accept() {
-                Ok((stream, _)) => {
+                Ok((stream, address)) => {
                     if self.http.conns.len() >= MAX_CONNECTIONS {
                         warn!("refusing an HTTP client: {MAX_CONNECTIONS} connections are open");
                         continue;
@@ -193,7 +196,7 @@ impl Supervisor {
                         continue;
                     }
                     let _ = stream.set_nodelay(true);
-                    self.add_http_conn(Stream::Tcp(stream), creds, Vec::new());
+                    self.add_http_conn(Stream::Tcp(stream), Peer::Remote(address), creds, Vec::new());
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -212,13 +215,13 @@ impl Supervisor {
 
     /// Takes over a unix socket connection whose first bytes are HTTP (`input` is what the
     /// JSON-lines side already read from it).
-    pub(super) fn adopt_http_client(&mut self, stream: UnixStream, input: Vec<u8>) {
+    pub(super) fn adopt_http_client(&mut self, stream: UnixStream, peer: Peer, input: Vec<u8>) {
         let _ = self.poller.delete(stream.as_fd());
         let creds = self.http.unix_credentials.clone();
-        self.add_http_conn(Stream::Unix(stream), creds, input);
+        self.add_http_conn(Stream::Unix(stream), peer, creds, input);
     }
 
-    fn add_http_conn(&mut self, stream: Stream, credentials: Option<auth::Credentials>, input: Vec<u8>) {
+    fn add_http_conn(&mut self, stream: Stream, peer: Peer, credentials: Option<auth::Credentials>, input: Vec<u8>) {
         let key = self.allocate_key();
         // SAFETY: the stream is owned by `self.http.conns` and deleted from the poller before
         // it is dropped (`drop_http`, and the supervisor's `Drop`).
@@ -229,6 +232,7 @@ impl Supervisor {
         let conn = Conn {
             stream,
             credentials,
+            peer,
             input,
             output: Vec::new(),
             phase: Phase::Idle,
@@ -352,8 +356,9 @@ impl Supervisor {
             let (bytes, keep) = response::error(reply, status, false);
             return self.send_http(key, &bytes, keep);
         }
+        let caller = rpc::Caller { id: ClientId(key), peer: conn.peer.clone() };
         match http::route(&req.method, &req.target) {
-            Route::XmlRpc => self.serve_xmlrpc(key, reply, &req),
+            Route::XmlRpc => self.serve_xmlrpc(&caller, reply, &req),
             Route::Logtail { name, channel } => {
                 let channel = match channel {
                     Ok(http::Channel::Stdout) => Channel::Stdout,
@@ -361,12 +366,13 @@ impl Supervisor {
                     Err(_) => return self.http_error(key, reply, Status::NOT_FOUND),
                 };
                 let bytes = http::LOGTAIL_BACKLOG;
-                let handled = self.handle(ClientId(key), Request::Tail { name, channel, bytes, follow: true });
+                let request = Request::Tail { name, channel, bytes, follow: true };
+                let handled = self.handle(caller.id, &caller.peer, request);
                 self.start_http_stream(key, reply, handled, true);
             }
             Route::MainLogtail => {
-                let handled =
-                    self.handle(ClientId(key), Request::Maintail { bytes: http::LOGTAIL_BACKLOG, follow: true });
+                let request = Request::Maintail { bytes: http::LOGTAIL_BACKLOG, follow: true };
+                let handled = self.handle(caller.id, &caller.peer, request);
                 self.start_http_stream(key, reply, handled, false);
             }
             Route::NotFound => self.http_error(key, reply, Status::NOT_FOUND),
@@ -379,7 +385,8 @@ impl Supervisor {
         self.send_http(key, &bytes, keep);
     }
 
-    fn serve_xmlrpc(&mut self, key: usize, reply: Reply, req: &request::Request) {
+    fn serve_xmlrpc(&mut self, caller: &rpc::Caller, reply: Reply, req: &request::Request) {
+        let key = caller.id.0;
         if req.content_length.is_none() {
             return self.http_error(key, reply, Status::LENGTH_REQUIRED);
         }
@@ -389,7 +396,7 @@ impl Supervisor {
             Err(_) => return self.http_error(key, reply, Status::BAD_REQUEST),
         };
         let outcome = match methods::decode(&call) {
-            Ok(api) => self.rpc_begin(ClientId(key), api),
+            Ok(api) => self.rpc_begin(caller, api),
             Err(fault) => rpc::Outcome::Answer(Err(fault)),
         };
         self.answer_rpc(key, reply, outcome);
@@ -489,7 +496,8 @@ impl Supervisor {
                 let Phase::Waiting { reply, run } = std::mem::replace(&mut conn.phase, Phase::Idle) else {
                     return;
                 };
-                let outcome = self.rpc_resume(ClientId(key), run, response);
+                let caller = rpc::Caller { id: ClientId(key), peer: conn.peer.clone() };
+                let outcome = self.rpc_resume(&caller, run, response);
                 self.answer_rpc(key, reply, outcome);
                 if let Some(conn) = self.http.conns.get(&key)
                     && matches!(conn.phase, Phase::Idle)
