@@ -31,6 +31,7 @@ use polling::Event;
 
 use super::http::response::{self, Framing, Reply};
 use super::http::{self, Route, Status, auth, request};
+use super::peer::Peer;
 use super::requests::{ClientId, Handled, Outgoing};
 use super::streams::FOLLOWER_BUFFER;
 use super::supervisor::{Supervisor, TimerEvent};
@@ -97,6 +98,8 @@ struct Conn {
     stream: Stream,
     /// Whose password this connection must present (its listener's).
     credentials: Option<auth::Credentials>,
+    /// Who is at the other end, for the request log.
+    peer: Peer,
     input: Vec<u8>,
     output: Vec<u8>,
     phase: Phase,
@@ -194,7 +197,7 @@ impl Supervisor {
             let Some((listener, creds)) = self.http.listeners.get(&key) else { return };
             let creds = creds.clone();
             match listener.accept() {
-                Ok((stream, _)) => {
+                Ok((stream, address)) => {
                     if self.http.conns.len() >= MAX_CONNECTIONS {
                         warn!("refusing an HTTP client: {MAX_CONNECTIONS} connections are open");
                         continue;
@@ -203,7 +206,7 @@ impl Supervisor {
                         continue;
                     }
                     let _ = stream.set_nodelay(true);
-                    self.add_http_conn(Stream::Tcp(stream), creds, Vec::new());
+                    self.add_http_conn(Stream::Tcp(stream), Peer::Remote(address), creds, Vec::new());
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -222,13 +225,13 @@ impl Supervisor {
 
     /// Takes over a unix socket connection whose first bytes are HTTP (`input` is what the
     /// JSON-lines side already read from it).
-    pub(super) fn adopt_http_client(&mut self, stream: UnixStream, input: Vec<u8>) {
+    pub(super) fn adopt_http_client(&mut self, stream: UnixStream, peer: Peer, input: Vec<u8>) {
         let _ = self.poller.delete(stream.as_fd());
         let creds = self.http.unix_credentials.clone();
-        self.add_http_conn(Stream::Unix(stream), creds, input);
+        self.add_http_conn(Stream::Unix(stream), peer, creds, input);
     }
 
-    fn add_http_conn(&mut self, stream: Stream, credentials: Option<auth::Credentials>, input: Vec<u8>) {
+    fn add_http_conn(&mut self, stream: Stream, peer: Peer, credentials: Option<auth::Credentials>, input: Vec<u8>) {
         let key = self.allocate_key();
         // SAFETY: the stream is owned by `self.http.conns` and deleted from the poller before
         // it is dropped (`drop_http`, and the supervisor's `Drop`).
@@ -239,6 +242,7 @@ impl Supervisor {
         let conn = Conn {
             stream,
             credentials,
+            peer,
             input,
             output: Vec::new(),
             phase: Phase::Idle,
@@ -366,8 +370,9 @@ impl Supervisor {
             let (bytes, keep) = response::error(reply, status, false);
             return self.send_http(key, &bytes, keep);
         }
+        let caller = rpc::Caller { id: ClientId(key), peer: conn.peer.clone() };
         match http::route(&req.method, &req.target) {
-            Route::XmlRpc => self.serve_xmlrpc(key, reply, &req),
+            Route::XmlRpc => self.serve_xmlrpc(&caller, reply, &req),
             Route::Logtail { name, channel } => {
                 let channel = match channel {
                     Ok(http::Channel::Stdout) => Channel::Stdout,
@@ -375,17 +380,23 @@ impl Supervisor {
                     Err(_) => return self.http_error(key, reply, Status::NOT_FOUND),
                 };
                 let bytes = http::LOGTAIL_BACKLOG;
-                let handled = self.handle(ClientId(key), Request::Tail { name, channel, bytes, follow: true });
+                let request = Request::Tail { name, channel, bytes, follow: true };
+                let handled = self.handle(caller.id, &caller.peer, request);
                 self.start_http_stream(key, reply, handled, true);
             }
             Route::MainLogtail => {
-                let handled =
-                    self.handle(ClientId(key), Request::Maintail { bytes: http::LOGTAIL_BACKLOG, follow: true });
+                let request = Request::Maintail { bytes: http::LOGTAIL_BACKLOG, follow: true };
+                let handled = self.handle(caller.id, &caller.peer, request);
                 self.start_http_stream(key, reply, handled, false);
             }
             Route::NotFound => self.http_error(key, reply, Status::NOT_FOUND),
             Route::BadRequest => self.http_error(key, reply, Status::BAD_REQUEST),
         }
+    }
+
+    /// Who is at the other end of a connection, for the request layer's audit.
+    pub(in crate::daemon) fn http_peer(&self, key: usize) -> Peer {
+        self.http.conns.get(&key).map_or(Peer::Unknown, |c| c.peer.clone())
     }
 
     /// The status to refuse a request with when it lacks its listener's credentials.
@@ -435,7 +446,8 @@ impl Supervisor {
     /// Serves a log stream (`/logtail`, and the JSON API's `.../stream`).
     pub(in crate::daemon) fn http_log_stream(&mut self, key: usize, reply: Reply, request: Request) {
         let process_log = matches!(request, Request::Tail { .. });
-        let handled = self.handle(ClientId(key), request);
+        let peer = self.http_peer(key);
+        let handled = self.handle(ClientId(key), &peer, request);
         self.start_http_stream(key, reply, handled, process_log);
     }
 
@@ -444,7 +456,8 @@ impl Supervisor {
         self.send_http(key, &bytes, keep);
     }
 
-    fn serve_xmlrpc(&mut self, key: usize, reply: Reply, req: &request::Request) {
+    fn serve_xmlrpc(&mut self, caller: &rpc::Caller, reply: Reply, req: &request::Request) {
+        let key = caller.id.0;
         if req.content_length.is_none() {
             return self.http_error(key, reply, Status::LENGTH_REQUIRED);
         }
@@ -454,7 +467,7 @@ impl Supervisor {
             Err(_) => return self.http_error(key, reply, Status::BAD_REQUEST),
         };
         let outcome = match methods::decode(&call) {
-            Ok(api) => self.rpc_begin(ClientId(key), api),
+            Ok(api) => self.rpc_begin(caller, api),
             Err(fault) => rpc::Outcome::Answer(Err(fault)),
         };
         self.answer_rpc(key, reply, outcome);
@@ -553,7 +566,8 @@ impl Supervisor {
             Outgoing::Reply(response) => {
                 match std::mem::replace(&mut conn.phase, Phase::Idle) {
                     Phase::Waiting { reply, run } => {
-                        let outcome = self.rpc_resume(ClientId(key), run, response);
+                        let caller = rpc::Caller { id: ClientId(key), peer: conn.peer.clone() };
+                        let outcome = self.rpc_resume(&caller, run, response);
                         self.answer_rpc(key, reply, outcome);
                     }
                     Phase::WebWaiting { reply, pending } => self.answer_web_later(key, reply, pending, response),

@@ -27,6 +27,7 @@ use std::time::SystemTime;
 
 use crate::config::{self, Config, LogDestination, ProcessConfig, diff};
 use crate::daemon::http::Channel as HttpChannel;
+use crate::daemon::peer::Peer;
 use crate::daemon::requests::{ClientId, Handled};
 use crate::daemon::supervisor::{Mode, Process, ProcessId, Supervisor, epoch_seconds};
 use crate::daemon::xmlrpc::faults::{Fault, FaultCode, SupervisorState};
@@ -47,6 +48,12 @@ const EXITED_TOO_QUICKLY: &str = "Exited too quickly (process log may have detai
 
 /// The largest log range one call reads into memory.
 const MAX_READ: u64 = 16 << 20;
+
+/// Who makes a call: its connection, and who is at the other end (for the request log).
+pub struct Caller {
+    pub id: ClientId,
+    pub peer: Peer,
+}
 
 /// The outcome of one call: the answer, or a pending run that the request layer's later
 /// answer resumes.
@@ -144,7 +151,7 @@ fn convert(convert: Convert, response: Response) -> Result<Value, Fault> {
 
 impl Supervisor {
     /// Starts a call (see the module doc).
-    pub(super) fn rpc_begin(&mut self, client: ClientId, call: ApiCall) -> Outcome {
+    pub(super) fn rpc_begin(&mut self, client: &Caller, call: ApiCall) -> Outcome {
         match call {
             ApiCall::Multicall { calls } => self.rpc_multi(client, calls.into(), Vec::new()),
             call => match self.rpc_call(client, call) {
@@ -155,7 +162,7 @@ impl Supervisor {
     }
 
     /// Continues a call with the request layer's later answer.
-    pub(super) fn rpc_resume(&mut self, client: ClientId, run: Run, response: Response) -> Outcome {
+    pub(super) fn rpc_resume(&mut self, client: &Caller, run: Run, response: Response) -> Outcome {
         match run {
             Run::Single(c) => Outcome::Answer(convert(c, response)),
             Run::Multi { convert: c, rest, mut done } => {
@@ -167,7 +174,7 @@ impl Supervisor {
 
     fn rpc_multi(
         &mut self,
-        client: ClientId,
+        client: &Caller,
         mut rest: VecDeque<Result<ApiCall, Fault>>,
         mut done: Vec<Result<Value, Fault>>,
     ) -> Outcome {
@@ -191,7 +198,7 @@ impl Supervisor {
         }
     }
 
-    fn rpc_call(&mut self, client: ClientId, call: ApiCall) -> Step {
+    fn rpc_call(&mut self, client: &Caller, call: ApiCall) -> Step {
         if let Some(answer) = methods::answer_static(&call) {
             return Step::Done(answer);
         }
@@ -207,7 +214,7 @@ impl Supervisor {
             ApiCall::ReadLog { offset, length } => done(self.read_main_log(offset, length)),
             ApiCall::ClearLog => done(self.clear_main_log()),
             ApiCall::Shutdown => {
-                self.handle(client, Request::Shutdown);
+                self.handle(client.id, &client.peer, Request::Shutdown);
                 done(Ok(Value::Bool(true)))
             }
             ApiCall::Restart => done(self.rpc_restart(client)),
@@ -254,16 +261,16 @@ impl Supervisor {
             }
             ApiCall::SignalProcess { name, signal } => match self.lookup(&name) {
                 Err(fault) => done(Err(fault)),
-                Ok(Lookup::Group(ids)) => done(Ok(self.signal_many(ids, &signal))),
-                Ok(Lookup::Process(id)) => done(self.signal_one(id, &name, &signal)),
+                Ok(Lookup::Group(ids)) => done(Ok(self.signal_many(client, ids, &signal))),
+                Ok(Lookup::Process(id)) => done(self.signal_one(client, id, &name, &signal)),
             },
             ApiCall::SignalProcessGroup { name, signal } => match self.group(&name) {
                 Err(fault) => done(Err(fault)),
-                Ok(ids) => done(Ok(self.signal_many(ids, &signal))),
+                Ok(ids) => done(Ok(self.signal_many(client, ids, &signal))),
             },
             ApiCall::SignalAllProcesses { signal } => {
                 let ids = self.processes.keys().copied().collect();
-                done(Ok(self.signal_many(ids, &signal)))
+                done(Ok(self.signal_many(client, ids, &signal)))
             }
             ApiCall::SendProcessStdin { name, chars } => done(self.send_process_stdin(&name, &chars)),
             ApiCall::SendRemoteCommEvent { kind, data } => {
@@ -281,7 +288,7 @@ impl Supervisor {
                 Err(fault) => done(Err(fault)),
                 Ok(id) => {
                     let names = vec![self.display_name(id)];
-                    match self.handle(client, Request::Clear { names }) {
+                    match self.handle(client.id, &client.peer, Request::Clear { names }) {
                         Handled::Reply(response) => done(convert(Convert::One { spec: name }, response)),
                         _ => done(Err(Fault::new(FaultCode::Failed))),
                     }
@@ -291,7 +298,7 @@ impl Supervisor {
                 let ids = self.sorted(self.processes.keys().copied().collect(), |p| (p.config.group.clone(), 0));
                 let targets = self.targets(&ids);
                 let names = targets.iter().map(|t| t.qualified.clone()).collect();
-                match self.handle(client, Request::Clear { names }) {
+                match self.handle(client.id, &client.peer, Request::Clear { names }) {
                     Handled::Reply(response) => done(convert(Convert::Entries(targets), response)),
                     _ => done(Err(Fault::new(FaultCode::Failed))),
                 }
@@ -309,15 +316,15 @@ impl Supervisor {
     }
 
     /// Submits a request; its answer now or later becomes the call's.
-    fn act(&mut self, client: ClientId, request: Request, how: Convert) -> Step {
-        match self.handle(client, request) {
+    fn act(&mut self, client: &Caller, request: Request, how: Convert) -> Step {
+        match self.handle(client.id, &client.peer, request) {
             Handled::Reply(response) => Step::Done(convert(how, response)),
             Handled::Later => Step::Later(how),
             Handled::Stream { .. } => Step::Done(Err(Fault::new(FaultCode::Failed))),
         }
     }
 
-    fn start_one(&mut self, client: ClientId, id: ProcessId, spec: &str, wait: bool) -> Step {
+    fn start_one(&mut self, client: &Caller, id: ProcessId, spec: &str, wait: bool) -> Step {
         let p = &self.processes[&id];
         // supervisord checks the command before anything else, so that a start that can only
         // fail says why at once.
@@ -338,7 +345,7 @@ impl Supervisor {
         }
     }
 
-    fn start_many(&mut self, client: ClientId, ids: Vec<ProcessId>, wait: bool) -> Step {
+    fn start_many(&mut self, client: &Caller, ids: Vec<ProcessId>, wait: bool) -> Step {
         let ids: Vec<ProcessId> = self
             .sorted(ids, |p| (String::new(), p.config.priority))
             .into_iter()
@@ -364,7 +371,7 @@ impl Supervisor {
         // Some cannot start at all: start the others without waiting, and answer now.
         let names: Vec<String> = startable.iter().map(|t| t.qualified.clone()).collect();
         if !names.is_empty() {
-            self.handle(client, Request::Start { names, wait: false });
+            self.handle(client.id, &client.peer, Request::Start { names, wait: false });
         }
         let list = entries
             .iter()
@@ -373,7 +380,7 @@ impl Supervisor {
         Step::Done(Ok(Value::Array(list)))
     }
 
-    fn stop_many(&mut self, client: ClientId, ids: Vec<ProcessId>, wait: bool) -> Step {
+    fn stop_many(&mut self, client: &Caller, ids: Vec<ProcessId>, wait: bool) -> Step {
         let ids: Vec<ProcessId> = self
             .sorted(ids, |p| (String::new(), p.config.priority))
             .into_iter()
@@ -387,20 +394,20 @@ impl Supervisor {
         self.act(client, Request::Stop { names, wait }, Convert::Entries(targets))
     }
 
-    fn signal_one(&mut self, id: ProcessId, spec: &str, signal: &str) -> Result<Value, Fault> {
+    fn signal_one(&mut self, client: &Caller, id: ProcessId, spec: &str, signal: &str) -> Result<Value, Fault> {
         let signal = methods::parse_signal(signal)?;
         if !running(self.processes[&id].public_state()) {
             return Err(Fault::with(FaultCode::NotRunning, spec));
         }
         let names = vec![self.display_name(id)];
         let request = Request::Signal { signal: (signal.0 as i32).to_string(), names };
-        match self.handle(ClientId(usize::MAX), request) {
+        match self.handle(client.id, &client.peer, request) {
             Handled::Reply(response) => convert(Convert::One { spec: spec.to_string() }, response),
             _ => Err(Fault::new(FaultCode::Failed)),
         }
     }
 
-    fn signal_many(&mut self, ids: Vec<ProcessId>, signal: &str) -> Value {
+    fn signal_many(&mut self, client: &Caller, ids: Vec<ProcessId>, signal: &str) -> Value {
         let ids: Vec<ProcessId> = self
             .sorted(ids, |p| (p.config.group.clone(), 0))
             .into_iter()
@@ -410,7 +417,7 @@ impl Supervisor {
             .into_iter()
             .map(|id| {
                 let target = self.target(id);
-                let outcome = self.signal_one(id, &target.qualified, signal);
+                let outcome = self.signal_one(client, id, &target.qualified, signal);
                 Fault::status_entry(&target.name, &target.group, outcome.as_ref().map(|_| ()))
             })
             .collect();
@@ -419,8 +426,8 @@ impl Supervisor {
 
     /// supervisord's `restart`: stop everything, read the config again, start again; the
     /// answer is immediate.
-    fn rpc_restart(&mut self, client: ClientId) -> Result<Value, Fault> {
-        match self.handle(client, Request::Reload) {
+    fn rpc_restart(&mut self, client: &Caller) -> Result<Value, Fault> {
+        match self.handle(client.id, &client.peer, Request::Reload) {
             Handled::Later => {
                 // Nobody waits for the reload's own answer: the call is answered now.
                 if let Mode::Reloading { reply_to, .. } = &mut self.mode {
@@ -466,7 +473,7 @@ impl Supervisor {
         Ok(info::reload_result(&added, &changed, &removed))
     }
 
-    fn add_group(&mut self, client: ClientId, group: &str) -> Result<Value, Fault> {
+    fn add_group(&mut self, client: &Caller, group: &str) -> Result<Value, Fault> {
         if self.config.programs.iter().any(|p| p.group == group) {
             return Err(Fault::with(FaultCode::AlreadyAdded, group));
         }
@@ -475,13 +482,13 @@ impl Supervisor {
         if names.is_empty() {
             return Err(bad_name(group));
         }
-        match self.handle(client, Request::Add { names }) {
+        match self.handle(client.id, &client.peer, Request::Add { names }) {
             Handled::Reply(response) => convert(Convert::One { spec: group.to_string() }, response),
             _ => Err(Fault::new(FaultCode::Failed)),
         }
     }
 
-    fn remove_group(&mut self, client: ClientId, group: &str) -> Result<Value, Fault> {
+    fn remove_group(&mut self, client: &Caller, group: &str) -> Result<Value, Fault> {
         let names: Vec<String> =
             self.config.programs.iter().filter(|p| p.group == group).map(|p| p.name.clone()).collect();
         if names.is_empty() {
@@ -490,7 +497,7 @@ impl Supervisor {
         if self.processes.values().any(|p| p.config.group == group && p.public_state().is_running()) {
             return Err(Fault::with(FaultCode::StillRunning, group));
         }
-        match self.handle(client, Request::Remove { names }) {
+        match self.handle(client.id, &client.peer, Request::Remove { names }) {
             Handled::Reply(response) => convert(Convert::One { spec: group.to_string() }, response),
             _ => Err(Fault::new(FaultCode::Failed)),
         }
@@ -510,7 +517,7 @@ impl Supervisor {
         }
     }
 
-    fn log_path(&self, id: ProcessId, channel: HttpChannel) -> Option<&Path> {
+    fn api_log_path(&self, id: ProcessId, channel: HttpChannel) -> Option<&Path> {
         let p = &self.processes[&id];
         // As supervisord: with redirect_stderr there is no stderr log to read.
         let config = match channel {
@@ -526,13 +533,13 @@ impl Supervisor {
 
     fn read_process_log(&self, spec: &str, channel: HttpChannel, offset: i64, length: i64) -> Result<Value, Fault> {
         let id = self.one_process(spec)?;
-        read_file_range(self.log_path(id, channel), offset, length)
+        read_file_range(self.api_log_path(id, channel), offset, length)
     }
 
     fn tail_process_log(&self, spec: &str, channel: HttpChannel, offset: i64, length: i64) -> Result<Value, Fault> {
         let id = self.one_process(spec)?;
         let empty = || Value::Array(vec![Value::from(""), Value::Int(0), Value::Bool(false)]);
-        let Some(path) = self.log_path(id, channel) else { return Ok(empty()) };
+        let Some(path) = self.api_log_path(id, channel) else { return Ok(empty()) };
         let Ok(mut file) = File::open(path) else { return Ok(empty()) };
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let (range, next, overflow) = info::tail_range(size, offset, length);

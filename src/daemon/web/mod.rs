@@ -268,7 +268,8 @@ impl Supervisor {
 
     /// `reread` answers at once; it is the request layer's, like everything else.
     fn reread_for_web(&mut self, client: ClientId) -> Response {
-        match self.handle(client, Request::Reread) {
+        let peer = self.http_peer(client.0);
+        match self.handle(client, &peer, Request::Reread) {
             Handled::Reply(response) => response,
             other => Response::Error {
                 kind: crate::protocol::ErrorKind::Failed,
@@ -278,7 +279,8 @@ impl Supervisor {
     }
 
     fn api_request(&mut self, key: usize, reply: Reply, request: Request) {
-        match self.handle(ClientId(key), request) {
+        let peer = self.http_peer(key);
+        match self.handle(ClientId(key), &peer, request) {
             Handled::Reply(response) => self.api_answer(key, reply, &response),
             Handled::Later => self.http_hold(key, reply, Pending),
             Handled::Stream { .. } => {
