@@ -17,7 +17,9 @@
 //!   (`daemon::jobs`), name resolution (`daemon::names`), deadlines (`daemon::timers`), and the
 //!   reload plan (`config::diff`). Requests go through a transport-free layer
 //!   (`daemon::requests`: typed request -> operations -> typed reply) that every front-end
-//!   shares; the JSON-lines socket (`daemon::control_socket`) is the first such front-end.
+//!   shares; the JSON-lines socket (`daemon::control_socket`) is the first such front-end,
+//!   HTTP (`daemon::http_front`: supervisord's XML-RPC API, and `daemon::web`: the dashboard,
+//!   a JSON API and Prometheus metrics) the second.
 //!   Child output, followers and `fg` stdin are `daemon::streams`; log files and rotation
 //!   `daemon::log_files`, failing ones `daemon::log_retry`; start-up `daemon::startup`, and
 //!   the children a crashed predecessor left `daemon::orphans`; the daemon's own log

@@ -4,7 +4,7 @@
 //! answers and events on fd 4, each a JSON message ended by a NUL byte): no WebSocket, no port,
 //! no driver binary, only serde_json. [`Browser::launch`] finds chromium, or fails in CI and
 //! skips loudly elsewhere (as `reference::reference_venv` does for supervisord), and its `Drop`
-//! closes the browser and kills its whole process group.
+//! kills the browser's whole process group.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -238,20 +238,10 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // Ask politely, then make sure: the whole group (renderers, zygotes) goes.
-        let mut close = serde_json::to_vec(&json!({ "id": 0, "method": "Browser.close" })).unwrap();
-        close.push(0);
-        let _ = self.commands.write_all(&close);
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        // The whole group (renderers, zygotes) goes at once. The leader is not reaped yet, so
+        // its pid, the group's id, cannot have been reused by another test's process.
         let group = nix::unistd::Pid::from_raw(-(self.child.id() as i32));
         let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
-        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }

@@ -143,8 +143,11 @@ fn the_dashboard_drives_processes_in_a_browser() {
     assert_eq!(groups, json!(["all", "app:*", "idle:*", "pool:*"]));
 
     // Stop, as an operator would: the page follows through the event stream, and the daemon agrees.
+    let clicked = Instant::now();
     browser.click("tr[data-name=\"app\"] button[data-action=\"stop\"]");
     browser.wait_for("app STOPPED in the page", &format!("{} === 'STOPPED'", row_state("app")));
+    // Reported, not asserted: the click, the POST, the stop, and the event back to the page.
+    eprintln!("stop clicked -> STOPPED shown in the page: {:?}", clicked.elapsed());
     assert_eq!(d.state("app"), "STOPPED");
     let badge = browser.eval("document.querySelector('tr[data-name=\"app\"] .state').className");
     assert_eq!(badge, json!("state st-stopped"));
