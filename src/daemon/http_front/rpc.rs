@@ -533,7 +533,14 @@ impl Supervisor {
 
     fn read_process_log(&self, spec: &str, channel: HttpChannel, offset: i64, length: i64) -> Result<Value, Fault> {
         let id = self.one_process(spec)?;
-        read_file_range(self.api_log_path(id, channel), offset, length)
+        let path = self.api_log_path(id, channel);
+        // supervisord creates a log at the process's first spawn; ours appears with the first
+        // output. A process that has run but said nothing yet has an empty log, not none.
+        let spawned = self.processes[&id].start_time.is_some();
+        if spawned && path.is_some_and(|p| !p.exists()) {
+            return info::read_range(0, offset, length).map(|_| Value::from(""));
+        }
+        read_file_range(path, offset, length)
     }
 
     fn tail_process_log(&self, spec: &str, channel: HttpChannel, offset: i64, length: i64) -> Result<Value, Fault> {
