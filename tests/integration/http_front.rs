@@ -211,3 +211,19 @@ fn a_busy_port_is_a_start_up_error() {
     assert!(err.contains(&format!("can't listen on [inet_http_server] port 127.0.0.1:{port}")), "{err}");
     assert!(!sandbox.socket().exists(), "the socket is cleaned up");
 }
+
+#[test]
+fn children_know_the_daemons_url() {
+    let daemon = Daemon::start(
+        "[program.env]\ncommand = \"sh -c 'echo url=$SUPERVISOR_SERVER_URL; exec sleep 1000'\"\nstartsecs = 0\n\
+         stdout_logfile = \"%(here)s/env.out\"\n\n\
+         [program.mine]\ncommand = \"sh -c 'echo url=$SUPERVISOR_SERVER_URL; exec sleep 1000'\"\nstartsecs = 0\n\
+         stdout_logfile = \"%(here)s/mine.out\"\nenvironment = { SUPERVISOR_SERVER_URL = \"http://elsewhere:9001\" }\n",
+    );
+    let expected = format!("url=unix://{}\n", daemon.sandbox.socket().display());
+    crate::harness::wait_until("the child's output", || daemon.sandbox.read("env.out") == expected);
+    // A program's own setting wins, as in supervisord.
+    crate::harness::wait_until("the other's output", || {
+        daemon.sandbox.read("mine.out") == "url=http://elsewhere:9001\n"
+    });
+}
