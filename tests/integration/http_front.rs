@@ -261,3 +261,26 @@ fn still_serves_without_auth(port: u16) {
     let answer = exchange(port, post(CALL, "Connection: close\r\n").as_bytes());
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
 }
+
+fn call_xml(method: &str) -> String {
+    format!("<?xml version='1.0'?><methodCall><methodName>{method}</methodName><params></params></methodCall>")
+}
+
+#[test]
+fn calls_during_a_shutdown_get_shutdown_state() {
+    let port = free_port();
+    let mut daemon = Daemon::start(&format!(
+        "[inet_http_server]\nport = \"127.0.0.1:{port}\"\n\n\
+         [program.stubborn]\ncommand = \"sh -c 'trap \\\"\\\" TERM; while :; do sleep 1; done'\"\nstartsecs = 0\nstopwaitsecs = 3\n"
+    ));
+    daemon.wait_state("stubborn", "RUNNING");
+    let rpc = |method: &str| exchange(port, post(&call_xml(method), "Connection: close\r\n").as_bytes());
+    assert!(rpc("supervisor.shutdown").contains("<boolean>1</boolean>"));
+    // While the stubborn program is still being stopped, the daemon answers but refuses.
+    for method in ["supervisor.getState", "supervisor.getAPIVersion", "supervisor.getAllProcessInfo"] {
+        let answer = rpc(method);
+        assert!(answer.contains("<int>6</int>") && answer.contains("SHUTDOWN_STATE"), "{method}: {answer}");
+    }
+    assert!(rpc("system.listMethods").contains("supervisor.getState"));
+    assert_eq!(daemon.wait_exit(), 0);
+}

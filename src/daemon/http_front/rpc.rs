@@ -199,11 +199,13 @@ impl Supervisor {
     }
 
     fn rpc_call(&mut self, client: &Caller, call: ApiCall) -> Step {
-        if let Some(answer) = methods::answer_static(&call) {
-            return Step::Done(answer);
-        }
+        // The state first: supervisord's getAPIVersion, too, answers SHUTDOWN_STATE once it is
+        // shutting down.
         if call.checks_shutdown() && !self.supervisor_state().accepts_calls() {
             return Step::Done(Err(Fault::new(FaultCode::ShutdownState)));
+        }
+        if let Some(answer) = methods::answer_static(&call) {
+            return Step::Done(answer);
         }
         let done = |result: Result<Value, Fault>| Step::Done(result);
         match call {
