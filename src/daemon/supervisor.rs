@@ -124,7 +124,8 @@ pub enum TimerEvent {
     RetryLog(ProcessId, Channel),
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
-    /// An HTTP connection had no complete request for too long.
+    /// An HTTP connection had no complete request for too long, or an HTTP listener that ran
+    /// out of descriptors may accept again (`http_front`).
     HttpIdle(usize),
 }
 

@@ -211,3 +211,76 @@ fn a_busy_port_is_a_start_up_error() {
     assert!(err.contains(&format!("can't listen on [inet_http_server] port 127.0.0.1:{port}")), "{err}");
     assert!(!sandbox.socket().exists(), "the socket is cleaned up");
 }
+
+#[test]
+fn children_know_the_daemons_url() {
+    let daemon = Daemon::start(
+        "[program.env]\ncommand = \"sh -c 'echo url=$SUPERVISOR_SERVER_URL; exec sleep 1000'\"\nstartsecs = 0\n\
+         stdout_logfile = \"%(here)s/env.out\"\n\n\
+         [program.mine]\ncommand = \"sh -c 'echo url=$SUPERVISOR_SERVER_URL; exec sleep 1000'\"\nstartsecs = 0\n\
+         stdout_logfile = \"%(here)s/mine.out\"\nenvironment = { SUPERVISOR_SERVER_URL = \"http://elsewhere:9001\" }\n",
+    );
+    let expected = format!("url=unix://{}\n", daemon.sandbox.socket().display());
+    crate::harness::wait_until("the child's output", || daemon.sandbox.read("env.out") == expected);
+    // A program's own setting wins, as in supervisord.
+    crate::harness::wait_until("the other's output", || {
+        daemon.sandbox.read("mine.out") == "url=http://elsewhere:9001\n"
+    });
+}
+
+#[test]
+fn a_log_follower_that_does_not_read_is_dropped() {
+    let port = free_port();
+    let daemon = Daemon::start(&format!(
+        "[inet_http_server]\nport = \"127.0.0.1:{port}\"\n\n\
+         [program.chatty]\ncommand = \"sh -c 'read go; head -c 30000000 /dev/zero | tr \\\"\\\\\\\\000\\\" x; exec sleep 1000'\"\n\
+         startsecs = 0\nstdout_logfile = \"%(here)s/chatty.out\"\nstdout_logfile_maxbytes = 0\n"
+    ));
+    daemon.wait_state("chatty", "RUNNING");
+    let mut follower = connect(port);
+    follower.write_all(b"GET /logtail/chatty HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    // Sends `go` to the program's stdin: 30 MB of output follow, which this client never reads.
+    let call = "<?xml version='1.0'?><methodCall><methodName>supervisor.sendProcessStdin</methodName><params>\
+                <param><value><string>chatty</string></value></param><param><value><string>go\n</string></value></param>\
+                </params></methodCall>";
+    let answer = exchange(port, post(call, "Connection: close\r\n").as_bytes());
+    assert!(answer.contains("<boolean>1</boolean>"), "{answer}");
+    crate::harness::wait_until("the whole output in the log", || {
+        std::fs::metadata(daemon.sandbox.path("chatty.out")).is_ok_and(|m| m.len() >= 30_000_000)
+    });
+    // The daemon let the follower go rather than buffer 30 MB for it: reading now reaches the
+    // end of the connection well before the end of the output, and nothing was lost in the log.
+    let mut received = Vec::new();
+    follower.read_to_end(&mut received).unwrap();
+    assert!(received.len() < 30_000_000, "{} bytes", received.len());
+    daemon.wait_log("dropping an HTTP log follower that fell more than");
+    still_serves_without_auth(port);
+}
+
+fn still_serves_without_auth(port: u16) {
+    let answer = exchange(port, post(CALL, "Connection: close\r\n").as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+}
+
+fn call_xml(method: &str) -> String {
+    format!("<?xml version='1.0'?><methodCall><methodName>{method}</methodName><params></params></methodCall>")
+}
+
+#[test]
+fn calls_during_a_shutdown_get_shutdown_state() {
+    let port = free_port();
+    let mut daemon = Daemon::start(&format!(
+        "[inet_http_server]\nport = \"127.0.0.1:{port}\"\n\n\
+         [program.stubborn]\ncommand = \"sh -c 'trap \\\"\\\" TERM; while :; do sleep 1; done'\"\nstartsecs = 0\nstopwaitsecs = 3\n"
+    ));
+    daemon.wait_state("stubborn", "RUNNING");
+    let rpc = |method: &str| exchange(port, post(&call_xml(method), "Connection: close\r\n").as_bytes());
+    assert!(rpc("supervisor.shutdown").contains("<boolean>1</boolean>"));
+    // While the stubborn program is still being stopped, the daemon answers but refuses.
+    for method in ["supervisor.getState", "supervisor.getAPIVersion", "supervisor.getAllProcessInfo"] {
+        let answer = rpc(method);
+        assert!(answer.contains("<int>6</int>") && answer.contains("SHUTDOWN_STATE"), "{method}: {answer}");
+    }
+    assert!(rpc("system.listMethods").contains("supervisor.getState"));
+    assert_eq!(daemon.wait_exit(), 0);
+}

@@ -47,6 +47,8 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 pub const MAX_OUTPUT: usize = 16 << 20;
 /// Answers waiting beyond which pipelined requests are not served until the client reads.
 const OUTPUT_HIGH_WATER: usize = 1 << 20;
+/// How long a TCP listener rests after an accept failed (out of descriptors).
+const LISTEN_RETRY: Duration = Duration::from_millis(100);
 /// Connections open at once on the HTTP side; more are refused (closed at once).
 const MAX_CONNECTIONS: usize = 1024;
 
@@ -211,10 +213,12 @@ impl Supervisor {
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => {
-                    // Out of descriptors and the like: the listener stays registered, and the
-                    // pending connection is retried at the next readiness.
-                    warn!("can't accept an HTTP client: {e}");
-                    break;
+                    // Out of descriptors and the like: the pending connection would wake the
+                    // loop again at once, so the listener rests a moment (its timer re-arms it),
+                    // while the connected are served.
+                    warn!("can't accept an HTTP client: {e}; listening again in {LISTEN_RETRY:?}");
+                    self.timers.insert(Instant::now() + LISTEN_RETRY, TimerEvent::HttpIdle(key));
+                    return;
                 }
             }
         }
@@ -268,8 +272,13 @@ impl Supervisor {
         self.client_gone(ClientId(key));
     }
 
-    /// The idle timer of a connection fired: it had no complete request for [`IDLE_TIMEOUT`].
+    /// The timer of an HTTP source fired: a connection had no complete request for
+    /// [`IDLE_TIMEOUT`], or a listener that ran out of descriptors may accept again.
     pub(super) fn http_idle(&mut self, key: usize) {
+        if let Some((listener, _)) = self.http.listeners.get(&key) {
+            let _ = self.poller.modify(listener.as_fd(), Event::readable(key));
+            return;
+        }
         let Some(conn) = self.http.conns.get_mut(&key) else { return };
         conn.idle_timer = None;
         if matches!(conn.phase, Phase::Idle) {
@@ -643,4 +652,27 @@ fn flush(conn: &mut Conn) -> io::Result<()> {
     }
     conn.output.drain(..written);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::InetServerConfig;
+
+    fn http(host: &str) -> HttpConfig {
+        HttpConfig {
+            inet: Some(InetServerConfig { host: host.into(), port: 0, credentials: None }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn supervisords_address_forms_bind_where_it_binds() {
+        assert!(bind_inet(&HttpConfig::default()).unwrap().is_none());
+        let loopback = bind_inet(&http("127.0.0.1")).unwrap().unwrap().1;
+        assert!(loopback.ip().is_loopback() && loopback.port() != 0);
+        for every in ["", "*"] {
+            assert!(bind_inet(&http(every)).unwrap().unwrap().1.ip().is_unspecified(), "{every:?}");
+        }
+    }
 }

@@ -199,11 +199,13 @@ impl Supervisor {
     }
 
     fn rpc_call(&mut self, client: &Caller, call: ApiCall) -> Step {
-        if let Some(answer) = methods::answer_static(&call) {
-            return Step::Done(answer);
-        }
+        // The state first: supervisord's getAPIVersion, too, answers SHUTDOWN_STATE once it is
+        // shutting down.
         if call.checks_shutdown() && !self.supervisor_state().accepts_calls() {
             return Step::Done(Err(Fault::new(FaultCode::ShutdownState)));
+        }
+        if let Some(answer) = methods::answer_static(&call) {
+            return Step::Done(answer);
         }
         let done = |result: Result<Value, Fault>| Step::Done(result);
         match call {
@@ -533,7 +535,14 @@ impl Supervisor {
 
     fn read_process_log(&self, spec: &str, channel: HttpChannel, offset: i64, length: i64) -> Result<Value, Fault> {
         let id = self.one_process(spec)?;
-        read_file_range(self.api_log_path(id, channel), offset, length)
+        let path = self.api_log_path(id, channel);
+        // supervisord creates a log at the process's first spawn; ours appears with the first
+        // output. A process that has run but said nothing yet has an empty log, not none.
+        let spawned = self.processes[&id].start_time.is_some();
+        if spawned && path.is_some_and(|p| !p.exists()) {
+            return info::read_range(0, offset, length).map(|_| Value::from(""));
+        }
+        read_file_range(path, offset, length)
     }
 
     fn tail_process_log(&self, spec: &str, channel: HttpChannel, offset: i64, length: i64) -> Result<Value, Fault> {

@@ -1,7 +1,8 @@
 //! The request layer: a typed [`Request`] becomes supervisor operations and a typed
 //! [`Response`], with no knowledge of the transport. Every front-end (the JSON-lines control
-//! socket today; an HTTP front-end with supervisord's XML-RPC API or a JSON API next) is only a
-//! codec over this module, so they all get the same answers and the same errors.
+//! socket, `control_socket`; supervisord's XML-RPC API over HTTP, `http_front`, whose
+//! `rpc.rs` maps each API call onto these requests) is only a codec over this module, so they
+//! all get the same answers and the same errors.
 //!
 //! # The interface a front-end uses
 //! 1. **Identify the connection.** Each connection gets a [`ClientId`]; use its poller key
