@@ -37,6 +37,9 @@ _taskmaster() {
             taskmaster__subcmd__ctl,clear)
                 cmd="taskmaster__subcmd__ctl__subcmd__clear"
                 ;;
+            taskmaster__subcmd__ctl,events)
+                cmd="taskmaster__subcmd__ctl__subcmd__events"
+                ;;
             taskmaster__subcmd__ctl,fg)
                 cmd="taskmaster__subcmd__ctl__subcmd__fg"
                 ;;
@@ -99,6 +102,9 @@ _taskmaster() {
                 ;;
             taskmaster__subcmd__ctl__subcmd__help,clear)
                 cmd="taskmaster__subcmd__ctl__subcmd__help__subcmd__clear"
+                ;;
+            taskmaster__subcmd__ctl__subcmd__help,events)
+                cmd="taskmaster__subcmd__ctl__subcmd__help__subcmd__events"
                 ;;
             taskmaster__subcmd__ctl__subcmd__help,fg)
                 cmd="taskmaster__subcmd__ctl__subcmd__help__subcmd__fg"
@@ -174,6 +180,9 @@ _taskmaster() {
                 ;;
             taskmaster__subcmd__help__subcmd__ctl,clear)
                 cmd="taskmaster__subcmd__help__subcmd__ctl__subcmd__clear"
+                ;;
+            taskmaster__subcmd__help__subcmd__ctl,events)
+                cmd="taskmaster__subcmd__help__subcmd__ctl__subcmd__events"
                 ;;
             taskmaster__subcmd__help__subcmd__ctl,fg)
                 cmd="taskmaster__subcmd__help__subcmd__ctl__subcmd__fg"
@@ -291,7 +300,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl)
-            opts="-c -s -i -v -h --configuration --serverurl --interactive --version --help status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help"
+            opts="-c -s -i -v -h --configuration --serverurl --interactive --version --help status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +415,28 @@ _taskmaster() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        taskmaster__subcmd__ctl__subcmd__events)
+            opts="-t -h --type --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         taskmaster__subcmd__ctl__subcmd__fg)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -421,7 +452,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__help)
-            opts="status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help"
+            opts="status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,6 +494,20 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        taskmaster__subcmd__ctl__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1049,7 +1094,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__help__subcmd__ctl)
-            opts="status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload"
+            opts="status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1091,6 +1136,20 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__help__subcmd__ctl__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        taskmaster__subcmd__help__subcmd__ctl__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -262,6 +262,20 @@ pub enum Action {
         #[arg(value_enum, default_value = "stdout")]
         channel: ChannelArg,
     },
+    /// Follow events live (supervisord's event types), one line each, until Ctrl-C
+    Events {
+        /// Only events of these types (supervisord's names, supertypes included: PROCESS_STATE,
+        /// TICK, EVENT...); repeat for several
+        #[arg(long = "type", short = 't', value_name = "TYPE")]
+        types: Vec<String>,
+        /// One JSON object per line: eventname, time, headers, data, payload
+        #[arg(long)]
+        json: bool,
+        /// Only events about these processes or groups: NAME, GROUP:NAME, GROUP:* (default: all
+        /// events)
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
     /// Print the end of the daemon's own log, or follow it with -f
     Maintail {
         /// Follow: stream new lines until Ctrl-C
@@ -341,6 +355,7 @@ impl Action {
             Action::Wait { .. } => "wait",
             Action::Tail { .. } => "tail",
             Action::Maintail { .. } => "maintail",
+            Action::Events { .. } => "events",
             Action::Clear { .. } => "clear",
             Action::Reopen => "reopen",
             Action::Fg { .. } => "fg",

@@ -13,16 +13,18 @@ pub enum Section {
     Taskmasterctl,
     Program,
     Group,
+    EventListener,
     Include,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::UnixServer,
         Section::Taskmasterd,
         Section::Taskmasterctl,
         Section::Program,
         Section::Group,
+        Section::EventListener,
         Section::Include,
     ];
 
@@ -34,13 +36,14 @@ impl Section {
             Section::Taskmasterctl => "taskmasterctl",
             Section::Program => "program",
             Section::Group => "group",
+            Section::EventListener => "eventlistener",
             Section::Include => "include",
         }
     }
 
     /// Whether the section is a table of named sub-tables (`[program.NAME]`).
     pub fn is_named(self) -> bool {
-        matches!(self, Section::Program | Section::Group)
+        matches!(self, Section::Program | Section::Group | Section::EventListener)
     }
 
     pub fn from_table_name(name: &str) -> Option<Section> {
@@ -59,6 +62,13 @@ impl Section {
             Section::Group => {
                 "[group.NAME] gathers programs under one name: their processes are then \
                  addressed as NAME:PROCESS, and NAME:* means all of them."
+            }
+            Section::EventListener => {
+                "supervisord's event listener pool, [eventlistener.NAME]: processes that are sent \
+                 events on their stdin with supervisord's listener protocol (see taskmaster(1), EVENTS). \
+                 It takes every key of [program.NAME] (its priority defaults to -1, so listeners start \
+                 first and stop last, and redirect_stderr cannot be true, since stdout carries the \
+                 listener protocol), and these."
             }
             Section::Include => "Further config files to read, for a conf.d layout.",
         }
@@ -155,7 +165,7 @@ const fn key(section: Section, name: &'static str, kind: Kind, default: DefaultV
 }
 
 use DefaultValue::{Computed, Required, Unset, Value};
-use Section::{Group, Include, Program, Taskmasterctl, Taskmasterd, UnixServer};
+use Section::{EventListener, Group, Include, Program, Taskmasterctl, Taskmasterd, UnixServer};
 
 const SECONDS: Kind = Kind::Int { min: 0, max: 86_400 * 365 };
 const COUNT: Kind = Kind::Int { min: 0, max: 1_000_000 };
@@ -387,6 +397,34 @@ pub const KEYS: &[Key] = &[
         Unset,
         "Variables added to the process's environment, after [taskmasterd] environment. Expansions apply to values.",
     ),
+    key(
+        Program,
+        "stdout_events_enabled",
+        Kind::Bool,
+        Value("false"),
+        "Emit a PROCESS_LOG_STDOUT event for each chunk of stdout the process writes.",
+    ),
+    key(
+        Program,
+        "stderr_events_enabled",
+        Kind::Bool,
+        Value("false"),
+        "Emit a PROCESS_LOG_STDERR event for each chunk of stderr the process writes.",
+    ),
+    key(
+        Program,
+        "stdout_capture_maxbytes",
+        Kind::Size,
+        Value("0"),
+        "Capture mode: stdout written between <!--XSUPERVISOR:BEGIN--> and <!--XSUPERVISOR:END--> becomes one PROCESS_COMMUNICATION_STDOUT event instead of log output, keeping about this many bytes of it; 0 disables capture mode.",
+    ),
+    key(
+        Program,
+        "stderr_capture_maxbytes",
+        Kind::Size,
+        Value("0"),
+        "Capture mode on stderr (PROCESS_COMMUNICATION_STDERR), as stdout_capture_maxbytes.",
+    ),
     key(Program, "directory", Kind::Path, Unset, "Working directory of the process. Expansions apply."),
     key(Program, "umask", Kind::Octal, Unset, "The process's umask (default: the daemon's)."),
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
@@ -396,6 +434,27 @@ pub const KEYS: &[Key] = &[
         Kind::Int { min: -1_000_000, max: 1_000_000 },
         Value("999"),
         "The group's priority, given to its programs.",
+    ),
+    key(
+        EventListener,
+        "events",
+        Kind::StrList,
+        Required,
+        "The event types the pool subscribes to, such as PROCESS_STATE_EXITED or TICK_60 (supervisord's names; a supertype such as PROCESS_STATE takes all of its kind).",
+    ),
+    key(
+        EventListener,
+        "buffer_size",
+        Kind::Int { min: 1, max: u32::MAX as i64 },
+        Value("10"),
+        "How many events may wait for a free listener; when full, the oldest is discarded and the daemon log says so.",
+    ),
+    key(
+        EventListener,
+        "result_handler",
+        Kind::Str,
+        Value("\"supervisor.dispatchers:default_handler\""),
+        "How a listener's result is read. Only supervisord's default is supported: OK acknowledges the event, anything else rejects it and it is sent again.",
     ),
     key(
         Include,
@@ -411,8 +470,22 @@ pub fn keys_of(section: Section) -> impl Iterator<Item = &'static Key> + Clone {
     KEYS.iter().filter(move |k| k.section == section)
 }
 
+/// A key of a section; an event listener pool also takes every program key.
 pub fn find(section: Section, name: &str) -> Option<&'static Key> {
-    keys_of(section).find(|k| k.name == name)
+    keys_of(section).find(|k| k.name == name).or_else(|| match section {
+        Section::EventListener => find(Section::Program, name),
+        _ => None,
+    })
+}
+
+/// Every key name a section takes, its inherited ones included: the candidates of a
+/// did-you-mean.
+pub fn names_of(section: Section) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = keys_of(section).map(|k| k.name).collect();
+    if section == Section::EventListener {
+        names.extend(keys_of(Section::Program).map(|k| k.name));
+    }
+    names
 }
 
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo.

@@ -136,7 +136,8 @@ pub(super) fn read_sections<'a>(
             continue;
         };
         if !is_main && !kind.is_named() {
-            let msg = "only [program.*] and [group.*] tables may stand in an included file".to_string();
+            let msg =
+                "only [program.*], [group.*] and [eventlistener.*] tables may stand in an included file".to_string();
             at(diagnostics, offset, kind.table_name(), "", msg);
             continue;
         }
@@ -190,7 +191,7 @@ fn push_section<'a>(
         table.into_iter().map(|(k, v)| (Spanned::new(k.span(), k.into_inner().into_owned()), v)).collect();
     for (key, _) in &entries {
         if keys::find(kind, key.get_ref()).is_none() {
-            let hint = keys::did_you_mean(key.get_ref(), keys::keys_of(kind).map(|k| k.name))
+            let hint = keys::did_you_mean(key.get_ref(), keys::names_of(kind))
                 .map(|s| format!("; did you mean '{s}'?"))
                 .unwrap_or_default();
             diagnostics.push((index, file), key.span().start, &label, key.get_ref(), format!("unknown key{hint}"));

@@ -151,6 +151,7 @@ command = "x"
         directory: None,
         umask: None,
         log_lifecycle: false,
+        output_events: Default::default(),
     };
     assert_eq!(only_process(&config), &want);
     assert_eq!(only_process(&config).qualified_name(), "x");
@@ -185,12 +186,14 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
 
 #[test]
 fn writing_every_table_default_explicitly_changes_nothing() {
-    let base = "[program.x]\ncommand = \"x\"\n[group.g]\nprograms = [\"x\"]\n";
+    let listener = "[eventlistener.l]\ncommand = \"l\"\nevents = [\"TICK_5\"]";
+    let base = format!("[program.x]\ncommand = \"x\"\n[group.g]\nprograms = [\"x\"]\n{listener}\n");
     let mut explicit = String::new();
     for section in Section::ALL {
         let header = match section {
             Section::Program => "[program.x]\ncommand = \"x\"".to_string(),
             Section::Group => "[group.g]\nprograms = [\"x\"]".to_string(),
+            Section::EventListener => listener.to_string(),
             other => format!("[{}]", other.table_name()),
         };
         let lines: Vec<String> = keys::keys_of(section)
@@ -203,7 +206,7 @@ fn writing_every_table_default_explicitly_changes_nothing() {
             explicit += &format!("{header}\n{}\n", lines.join("\n"));
         }
     }
-    assert_eq!(parse(&explicit), parse(base), "with every default written out:\n{explicit}");
+    assert_eq!(parse(&explicit), parse(&base), "with every default written out:\n{explicit}");
 }
 
 #[test]
@@ -212,6 +215,7 @@ fn every_key_in_the_table_is_checked() {
         let (header, rest) = match key.section {
             Section::Program => ("[program.x]".to_string(), ""),
             Section::Group => ("[group.g]".to_string(), "[program.x]\ncommand = \"x\"\n"),
+            Section::EventListener => ("[eventlistener.l]".to_string(), ""),
             other => (format!("[{}]", other.table_name()), "[program.x]\ncommand = \"x\"\n"),
         };
         let label = header.trim_matches(['[', ']']);
@@ -680,7 +684,7 @@ fn included_files_may_hold_only_program_and_group_tables() {
     write(&inc, "[program.a]\ncommand = \"a\"\n[taskmasterd]\nnodaemon = true\n");
     let e = load(&main).unwrap_err().to_string();
     let want = format!(
-        "{}:3:2: [taskmasterd]: only [program.*] and [group.*] tables may stand in an included file",
+        "{}:3:2: [taskmasterd]: only [program.*], [group.*] and [eventlistener.*] tables may stand in an included file",
         inc.display()
     );
     assert_eq!(e, want);
@@ -1054,4 +1058,45 @@ fn the_example_config_loads() {
     let workers: Vec<_> = config.processes().filter(|p| p.program == "worker").collect();
     assert!(workers.iter().all(|p| p.killasgroup && p.priority == 100));
     assert_eq!(workers[2].environment, pairs(&[("WORKER_NUM", "2")]));
+}
+
+#[test]
+fn event_listener_pools_are_programs_with_events() {
+    let config = parse(
+        "[program.web]\ncommand = \"w\"\n[eventlistener.mail]\ncommand = \"crashmail -a\"\nnumprocs = 2\n\
+         process_name = \"%(program_name)s_%(process_num)d\"\nevents = [\"process_state_exited\", \"TICK_60\"]\n",
+    );
+    assert_eq!(config.programs.len(), 1);
+    let pool = &config.event_listeners[0];
+    assert_eq!(pool.events, ["PROCESS_STATE_EXITED", "TICK_60"]);
+    assert_eq!((pool.buffer_size, pool.result_handler.as_str()), (10, crate::config::DEFAULT_RESULT_HANDLER));
+    let names: Vec<_> = config.processes().map(|p| (p.name.as_str(), p.group.as_str(), p.priority)).collect();
+    assert_eq!(names, [("web", "web", 999), ("mail_0", "mail", -1), ("mail_1", "mail", -1)]);
+    assert_eq!(config.listener_pool_of(config.processes().nth(1).unwrap()).map(|l| l.pool.name.as_str()), Some("mail"));
+}
+
+#[test]
+fn event_listener_mistakes_are_located() {
+    let all = errors(
+        "[eventlistener.l]\ncommand = \"l\"\nevents = [\"PROCES_STATE\"]\nredirect_stderr = true\n\
+         result_handler = \"mymod:handler\"\n",
+    );
+    assert_eq!(
+        all,
+        [
+            format!(
+                "{FILE}:3:11: [eventlistener.l] events: unknown event type 'PROCES_STATE'; did you mean PROCESS_STATE?"
+            ),
+            format!(
+                "{FILE}:4:19: [eventlistener.l] redirect_stderr: cannot be true in an event listener: its stdout carries the listener protocol"
+            ),
+            format!(
+                "{FILE}:5:18: [eventlistener.l] result_handler: 'mymod:handler' is not supported: only supervisord's default handler, supervisor.dispatchers:default_handler, is"
+            ),
+        ]
+    );
+    let all = errors("[eventlistener.l]\ncommand = \"l\"\n");
+    assert_eq!(all, [format!("{FILE}:1:16: [eventlistener.l] events: is required")]);
+    let all = errors("[program.l]\ncommand = \"l\"\n[eventlistener.l]\ncommand = \"l\"\nevents = [\"EVENT\"]\n");
+    assert!(all.iter().any(|e| e.contains("the pool name 'l' is also a program's or group's name")), "{all:?}");
 }

@@ -81,6 +81,7 @@ impl Supervisor {
                     TimerEvent::JobDeadline(job) => self.expire_job(job),
                     TimerEvent::RetryLogs => self.retry_logs(),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
+                    TimerEvent::Tick => self.tick(),
                 }
             }
             self.settle_jobs();

@@ -18,6 +18,8 @@
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
 //!   followers, stdin for `fg`), `log_files` (log files and rotation), `signals` (the signal
 //!   self-pipe).
+//! - `events`: supervisord's events, its event listener protocol and pools, and the native
+//!   event stream (`taskmasterctl events`).
 //! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize),
 //!   `activity_log` (its log, and `maintail -f`), and `user_switch` (the one user-switch
 //!   routine, shared with `spawn`).
@@ -25,6 +27,7 @@
 mod activity_log;
 mod control_socket;
 mod event_loop;
+pub mod events;
 mod jobs;
 mod log_files;
 mod names;

@@ -22,6 +22,8 @@ use polling::{Event, Poller};
 use super::activity_log::ActivityFile;
 use super::control_socket::Client;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
+use super::events::EventHub;
+use super::events::types::Event as SupervisorEvent;
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
 use super::names::{self, Entry, NotOne, Resolved};
@@ -117,6 +119,8 @@ pub enum TimerEvent {
     RetryLogs,
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
+    /// A TICK period may have rolled over (armed only while someone takes ticks).
+    Tick,
 }
 
 /// What the daemon as a whole is doing.
@@ -178,6 +182,8 @@ pub struct Supervisor {
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// Event listener pools, listeners' protocol states, event followers (`events`).
+    pub events: EventHub,
 }
 
 impl Supervisor {
@@ -220,6 +226,7 @@ impl Supervisor {
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            events: EventHub::new(&config),
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
@@ -232,8 +239,10 @@ impl Supervisor {
         self.keys.next()
     }
 
-    /// Starts the autostart processes, lowest priority first.
+    /// Starts the autostart processes, lowest priority first: the daemon is RUNNING.
     pub fn autostart(&mut self) {
+        self.emit(SupervisorEvent::supervisor_state(true));
+        self.arm_ticks();
         let mut ids: Vec<(i64, ProcessId)> =
             self.processes.iter().filter(|(_, p)| p.config.autostart).map(|(id, p)| (p.config.priority, *id)).collect();
         ids.sort();
@@ -266,7 +275,8 @@ impl Supervisor {
             if let Some(timer) = p.timer.take() {
                 self.timers.cancel(timer);
             }
-            p.state = transition.state;
+            let old = std::mem::replace(&mut p.state, transition.state);
+            self.announce_transition(id, &old);
             for effect in transition.effects {
                 match effect {
                     Effect::Log { level, message } => log::log!(level, "{message}"),
@@ -284,7 +294,10 @@ impl Supervisor {
                             error!("can't send {signal} to pid {target}: {e}");
                         }
                     }
-                    Effect::Spawn => queue.push_back(self.spawn(id)),
+                    Effect::Spawn => {
+                        self.announce_starting(id);
+                        queue.push_back(self.spawn(id));
+                    }
                 }
             }
         }
@@ -300,10 +313,18 @@ impl Supervisor {
         environment.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
         environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
         environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
+        // What supervisord gives its children: supervisor.childutils and the listeners written
+        // with it read these (the URL is what supervisord gives for a unix_http_server).
+        environment.push(("SUPERVISOR_ENABLED".into(), "1".into()));
+        environment.push(("SUPERVISOR_PROCESS_NAME".into(), p.config.name.clone()));
+        environment.push(("SUPERVISOR_GROUP_NAME".into(), p.config.group.clone()));
+        environment
+            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
                 self.by_pid.insert(pid, id);
+                self.events_spawned(id);
                 self.watch_output(id, child.stdout, Channel::Stdout);
                 if let Some(stderr) = child.stderr {
                     self.watch_output(id, stderr, Channel::Stderr);
@@ -332,6 +353,7 @@ impl Supervisor {
         };
         self.drain_outputs_of(id);
         self.close_stdin(id);
+        self.events_exited(id);
         self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
         if let Some(p) = self.processes.get_mut(&id) {
             p.exit_status = Some(status);
@@ -342,6 +364,9 @@ impl Supervisor {
 
     pub fn begin_shutdown(&mut self) {
         if self.mode != Mode::ShuttingDown {
+            if self.mode == Mode::Serving {
+                self.emit(SupervisorEvent::supervisor_state(false));
+            }
             self.mode = Mode::ShuttingDown;
             info!("stopping all processes");
         }
@@ -379,10 +404,16 @@ impl Supervisor {
         self.processes.iter().find(|(_, p)| p.config.name == name).map(|(id, _)| *id)
     }
 
+    /// Adds a process; the first of its group announces the group (PROCESS_GROUP_ADDED).
     pub fn insert_process(&mut self, config: ProcessConfig) -> ProcessId {
         let id = ProcessId(self.next_process);
         self.next_process += 1;
+        let group = config.group.clone();
+        let new_group = !self.processes.values().any(|p| p.config.group == group);
         self.processes.insert(id, Process::new(config));
+        if new_group {
+            self.group_added(&group);
+        }
         id
     }
 
@@ -397,12 +428,16 @@ impl Supervisor {
         }
     }
 
+    /// Drops a process; the last of its group announces it gone (PROCESS_GROUP_REMOVED).
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
-        if let Some(p) = self.processes.remove(&id)
-            && let Some(timer) = p.timer
-        {
+        self.events_forget(id);
+        let Some(p) = self.processes.remove(&id) else { return };
+        if let Some(timer) = p.timer {
             self.timers.cancel(timer);
+        }
+        if !self.processes.values().any(|q| q.config.group == p.config.group) {
+            self.group_removed(&p.config.group);
         }
     }
 
@@ -525,6 +560,7 @@ impl Supervisor {
     /// wait nobody waits for is dropped.
     pub fn client_gone(&mut self, client: ClientId) {
         self.followers.remove(&client);
+        self.unfollow_events(client);
         self.attached.remove(&client);
         for job in &mut self.jobs {
             if job.reply_to == Some(client) {

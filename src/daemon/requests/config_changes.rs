@@ -11,6 +11,7 @@ use log::{error, info, warn};
 use super::{ClientId, Handled, failure};
 use crate::config::diff::{self, Plan, ProcessChange, ProgramChangeKind};
 use crate::config::{self, Config, ProcessConfig};
+use crate::daemon::events::types::Event;
 use crate::daemon::jobs::{ActionItem, AfterStop, JobKind, Step, failed as process_error, ok as process_result};
 use crate::daemon::process_state::Input;
 use crate::daemon::supervisor::{Mode, ProcessId, Supervisor};
@@ -74,6 +75,8 @@ impl Supervisor {
             self.apply_daemon_settings(&plan, &merged);
         }
         self.config = merged;
+        self.events.configure(&self.config);
+        self.arm_ticks();
         let items = self.apply_plan(&plan);
         self.new_job(reply_to, JobKind::Actions(items), results);
         self.settle_jobs();
@@ -153,6 +156,7 @@ impl Supervisor {
             Err(message) => Handled::Reply(failure(message)),
             Ok(new) => {
                 warn!("reload requested: stopping all processes, then restarting with {}", new.source.display());
+                self.emit(Event::supervisor_state(false));
                 self.mode = Mode::Reloading { config: Box::new(new), reply_to: Some(client) };
                 Handled::Later
             }
@@ -166,12 +170,16 @@ impl Supervisor {
         for line in daemon_lines(&plan) {
             warn!("reload: {}: {}", line.name, line.message);
         }
+        // As supervisord, which starts afresh: new pools (their serials from 0), but the global
+        // serial goes on.
+        self.events.pools.clear();
         let ids: Vec<ProcessId> = self.processes.keys().copied().collect();
         for id in ids {
             self.remove_process(id);
         }
         self.apply_daemon_settings(&plan, &config);
         self.config = *config;
+        self.events.configure(&self.config);
         let processes: Vec<ProcessConfig> = self.config.processes().cloned().collect();
         for process in processes {
             self.insert_process(process);

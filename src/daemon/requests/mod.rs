@@ -31,7 +31,7 @@
 //! [`Supervisor::handle`] is one `match`; each family of requests has its file:
 //! `process_control` (start, stop, restart, signal, wait), `info` (status, pid, avail,
 //! version), `config_changes` (reread, update, add, remove, reload, and SIGHUP), `logs`
-//! (tail, maintail, clear, reopen, fg).
+//! (tail, maintail, clear, reopen, fg), `events` (events, sendRemoteCommEvent).
 //!
 //! # Adding a request (for a new front-end's API)
 //! Add the variant to `protocol::Request` (and a `Response` variant if no existing one fits),
@@ -50,6 +50,7 @@
 //! variants (over the log file's path and `send_stdin`).
 
 mod config_changes;
+mod events;
 mod info;
 mod logs;
 mod process_control;
@@ -123,6 +124,8 @@ impl Supervisor {
                 Response::Done { message: "Reopened log files".to_string() }
             }
             Request::Fg { name } => return self.attach(client, &name),
+            Request::Events { names, types, json } => return self.follow_events_request(client, names, &types, json),
+            Request::SendRemoteCommEvent { kind, data } => self.send_remote_comm_event(&kind, &data),
         };
         Handled::Reply(response)
     }
