@@ -2,10 +2,12 @@
 //! (this one) so the harness is compiled once; each module covers one area.
 
 mod harness;
+mod reference;
 
 mod cli;
 mod clients;
 mod daemon_life;
+mod events;
 mod lifecycle;
 mod output;
 mod process_settings;

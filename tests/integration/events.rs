@@ -1,0 +1,430 @@
+//! Events: supervisord's listener protocol with real Python listeners (superlance's crashmail,
+//! and one written against supervisor.childutils, compared with real supervisord), listeners
+//! that misbehave, and the native stream of `taskmasterctl events`.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::harness::*;
+use crate::reference::reference_venv;
+
+/// A listener written against supervisor.childutils: it records each event's headers and
+/// payload as one JSON line, and acknowledges it.
+const RECORDER: &str = r#"import json, sys
+from supervisor import childutils
+path = sys.argv[1]
+while True:
+    headers, payload = childutils.listener.wait(sys.stdin, sys.stdout)
+    with open(path, 'a') as f:
+        f.write(json.dumps({'headers': headers, 'payload': payload}) + '\n')
+    childutils.listener.ok(sys.stdout)
+"#;
+
+fn write_recorder(dir: &Path) -> PathBuf {
+    let path = dir.join("recorder.py");
+    std::fs::write(&path, RECORDER).unwrap();
+    path
+}
+
+/// Every event a recorder wrote.
+fn recorded(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a recorded event"))
+        .collect()
+}
+
+/// supervisor.childutils.eventdata's header parsing, for a payload's first line.
+fn payload_headers(payload: &str) -> BTreeMap<String, String> {
+    payload
+        .split('\n')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once(':'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Per process, the state events it went through: `FROM->TO` with the fields that do not
+/// depend on pids (tries, expected; whether a pid was given).
+fn state_sequences(events: &[Value]) -> BTreeMap<String, Vec<String>> {
+    let mut sequences: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for event in events {
+        let name = event["headers"]["eventname"].as_str().unwrap_or_default();
+        let Some(to) = name.strip_prefix("PROCESS_STATE_") else { continue };
+        let fields = payload_headers(event["payload"].as_str().unwrap_or_default());
+        let mut line = format!("{}->{to} group:{}", fields["from_state"], fields["groupname"]);
+        for key in ["tries", "expected"] {
+            if let Some(value) = fields.get(key) {
+                line += &format!(" {key}:{value}");
+            }
+        }
+        if fields.contains_key("pid") {
+            line += " pid";
+        }
+        sequences.entry(fields["processname"].clone()).or_default().push(line);
+    }
+    sequences
+}
+
+#[test]
+fn a_childutils_listener_gets_supervisords_envelope_and_payloads() {
+    let Some(venv) = reference_venv("a_childutils_listener_gets_supervisords_envelope_and_payloads") else { return };
+    let sandbox = Sandbox::new();
+    let recorder = write_recorder(sandbox.dir.path());
+    sandbox.write_config(&format!(
+        "[program.crashy]\ncommand = \"sh -c 'sleep 0.2; exit 3'\"\nstartsecs = 0\nautorestart = false\n\n\
+         [eventlistener.rec]\ncommand = \"{py} {rec} %(here)s/events.jsonl\"\nevents = [\"PROCESS_STATE_EXITED\"]\n",
+        py = venv.join("bin/python").display(),
+        rec = recorder.display(),
+    ));
+    let d = Daemon::start_in(sandbox);
+    let events = d.sandbox.path("events.jsonl");
+    wait_until("the EXITED event", || !recorded(&events).is_empty());
+    let event = &recorded(&events)[0];
+    let pid = d.process("crashy")["pid"].as_u64();
+    assert_eq!(pid, None, "crashy has exited");
+    let headers = &event["headers"];
+    assert_eq!(headers["ver"], "3.0");
+    assert_eq!(headers["server"], "supervisor");
+    assert_eq!(headers["pool"], "rec");
+    assert_eq!(headers["poolserial"], "0");
+    assert_eq!(headers["serial"], "0");
+    assert_eq!(headers["eventname"], "PROCESS_STATE_EXITED");
+    let payload = event["payload"].as_str().unwrap();
+    assert_eq!(headers["len"].as_str().unwrap().parse::<usize>().unwrap(), payload.len());
+    let fields = payload_headers(payload);
+    assert_eq!(
+        payload,
+        format!("processname:crashy groupname:crashy from_state:RUNNING expected:0 pid:{}", fields["pid"])
+    );
+    assert_ne!(fields["pid"], "0");
+    d.shutdown_and_check();
+}
+
+/// A supervisord beside ours, on the same programs, driven by supervisorctl; killed on drop.
+struct Supervisord {
+    child: Child,
+    venv: PathBuf,
+    config: PathBuf,
+}
+
+impl Supervisord {
+    fn start(venv: &Path, dir: &Path, programs: &str) -> Supervisord {
+        let config = dir.join("supervisord.conf");
+        let header = "[unix_http_server]\nfile=%(here)s/sv.sock\n\n[supervisord]\nlogfile=%(here)s/sv.log\n\
+                      pidfile=%(here)s/sv.pid\nchildlogdir=%(here)s\nloglevel=debug\n\n\
+                      [rpcinterface:supervisor]\n\
+                      supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n\
+                      [supervisorctl]\nserverurl=unix://%(here)s/sv.sock\n\n";
+        std::fs::write(&config, format!("{header}{programs}")).unwrap();
+        let child = Command::new(venv.join("bin/supervisord"))
+            .args(["-n", "-c"])
+            .arg(&config)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start supervisord");
+        Supervisord { child, venv: venv.to_path_buf(), config }
+    }
+
+    #[track_caller]
+    fn ctl(&self, args: &[&str]) {
+        let out = Command::new(self.venv.join("bin/supervisorctl"))
+            .arg("-c")
+            .arg(&self.config)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run supervisorctl");
+        assert!(out.status.success() || out.status.code() == Some(3), "supervisorctl {args:?}: {out:?}");
+    }
+}
+
+impl Drop for Supervisord {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until a recorder saw the sequence end the test drives each daemon to.
+fn wait_for_sequences(what: &str, path: &Path, done: impl Fn(&BTreeMap<String, Vec<String>>) -> bool) {
+    wait_until(what, || done(&state_sequences(&recorded(path))));
+}
+
+#[test]
+fn a_listener_sees_the_same_state_events_as_under_supervisord() {
+    let Some(venv) = reference_venv("a_listener_sees_the_same_state_events_as_under_supervisord") else { return };
+    let py = venv.join("bin/python");
+    // The same programs, in supervisord's INI and in our TOML.
+    let sv_dir = tempfile::Builder::new().prefix("sv").tempdir().unwrap();
+    let recorder = write_recorder(sv_dir.path());
+    let sv_programs = format!(
+        "[program:good]\ncommand=sleep 1000\nstartsecs=1\n\n\
+         [program:crashy]\ncommand=sh -c 'sleep 2; exit 3'\nstartsecs=1\nautorestart=false\n\n\
+         [program:failing]\ncommand=sh -c 'exit 1'\nstartsecs=1\nstartretries=1\n\n\
+         [eventlistener:recorder]\ncommand={py} {rec} %(here)s/events.jsonl\nevents=PROCESS_STATE\n",
+        py = py.display(),
+        rec = recorder.display(),
+    );
+    let sandbox = Sandbox::new();
+    let our_recorder = write_recorder(sandbox.dir.path());
+    sandbox.write_config(&format!(
+        "[program.good]\ncommand = \"sleep 1000\"\nstartsecs = 1\n\n\
+         [program.crashy]\ncommand = \"sh -c 'sleep 2; exit 3'\"\nstartsecs = 1\nautorestart = false\n\n\
+         [program.failing]\ncommand = \"sh -c 'exit 1'\"\nstartsecs = 1\nstartretries = 1\n\n\
+         [eventlistener.recorder]\ncommand = \"{py} {rec} %(here)s/events.jsonl\"\nevents = [\"PROCESS_STATE\"]\n",
+        py = py.display(),
+        rec = our_recorder.display(),
+    ));
+
+    let settled = |s: &BTreeMap<String, Vec<String>>| {
+        s.get("failing").is_some_and(|v| v.last().is_some_and(|l| l.contains("->FATAL")))
+            && s.get("crashy").is_some_and(|v| v.last().is_some_and(|l| l.contains("->EXITED")))
+            && s.get("good").is_some_and(|v| v.iter().any(|l| l.contains("->RUNNING")))
+    };
+    let restarted = |s: &BTreeMap<String, Vec<String>>| {
+        s.get("good").is_some_and(|v| v.iter().filter(|l| l.contains("->RUNNING")).count() == 2)
+    };
+
+    let supervisord = Supervisord::start(&venv, sv_dir.path(), &sv_programs);
+    let sv_events = sv_dir.path().join("events.jsonl");
+    wait_for_sequences("supervisord's programs to settle", &sv_events, settled);
+    supervisord.ctl(&["stop", "good"]);
+    supervisord.ctl(&["start", "good"]);
+    wait_for_sequences("supervisord's good to run again", &sv_events, restarted);
+    // Compared before the shutdowns: which events a listener still hears while the daemon
+    // stops it is a race in supervisord too.
+    let theirs = state_sequences(&recorded(&sv_events));
+    drop(supervisord);
+
+    let d = Daemon::start_in(sandbox);
+    let our_events = d.sandbox.path("events.jsonl");
+    wait_for_sequences("our programs to settle", &our_events, settled);
+    d.ctl_ok(&["stop", "good"]);
+    d.ctl_ok(&["start", "good"]);
+    wait_for_sequences("our good to run again", &our_events, restarted);
+
+    let ours = state_sequences(&recorded(&our_events));
+    assert_eq!(ours, theirs, "state events differ from supervisord's");
+    // The sequences are the interesting ones, not empty ones.
+    assert_eq!(
+        ours["failing"],
+        [
+            "STOPPED->STARTING group:failing tries:0",
+            "STARTING->BACKOFF group:failing tries:1",
+            "BACKOFF->STARTING group:failing tries:1",
+            "STARTING->BACKOFF group:failing tries:2",
+            "BACKOFF->FATAL group:failing",
+        ]
+    );
+    d.shutdown_and_check();
+}
+
+#[test]
+fn crashmail_mails_when_a_program_crashes() {
+    let Some(venv) = reference_venv("crashmail_mails_when_a_program_crashes") else { return };
+    let sandbox = Sandbox::new();
+    let sendmail = sandbox.path("fake-sendmail");
+    std::fs::write(&sendmail, format!("#!/bin/sh\ncat >> '{}'\n", sandbox.path("mail.txt").display())).unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut std::fs::metadata(&sendmail).unwrap().permissions(), 0o755);
+    std::fs::set_permissions(&sendmail, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    sandbox.write_config(&format!(
+        "[program.crashy]\ncommand = \"sh -c 'sleep 0.5; exit 3'\"\nstartsecs = 0\nautorestart = false\n\n\
+         [program.calm]\ncommand = \"sh -c 'sleep 0.5; exit 0'\"\nstartsecs = 0\nautorestart = false\n\n\
+         [eventlistener.crashmail]\ncommand = \"{crashmail} -a -m ops@example.com -o PROD -s {sendmail}\"\n\
+         events = [\"PROCESS_STATE_EXITED\"]\n",
+        crashmail = venv.join("bin/crashmail").display(),
+        sendmail = sendmail.display(),
+    ));
+    let d = Daemon::start_in(sandbox);
+    wait_until("the crash mail", || d.sandbox.read("mail.txt").contains("exited unexpectedly"));
+    d.wait_state("calm", "EXITED");
+    let mail = d.sandbox.read("mail.txt");
+    assert!(mail.starts_with("To: ops@example.com\nSubject: PROD: crashy crashed at "), "{mail}");
+    assert!(
+        mail.contains("\n\nProcess crashy in group crashy exited unexpectedly (pid ")
+            && mail.ends_with(") from state RUNNING"),
+        "{mail}"
+    );
+    // One mail: calm's exit was expected.
+    assert_eq!(mail.matches("To: ").count(), 1, "{mail}");
+    assert!(!mail.contains("calm"));
+    d.shutdown_and_check();
+}
+
+#[test]
+fn misbehaving_listeners_delay_nothing_and_are_restarted_per_their_policy() {
+    let Some(venv) = reference_venv("misbehaving_listeners_delay_nothing_and_are_restarted_per_their_policy") else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let recorder = write_recorder(sandbox.dir.path());
+    sandbox.write_config(&format!(
+        "[program.probe]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n\n\
+         [eventlistener.silent]\ncommand = \"sh -c 'printf \\\"READY\\\\n\\\"; exec sleep 1000'\"\n\
+         events = [\"PROCESS_STATE\"]\nbuffer_size = 2\n\n\
+         [eventlistener.dies]\ncommand = \"sh -c 'printf \\\"READY\\\\n\\\"; read header; exit 1'\"\n\
+         events = [\"PROCESS_STATE\"]\nstartsecs = 1\nstartretries = 100\n\n\
+         [eventlistener.garbage]\ncommand = \"sh -c 'echo hello, I do not speak the protocol; exec sleep 1000'\"\n\
+         events = [\"EVENT\"]\n\n\
+         [eventlistener.rec]\ncommand = \"{py} {rec} %(here)s/events.jsonl\"\nevents = [\"PROCESS_STATE_RUNNING\"]\n",
+        py = venv.join("bin/python").display(),
+        rec = recorder.display(),
+    ));
+    let d = Daemon::start_in(sandbox);
+    d.wait_log("garbage: has entered the UNKNOWN state and will no longer receive events");
+    d.wait_log("pool silent event buffer overflowed, discarding event");
+    // The dying listener is restarted, again and again, as autorestart says.
+    wait_until("dies to be restarted twice", || {
+        d.log().matches("exited: dies (exit status 1; not expected)").count() >= 2
+    });
+    // Meanwhile everything else is served at once.
+    let out = d.ctl_bounded(&["start", "probe"]);
+    assert!(out.status.success(), "{out:?}");
+    let events = d.sandbox.path("events.jsonl");
+    wait_until("the well-behaved listener to see probe run", || {
+        recorded(&events).iter().any(|e| e["payload"].as_str().unwrap_or_default().starts_with("processname:probe "))
+    });
+    assert_eq!(d.state("silent"), "RUNNING");
+    assert_eq!(d.state("garbage"), "RUNNING");
+    d.shutdown_and_check();
+}
+
+#[test]
+fn children_get_supervisords_environment() {
+    let d = Daemon::start(
+        "[program.env]\ncommand = \"sh -c 'env | grep -E ^SUPERVISOR_ | sort; exec sleep 1000'\"\nstartsecs = 0\n\
+         [group.g]\nprograms = [\"env\"]\n",
+    );
+    wait_until("the environment in the log", || d.sandbox.read("env-stdout.log").lines().count() == 4);
+    let socket = d.sandbox.socket();
+    assert_eq!(
+        d.sandbox.read("env-stdout.log"),
+        format!(
+            "SUPERVISOR_ENABLED=1\nSUPERVISOR_GROUP_NAME=g\nSUPERVISOR_PROCESS_NAME=env\nSUPERVISOR_SERVER_URL=unix://{}\n",
+            socket.display()
+        )
+    );
+    d.shutdown_and_check();
+}
+
+/// A `taskmasterctl events` client whose lines arrive on a channel; killed on drop.
+struct EventStream {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl EventStream {
+    fn open(d: &Daemon, args: &[&str]) -> EventStream {
+        let config = d.config();
+        let mut child = Command::new(BIN)
+            .args(["ctl", "-c", &config, "events"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run taskmasterctl events");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        EventStream { child, lines }
+    }
+
+    /// The next line that satisfies `want`, within the deadline.
+    #[track_caller]
+    fn next_matching(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let left = DEADLINE.checked_sub(start.elapsed()).unwrap_or_else(|| panic!("no {what} within {DEADLINE:?}"));
+            match self.lines.recv_timeout(left) {
+                Ok(line) if want(&line) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no {what} within {DEADLINE:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for EventStream {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_native_stream_follows_the_same_events() {
+    let d = Daemon::start(
+        "[program.talker]\ncommand = \"sh -c 'printf \\\"hello <!--XSUPERVISOR:BEGIN-->secret<!--XSUPERVISOR:END--> \
+         and then some more words to pass the token length\\\\n\\\"; exec sleep 1000'\"\n\
+         startsecs = 0\nautostart = false\nstdout_capture_maxbytes = \"1KB\"\nstdout_events_enabled = true\n\n\
+         [program.other]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n",
+    );
+    // The client connects, is registered, then the program starts: wait for the stream to be
+    // live by starting `other` until its event shows.
+    let json = EventStream::open(&d, &["--json"]);
+    let text = EventStream::open(&d, &["talker", "--type", "PROCESS_STATE"]);
+    wait_until("the streams to be live", || {
+        d.ctl(&["restart", "other"]);
+        json.lines.try_recv().is_ok_and(|l| l.contains("\"processname\":\"other\""))
+    });
+    d.ctl_ok(&["start", "talker"]);
+    let running = json.next_matching("talker RUNNING", |l| l.contains("PROCESS_STATE_RUNNING") && l.contains("talker"));
+    let running: Value = serde_json::from_str(&running).unwrap();
+    assert_eq!(running["headers"]["from_state"], "STARTING");
+    assert_eq!(running["headers"]["groupname"], "talker");
+    assert!(running["time"].as_f64().unwrap() > 1.0e9);
+    json.next_matching("a log event", |l| l.contains("PROCESS_LOG_STDOUT") && l.contains("hello "));
+    let comm = json.next_matching("the communication event", |l| l.contains("PROCESS_COMMUNICATION_STDOUT"));
+    let comm: Value = serde_json::from_str(&comm).unwrap();
+    assert_eq!(comm["data"], "secret");
+    assert_eq!(
+        comm["payload"],
+        format!("processname:talker groupname:talker pid:{}\nsecret", d.pid_of("talker").unwrap())
+    );
+    // Captured output is not logged.
+    wait_until("the log", || d.sandbox.read("talker-stdout.log").contains("more words"));
+    assert!(!d.sandbox.read("talker-stdout.log").contains("secret"));
+    // The text stream: only talker's state events, one line each.
+    let line = text.next_matching("talker RUNNING in text", |l| l.contains("PROCESS_STATE_RUNNING"));
+    assert!(line.ends_with(&format!(
+        " PROCESS_STATE_RUNNING processname:talker groupname:talker from_state:STARTING pid:{}",
+        d.pid_of("talker").unwrap()
+    )));
+    // A type that does not exist is a bad argument.
+    let out = d.ctl(&["events", "--type", "PROCES_STATE"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown event type 'PROCES_STATE'; did you mean PROCESS_STATE?"), "{out:?}");
+    drop(json);
+    drop(text);
+    d.shutdown_and_check();
+}
