@@ -65,7 +65,7 @@ impl Section {
             }
             Section::EventListener => {
                 "supervisord's event listener pool, [eventlistener.NAME]: processes that are sent \
-                 events on their stdin with supervisord's listener protocol (see taskmaster(1), EVENTS). \
+                 events on their stdin with supervisord's listener protocol (see EVENTS below). \
                  It takes every key of [program.NAME] (its priority defaults to -1, so listeners start \
                  first and stop last, and redirect_stderr cannot be true, since stdout carries the \
                  listener protocol), and these."
