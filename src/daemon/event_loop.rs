@@ -82,6 +82,8 @@ impl Supervisor {
                     TimerEvent::RetryLogs => self.retry_logs(),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
                     TimerEvent::Tick => self.tick(),
+                    // Only a wake-up: the stop above looks at the listeners again.
+                    TimerEvent::ListenerGrace => {}
                 }
             }
             self.settle_jobs();

@@ -121,6 +121,8 @@ pub enum TimerEvent {
     ListenAgain,
     /// A TICK period may have rolled over (armed only while someone takes ticks).
     Tick,
+    /// The time listeners were given to hear the others stop is over.
+    ListenerGrace,
 }
 
 /// What the daemon as a whole is doing.
@@ -393,7 +395,7 @@ impl Supervisor {
             return true;
         };
         for (priority, id, stopping) in active {
-            if priority == highest && !stopping {
+            if priority == highest && !stopping && !self.listener_still_hearing(id) {
                 self.feed(id, Input::Stop);
             }
         }

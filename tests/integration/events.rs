@@ -428,3 +428,31 @@ fn the_native_stream_follows_the_same_events() {
     drop(text);
     d.shutdown_and_check();
 }
+
+#[test]
+fn groups_added_and_removed_by_update_are_events_and_pools_follow_the_file() {
+    let programs = "[program.a]\ncommand = \"sleep 1000\"\nstartsecs = 0\n";
+    let d = Daemon::start(programs);
+    let stream = EventStream::open(&d, &["--type", "PROCESS_GROUP", "--type", "PROCESS_STATE_STOPPED"]);
+    let with_more = format!(
+        "{programs}[program.b]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\
+         [eventlistener.pool]\ncommand = \"sh -c 'printf \\\"READY\\\\n\\\"; exec sleep 1000'\"\nevents = [\"TICK_60\"]\n"
+    );
+    wait_until("the stream to be live", || {
+        d.ctl(&["restart", "a"]);
+        stream.lines.try_recv().is_ok_and(|l| l.contains("PROCESS_STATE_STOPPED processname:a "))
+    });
+    d.sandbox.write_config(&with_more);
+    d.ctl_ok(&["update"]);
+    stream.next_matching("b added", |l| l.ends_with("PROCESS_GROUP_ADDED groupname:b"));
+    stream.next_matching("the pool added", |l| l.ends_with("PROCESS_GROUP_ADDED groupname:pool"));
+    d.wait_state("pool", "RUNNING");
+    d.sandbox.write_config(programs);
+    d.ctl_ok(&["update"]);
+    stream.next_matching("b stopped", |l| l.contains("PROCESS_STATE_STOPPED processname:b "));
+    stream.next_matching("b removed", |l| l.ends_with("PROCESS_GROUP_REMOVED groupname:b"));
+    stream.next_matching("the pool removed", |l| l.ends_with("PROCESS_GROUP_REMOVED groupname:pool"));
+    assert_eq!(d.status().len(), 1);
+    drop(stream);
+    d.shutdown_and_check();
+}

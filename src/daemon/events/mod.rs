@@ -42,6 +42,10 @@ pub const SERVER_IDENTIFIER: &str = "supervisor";
 /// is larger; our reads are larger, so their data is cut to this size.
 const LOG_EVENT_CHUNK: usize = 2 << 16;
 
+/// How long a stopping daemon lets its listeners take the events still meant for them
+/// (the other processes' STOPPING and STOPPED) before it stops them anyway.
+const LISTENER_GRACE: Duration = Duration::from_secs(1);
+
 /// The tick periods, in the order supervisord sends them when several fall due at once.
 const TICKS: [EventType; 3] = [EventType::Tick5, EventType::Tick60, EventType::Tick3600];
 
@@ -127,6 +131,8 @@ pub struct EventHub {
     next_serial: u64,
     pub followers: HashMap<ClientId, Follower>,
     tick_timer: Option<TimerId>,
+    /// Until when listeners are left running at a stop while they still have events to take.
+    listener_grace: Option<Instant>,
     /// The period slice each tick type last saw, while it is wanted.
     last_tick: [Option<u64>; 3],
 }
@@ -476,6 +482,36 @@ impl Supervisor {
         self.events.announced.remove(&id);
         self.events.listeners.remove(&id);
         self.events.captures.retain(|(process, _), _| *process != id);
+    }
+
+    /// Whether a listener due to be stopped (the daemon stops or reloads) should be left a
+    /// moment to take what its pool still holds: the other processes' last state events, which
+    /// supervisord's slower loop usually delivers. Bounded by [`LISTENER_GRACE`], so a
+    /// listener that does not answer delays the stop by that much at most.
+    pub fn listener_still_hearing(&mut self, id: ProcessId) -> bool {
+        let Some(listener) = self.events.listeners.get(&id) else { return false };
+        let Some(index) = self.processes.get(&id).and_then(|p| self.events.pool_index(&p.config.program)) else {
+            return false;
+        };
+        let pending = listener.state == ListenerState::Busy || !self.events.pools[index].buffer.is_empty();
+        if listener.state == ListenerState::Unknown || !pending {
+            return false;
+        }
+        let now = Instant::now();
+        match self.events.listener_grace {
+            Some(until) => now < until,
+            None => {
+                let until = now + LISTENER_GRACE;
+                self.events.listener_grace = Some(until);
+                self.timers.insert(until, TimerEvent::ListenerGrace);
+                true
+            }
+        }
+    }
+
+    /// The daemon serves again (after a reload): the next stop gives listeners their grace again.
+    pub fn reset_listener_grace(&mut self) {
+        self.events.listener_grace = None;
     }
 
     /// A client follows events from now on.

@@ -94,8 +94,9 @@ impl Supervisor {
         };
         let mut results = Vec::new();
         for name in names {
-            let active = self.config.programs.iter().any(|p| p.name == *name);
-            let Some(program) = new.programs.iter().find(|p| p.name == *name) else {
+            let active = self.config.groups().any(|p| p.name == *name);
+            let pool = new.event_listeners.iter().find(|l| l.pool.name == *name);
+            let Some(program) = new.programs.iter().find(|p| p.name == *name).or(pool.map(|l| &l.pool)) else {
                 let kind = if active { ProtoError::Failed } else { ProtoError::NoSuchProcess };
                 results.push(process_error(name, "no such process group in the config file", kind));
                 continue;
@@ -109,7 +110,15 @@ impl Supervisor {
                 results.push(process_error(name, &message, ProtoError::Failed));
                 continue;
             }
-            self.config.programs.push(program.clone());
+            let program = program.clone();
+            match pool {
+                Some(pool) => {
+                    self.config.event_listeners.push(pool.clone());
+                    self.events.configure(&self.config);
+                    self.arm_ticks();
+                }
+                None => self.config.programs.push(program.clone()),
+            }
             for process in &program.processes {
                 let id = self.insert_process(process.clone());
                 if process.autostart {
@@ -126,10 +135,12 @@ impl Supervisor {
     pub(super) fn remove(&mut self, names: &[String]) -> Response {
         let mut results = Vec::new();
         for name in names {
-            let Some(index) = self.config.programs.iter().position(|p| p.name == *name) else {
+            let program = self.config.programs.iter().position(|p| p.name == *name);
+            let pool = self.config.event_listeners.iter().position(|l| l.pool.name == *name);
+            if program.is_none() && pool.is_none() {
                 results.push(process_error(name, "no such process group", ProtoError::NoSuchProcess));
                 continue;
-            };
+            }
             let ids: Vec<ProcessId> =
                 self.processes.iter().filter(|(_, p)| p.config.program == *name).map(|(id, _)| *id).collect();
             if ids.iter().any(|id| self.processes[id].public_state().is_running()) {
@@ -139,7 +150,14 @@ impl Supervisor {
             for id in ids {
                 self.remove_process(id);
             }
-            self.config.programs.remove(index);
+            if let Some(index) = program {
+                self.config.programs.remove(index);
+            }
+            if let Some(index) = pool {
+                self.config.event_listeners.remove(index);
+                self.events.configure(&self.config);
+                self.arm_ticks();
+            }
             info!("remove: {name}: removed process group");
             results.push(process_result(name, "removed process group"));
         }
@@ -180,6 +198,7 @@ impl Supervisor {
         self.apply_daemon_settings(&plan, &config);
         self.config = *config;
         self.events.configure(&self.config);
+        self.reset_listener_grace();
         let processes: Vec<ProcessConfig> = self.config.processes().cloned().collect();
         for process in processes {
             self.insert_process(process);
