@@ -28,6 +28,7 @@ mod activity_log;
 mod control_socket;
 mod event_loop;
 pub mod events;
+pub mod http;
 mod jobs;
 mod log_files;
 mod names;
@@ -41,6 +42,7 @@ mod streams;
 mod supervisor;
 pub mod timers;
 mod user_switch;
+pub mod xmlrpc;
 
 use anyhow::Context;
 
@@ -80,6 +82,9 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     let outcome = (|| -> anyhow::Result<()> {
         pidfile.write_pid().context("can't write the pidfile")?;
         let (logger, activity_file) = activity_log::start_logging(daemon, foreground && !silent)?;
+        for warning in &config.warnings {
+            log::warn!("config: {warning}");
+        }
         log::info!(
             "taskmasterd {} started with pid {} (config {}, socket {})",
             env!("CARGO_PKG_VERSION"),

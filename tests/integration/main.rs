@@ -13,3 +13,5 @@ mod output;
 mod process_settings;
 mod reload;
 mod shell;
+mod supervisord_compat;
+mod xmlrpc_reference;
