@@ -411,11 +411,8 @@ impl Supervisor {
         let id = ProcessId(self.next_process);
         self.next_process += 1;
         let group = config.group.clone();
-        let new_group = !self.processes.values().any(|p| p.config.group == group);
         self.processes.insert(id, Process::new(config));
-        if new_group {
-            self.group_added(&group);
-        }
+        self.join_group(&group);
         id
     }
 
@@ -423,10 +420,15 @@ impl Supervisor {
     pub fn replace_config(&mut self, id: ProcessId, config: ProcessConfig) {
         let Some(p) = self.processes.get_mut(&id) else { return };
         let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
+        let groups = (p.config.group != config.group).then(|| (p.config.group.clone(), config.group.clone()));
         p.config = config;
         if logs_changed {
             p.stdout_log = channel_log(&p.config.stdout);
             p.stderr_log = channel_log(&p.config.stderr);
+        }
+        if let Some((old, new)) = groups {
+            self.leave_group(&old);
+            self.join_group(&new);
         }
     }
 
@@ -438,9 +440,7 @@ impl Supervisor {
         if let Some(timer) = p.timer {
             self.timers.cancel(timer);
         }
-        if !self.processes.values().any(|q| q.config.group == p.config.group) {
-            self.group_removed(&p.config.group);
-        }
+        self.leave_group(&p.config.group);
     }
 
     pub fn display_name(&self, id: ProcessId) -> String {

@@ -130,6 +130,8 @@ pub struct EventHub {
     /// The next global serial: one counter for the daemon's lifetime, reloads included.
     next_serial: u64,
     pub followers: HashMap<ClientId, Follower>,
+    /// How many processes each group has: its first announces it, its last its end.
+    group_members: HashMap<String, usize>,
     tick_timer: Option<TimerId>,
     /// Until when listeners are left running at a stop while they still have events to take.
     listener_grace: Option<Instant>,
@@ -249,16 +251,21 @@ impl Supervisor {
 
     fn dispatch_one(&mut self, index: usize, queued: &Queued) -> bool {
         let pool_name = self.events.pools[index].name.clone();
-        let candidates: Vec<ProcessId> = self
-            .processes
+        // Only listeners are looked at (not every process), in a stable order.
+        let mut candidates: Vec<ProcessId> = self
+            .events
+            .listeners
             .iter()
-            .filter(|(id, p)| {
-                p.config.program == pool_name
-                    && p.public_state() == ProcessState::Running
-                    && self.events.listeners.get(id).is_some_and(|l| l.state == ListenerState::Ready)
+            .filter(|(id, l)| {
+                l.state == ListenerState::Ready
+                    && self
+                        .processes
+                        .get(id)
+                        .is_some_and(|p| p.config.program == pool_name && p.public_state() == ProcessState::Running)
             })
             .map(|(id, _)| *id)
             .collect();
+        candidates.sort();
         let envelope = queued.event.envelope(SERVER_IDENTIFIER, queued.serial, &pool_name, queued.pool_serial);
         for id in candidates {
             let name = self.display_name(id);
@@ -587,14 +594,24 @@ impl Supervisor {
         self.arm_ticks();
     }
 
-    /// A group appeared (at start-up, `add`, `update`, `reload`).
-    pub fn group_added(&mut self, group: &str) {
-        self.emit(Event::process_group(group, true));
+    /// A process joined a group: its first process makes the group appear (at start-up, `add`,
+    /// `update`, `reload`): PROCESS_GROUP_ADDED.
+    pub fn join_group(&mut self, group: &str) {
+        let members = self.events.group_members.entry(group.to_string()).or_default();
+        *members += 1;
+        if *members == 1 {
+            self.emit(Event::process_group(group, true));
+        }
     }
 
-    /// The last process of a group went away.
-    pub fn group_removed(&mut self, group: &str) {
-        self.emit(Event::process_group(group, false));
+    /// A process left a group: its last one takes the group away: PROCESS_GROUP_REMOVED.
+    pub fn leave_group(&mut self, group: &str) {
+        let Some(members) = self.events.group_members.get_mut(group) else { return };
+        *members -= 1;
+        if *members == 0 {
+            self.events.group_members.remove(group);
+            self.emit(Event::process_group(group, false));
+        }
     }
 }
 
