@@ -460,3 +460,58 @@ fn groups_added_and_removed_by_update_are_events_and_pools_follow_the_file() {
     drop(stream);
     d.shutdown_and_check();
 }
+
+/// Whether the daemon, blocked in its wait, has a deadline: `Some(false)` when it waits with
+/// none (no armed timerfd, the `polling` crate's timeouts, and no finite epoll timeout),
+/// `Some(true)` when it has one, `None` when it is not blocked in its wait right now.
+#[cfg(target_os = "linux")]
+fn wait_deadline(pid: u32) -> Option<bool> {
+    let syscall = std::fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?;
+    let fields: Vec<&str> = syscall.split_whitespace().collect();
+    let epoll = matches!(
+        (std::env::consts::ARCH, fields.first().copied()),
+        ("x86_64", Some("232" | "281")) | ("aarch64", Some("22"))
+    );
+    if !epoll {
+        return None;
+    }
+    // epoll_wait/epoll_pwait: the fourth argument is the timeout, -1 for none.
+    if fields.get(4) != Some(&"0xffffffffffffffff") {
+        return Some(true);
+    }
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+    let armed_timer = fds.filter_map(Result::ok).any(|fd| {
+        let is_timer = std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy().contains("timerfd"));
+        let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{}", fd.file_name().to_string_lossy()));
+        is_timer && info.is_ok_and(|i| i.contains("it_value:") && !i.contains("it_value: (0, 0)"))
+    });
+    Some(armed_timer)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn tick_timers_are_armed_only_while_someone_takes_ticks() {
+    let d = Daemon::start(
+        "[program.steady]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\n\
+         [eventlistener.states]\ncommand = \"sh -c 'printf \\\"READY\\\\n\\\"; exec sleep 1000'\"\nstartsecs = 0\n\
+         events = [\"PROCESS_STATE\"]\n",
+    );
+    d.wait_state("steady", "RUNNING");
+    d.wait_state("states", "RUNNING");
+    wait_until("the daemon to wait with no deadline", || wait_deadline(d.pid) == Some(false));
+    // A follower of every event takes ticks: a deadline appears, and goes with the follower.
+    let follower = EventStream::open(&d, &[]);
+    wait_until("a tick deadline", || wait_deadline(d.pid) == Some(true));
+    drop(follower);
+    wait_until("no deadline once the follower left", || wait_deadline(d.pid) == Some(false));
+    // A follower of state events only takes none.
+    let states = EventStream::open(&d, &["--type", "PROCESS_STATE"]);
+    wait_until("the state follower to be live", || {
+        d.ctl(&["restart", "steady"]);
+        states.lines.try_recv().is_ok()
+    });
+    d.wait_state("steady", "RUNNING");
+    wait_until("still no deadline", || wait_deadline(d.pid) == Some(false));
+    drop(states);
+    d.shutdown_and_check();
+}
