@@ -82,7 +82,8 @@ fn a_childutils_listener_gets_supervisords_envelope_and_payloads() {
     let recorder = write_recorder(sandbox.dir.path());
     sandbox.write_config(&format!(
         "[program.crashy]\ncommand = \"sh -c 'sleep 0.2; exit 3'\"\nstartsecs = 0\nautorestart = false\n\n\
-         [eventlistener.rec]\ncommand = \"{py} {rec} %(here)s/events.jsonl\"\nevents = [\"PROCESS_STATE_EXITED\"]\n",
+         [eventlistener.rec]\ncommand = \"{py} {rec} %(here)s/events.jsonl\"\nevents = [\"PROCESS_STATE_EXITED\"]\n\n\
+         [eventlistener.all]\ncommand = \"{py} {rec} %(here)s/all.jsonl\"\nevents = [\"PROCESS_STATE\"]\n",
         py = venv.join("bin/python").display(),
         rec = recorder.display(),
     ));
@@ -97,8 +98,25 @@ fn a_childutils_listener_gets_supervisords_envelope_and_payloads() {
     assert_eq!(headers["server"], "supervisor");
     assert_eq!(headers["pool"], "rec");
     assert_eq!(headers["poolserial"], "0");
-    assert_eq!(headers["serial"], "0");
     assert_eq!(headers["eventname"], "PROCESS_STATE_EXITED");
+    // The serial is global, the poolserial the pool's own: the pool of every state event took
+    // every serial, in order, and the EXITED event under the same serial as `rec` did.
+    let all = d.sandbox.path("all.jsonl");
+    wait_until("the other pool's EXITED", || {
+        recorded(&all).iter().any(|e| e["headers"]["eventname"] == "PROCESS_STATE_EXITED")
+    });
+    let all = recorded(&all);
+    for (i, e) in all.iter().enumerate() {
+        assert_eq!(
+            (e["headers"]["serial"].as_str(), e["headers"]["poolserial"].as_str()),
+            (Some(&*i.to_string()), Some(&*i.to_string())),
+            "{all:#?}"
+        );
+        assert_eq!(e["headers"]["pool"], "all");
+    }
+    let exited = all.iter().find(|e| e["headers"]["eventname"] == "PROCESS_STATE_EXITED").unwrap();
+    assert_eq!(headers["serial"], exited["headers"]["serial"]);
+    assert_ne!(exited["headers"]["poolserial"], "0");
     let payload = event["payload"].as_str().unwrap();
     assert_eq!(headers["len"].as_str().unwrap().parse::<usize>().unwrap(), payload.len());
     let fields = payload_headers(payload);
@@ -500,8 +518,13 @@ fn tick_timers_are_armed_only_while_someone_takes_ticks() {
     d.wait_state("states", "RUNNING");
     wait_until("the daemon to wait with no deadline", || wait_deadline(d.pid) == Some(false));
     // A follower of every event takes ticks: a deadline appears, and goes with the follower.
-    let follower = EventStream::open(&d, &[]);
+    let follower = EventStream::open(&d, &["--json"]);
     wait_until("a tick deadline", || wait_deadline(d.pid) == Some(true));
+    let tick = follower.next_matching("a TICK_5", |l| l.contains("\"TICK_5\""));
+    let tick: Value = serde_json::from_str(&tick).unwrap();
+    let when: u64 = tick["headers"]["when"].as_str().unwrap().parse().unwrap();
+    assert_eq!(when % 5, 0, "{tick}");
+    assert_eq!(tick["payload"], format!("when:{when}"));
     drop(follower);
     wait_until("no deadline once the follower left", || wait_deadline(d.pid) == Some(false));
     // A follower of state events only takes none.
