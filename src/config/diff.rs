@@ -131,6 +131,17 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
         }
         plan.programs.push((program.name.clone(), ProgramChangeKind::Removed));
     }
+    // A pool whose subscriptions or buffer changed is changed even when its processes are not:
+    // the daemon takes the new settings as the pool runs.
+    for pool in new.event_listeners.iter().filter(|l| selected(&l.pool, only)) {
+        let name = &pool.pool.name;
+        if let Some(before) = old.event_listeners.iter().find(|l| l.pool.name == *name)
+            && (before.events != pool.events || before.buffer_size != pool.buffer_size)
+            && !plan.programs.iter().any(|(n, _)| n == name)
+        {
+            plan.programs.push((name.clone(), ProgramChangeKind::Changed));
+        }
+    }
     if only.is_none() {
         compare_daemon(old, new, &mut plan);
     }
@@ -236,6 +247,24 @@ mod tests {
     }
 
     const BASE: &str = "[program.web]\ncommand = \"sleep 1\"\n\n[program.db]\ncommand = \"sleep 2\"\n";
+
+    #[test]
+    fn listener_pools_are_planned_like_programs_and_their_events_count() {
+        let pool = "[eventlistener.mail]\ncommand = \"crashmail -a\"\nevents = [\"PROCESS_STATE_EXITED\"]\n";
+        let with_pool = format!("{BASE}{pool}");
+        let p = plan(&config(BASE), &config(&with_pool), None);
+        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Added)]);
+        assert_eq!(names(&p), ["add mail"]);
+        let more_events = with_pool.replace("\"PROCESS_STATE_EXITED\"", "\"PROCESS_STATE\"");
+        let p = plan(&config(&with_pool), &config(&more_events), None);
+        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Changed)]);
+        assert!(p.processes.is_empty(), "no process restarts for new subscriptions");
+        let merged = merge(&config(&with_pool), &config(&more_events), Some(&["mail".to_string()]));
+        assert_eq!(merged.event_listeners[0].events, ["PROCESS_STATE"]);
+        let p = plan(&config(&with_pool), &config(BASE), None);
+        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Removed)]);
+        assert_eq!(names(&p), ["remove mail"]);
+    }
 
     #[test]
     fn same_config_plans_nothing() {
