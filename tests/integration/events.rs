@@ -83,7 +83,7 @@ fn a_childutils_listener_gets_supervisords_envelope_and_payloads() {
     sandbox.write_config(&format!(
         "[program.crashy]\ncommand = \"sh -c 'sleep 0.2; exit 3'\"\nstartsecs = 0\nautorestart = false\n\n\
          [eventlistener.rec]\ncommand = \"{py} {rec} %(here)s/events.jsonl\"\nevents = [\"PROCESS_STATE_EXITED\"]\n\n\
-         [eventlistener.all]\ncommand = \"{py} {rec} %(here)s/all.jsonl\"\nevents = [\"PROCESS_STATE\"]\n",
+         [eventlistener.every]\ncommand = \"{py} {rec} %(here)s/all.jsonl\"\nevents = [\"PROCESS_STATE\"]\n",
         py = venv.join("bin/python").display(),
         rec = recorder.display(),
     ));
@@ -112,7 +112,7 @@ fn a_childutils_listener_gets_supervisords_envelope_and_payloads() {
             (Some(&*i.to_string()), Some(&*i.to_string())),
             "{all:#?}"
         );
-        assert_eq!(e["headers"]["pool"], "all");
+        assert_eq!(e["headers"]["pool"], "every");
     }
     let exited = all.iter().find(|e| e["headers"]["eventname"] == "PROCESS_STATE_EXITED").unwrap();
     assert_eq!(headers["serial"], exited["headers"]["serial"]);

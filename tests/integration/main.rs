@@ -8,6 +8,8 @@ mod cli;
 mod clients;
 mod daemon_life;
 mod events;
+mod faults;
+mod faults_runtime;
 mod lifecycle;
 mod output;
 mod process_settings;

@@ -466,7 +466,7 @@ impl Supervisor {
             State::Starting { failures, .. } | State::Backoff { failures, .. } => StateExtras::Tries(*failures),
             State::Running { pid, .. } | State::Stopping { pid, .. } => StateExtras::Pid(*pid),
             State::Stopped => StateExtras::Pid(old_pid),
-            State::Exited { status } => {
+            State::Exited { status } | State::CoolingDown { status, .. } => {
                 StateExtras::Exited { expected: process_state::is_expected(*status, &p.config), pid: old_pid }
             }
             State::Fatal => StateExtras::None,
