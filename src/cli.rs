@@ -292,7 +292,14 @@ pub enum Action {
     Events {
         /// Only events of these types (supervisord's names, supertypes included: PROCESS_STATE,
         /// TICK, EVENT...); repeat for several
-        #[arg(long = "type", short = 't', value_name = "TYPE")]
+        #[arg(
+            long = "type",
+            short = 't',
+            value_name = "TYPE",
+            ignore_case = true,
+            hide_possible_values = true,
+            value_parser = clap::builder::PossibleValuesParser::new(crate::config::EVENT_TYPES)
+        )]
         types: Vec<String>,
         /// One JSON object per line: eventname, time, headers, data, payload
         #[arg(long)]
