@@ -167,6 +167,11 @@ impl EventHub {
         self.pools = pools;
     }
 
+    /// Whether any pool or follower takes events: when none does, none is even made.
+    fn has_consumers(&self) -> bool {
+        !self.pools.is_empty() || !self.followers.is_empty()
+    }
+
     fn pool_index(&self, program: &str) -> Option<usize> {
         self.pools.iter().position(|p| p.name == program)
     }
@@ -427,6 +432,10 @@ impl Supervisor {
         if from == ProcessState::Starting {
             return;
         }
+        self.events.announced.insert(id, ProcessState::Starting);
+        if !self.events.has_consumers() {
+            return;
+        }
         let tries = match p.state {
             State::Backoff { failures, .. } | State::Starting { failures, .. } => failures,
             _ => 0,
@@ -438,7 +447,6 @@ impl Supervisor {
             ProcessState::Starting,
             StateExtras::Tries(tries),
         );
-        self.events.announced.insert(id, ProcessState::Starting);
         self.emit(event);
     }
 
@@ -449,6 +457,10 @@ impl Supervisor {
         let to = p.public_state();
         let mut from = self.events.announced.get(&id).copied().unwrap_or(ProcessState::Stopped);
         if from == to {
+            return;
+        }
+        if !self.events.has_consumers() {
+            self.events.announced.insert(id, to);
             return;
         }
         let (name, group) = (p.config.name.clone(), p.config.group.clone());
@@ -599,7 +611,7 @@ impl Supervisor {
     pub fn join_group(&mut self, group: &str) {
         let members = self.events.group_members.entry(group.to_string()).or_default();
         *members += 1;
-        if *members == 1 {
+        if *members == 1 && self.events.has_consumers() {
             self.emit(Event::process_group(group, true));
         }
     }
@@ -610,7 +622,9 @@ impl Supervisor {
         *members -= 1;
         if *members == 0 {
             self.events.group_members.remove(group);
-            self.emit(Event::process_group(group, false));
+            if self.events.has_consumers() {
+                self.emit(Event::process_group(group, false));
+            }
         }
     }
 }
