@@ -539,3 +539,51 @@ fn tick_timers_are_armed_only_while_someone_takes_ticks() {
     drop(states);
     d.shutdown_and_check();
 }
+
+#[test]
+fn state_events_follow_supervisords_sequence_without_any_listener() {
+    let d = Daemon::start(
+        "[program.failing]\ncommand = \"sh -c 'exit 1'\"\nstartsecs = 1\nstartretries = 1\nautostart = false\n\n\
+         [program.missing]\ncommand = \"/nonexistent/binary\"\nstartretries = 0\nautostart = false\n\n\
+         [program.probe]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n",
+    );
+    let stream = EventStream::open(&d, &["--type", "PROCESS_STATE", "failing", "missing", "probe"]);
+    wait_until("the stream to be live", || {
+        d.ctl(&["restart", "probe"]);
+        stream.lines.try_recv().is_ok()
+    });
+    let _ = d.ctl(&["start", "failing", "missing"]);
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let fatal = |seen: &BTreeMap<String, Vec<String>>, name: &str| {
+        seen.get(name).is_some_and(|v| v.last().is_some_and(|l| l.starts_with("PROCESS_STATE_FATAL")))
+    };
+    while !(fatal(&seen, "failing") && fatal(&seen, "missing")) {
+        let line = stream.next_matching("state events", |_| true);
+        // "TIME TYPE processname:NAME groupname:G from_state:S [tries:N]"
+        let fields: Vec<&str> = line.split_whitespace().skip(2).collect();
+        let name = fields[1].trim_start_matches("processname:").to_string();
+        let rest: Vec<&str> = fields.iter().copied().filter(|f| !f.starts_with("processname:")).collect();
+        seen.entry(name).or_default().push(rest.join(" "));
+    }
+    assert_eq!(
+        seen["failing"],
+        [
+            "PROCESS_STATE_STARTING groupname:failing from_state:STOPPED tries:0",
+            "PROCESS_STATE_BACKOFF groupname:failing from_state:STARTING tries:1",
+            "PROCESS_STATE_STARTING groupname:failing from_state:BACKOFF tries:1",
+            "PROCESS_STATE_BACKOFF groupname:failing from_state:STARTING tries:2",
+            "PROCESS_STATE_FATAL groupname:failing from_state:BACKOFF",
+        ]
+    );
+    // A spawn that fails still enters STARTING first, as supervisord's does.
+    assert_eq!(
+        seen["missing"],
+        [
+            "PROCESS_STATE_STARTING groupname:missing from_state:STOPPED tries:0",
+            "PROCESS_STATE_BACKOFF groupname:missing from_state:STARTING tries:1",
+            "PROCESS_STATE_FATAL groupname:missing from_state:BACKOFF",
+        ]
+    );
+    drop(stream);
+    d.shutdown_and_check();
+}
