@@ -3,17 +3,18 @@
 
 mod browser;
 mod harness;
+mod reference;
 
 mod cli;
 mod clients;
 mod daemon_life;
+mod events;
 mod faults;
 mod faults_runtime;
 mod http_front;
 mod lifecycle;
 mod output;
 mod process_settings;
-mod reference;
 mod reload;
 mod shell;
 mod supervisorctl_compat;
