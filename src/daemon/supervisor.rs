@@ -344,12 +344,11 @@ impl Supervisor {
         environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
         environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
         // What supervisord gives its children: supervisor.childutils and the listeners written
-        // with it read these (the URL is what supervisord gives for a unix_http_server).
+        // with it read these (SUPERVISOR_SERVER_URL is set above, where a program's own
+        // environment may still override it, as in supervisord).
         environment.push(("SUPERVISOR_ENABLED".into(), "1".into()));
         environment.push(("SUPERVISOR_PROCESS_NAME".into(), p.config.name.clone()));
         environment.push(("SUPERVISOR_GROUP_NAME".into(), p.config.group.clone()));
-        environment
-            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
