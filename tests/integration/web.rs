@@ -139,6 +139,13 @@ fn the_dashboard_drives_processes_in_a_browser() {
     let row_state = |name: &str| format!("document.querySelector('tr[data-name=\"{name}\"]').dataset.state");
     browser.wait_for("app RUNNING in the page", &format!("{} === 'RUNNING'", row_state("app")));
     assert_eq!(browser.eval(&format!("{} ", row_state("idle"))), json!("STOPPED"));
+    // Only what a state allows is offered.
+    let disabled = |name: &str, action: &str| {
+        format!("document.querySelector('tr[data-name=\"{name}\"] button[data-action=\"{action}\"]').disabled")
+    };
+    assert_eq!(browser.eval(&disabled("app", "start")), json!(true));
+    assert_eq!(browser.eval(&disabled("idle", "stop")), json!(true));
+    assert_eq!(browser.eval(&disabled("idle", "start")), json!(false));
     let groups = browser.eval("[...document.querySelectorAll('#target option')].map(o => o.value)");
     assert_eq!(groups, json!(["all", "app:*", "idle:*", "pool:*"]));
 

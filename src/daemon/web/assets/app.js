@@ -85,6 +85,9 @@
       button.type = 'button';
       button.dataset.action = action;
       button.textContent = action === 'tail' ? 'Tail' : action[0].toUpperCase() + action.slice(1);
+      if (action === 'signal') button.title = 'Send the signal chosen in the toolbar';
+      if (action === 'tail') button.title = 'Follow the output live';
+      if (action === 'clear') button.title = 'Empty the log files';
       actions.appendChild(button);
     }
     tr.appendChild(actions);
@@ -104,7 +107,14 @@
     cells[3].textContent = p.pid === null ? '' : String(p.pid);
     fillUptime(tr, p);
     // How the last run ended, once it has: a running process's is history.
-    cells[6].textContent = RUNNING_STATES.includes(p.state) ? '' : exitText(p.exit_status);
+    const running = RUNNING_STATES.includes(p.state);
+    cells[6].textContent = running ? '' : exitText(p.exit_status);
+    // Only what the state allows is offered (the daemon would refuse the rest anyway).
+    const buttons = cells[7].children;
+    const started = ['STARTING', 'RUNNING', 'BACKOFF'].includes(p.state);
+    buttons[0].disabled = started;
+    buttons[1].disabled = !started;
+    buttons[3].disabled = p.pid === null;
   }
 
   function fillUptime(tr, p) {
