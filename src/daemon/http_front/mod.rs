@@ -7,6 +7,9 @@
 //! auth, routing, idle timeouts, and the delivery of what the supervisor owes them. The parsing
 //! and encoding are the transport-free `http` and `xmlrpc` modules; what a call does is
 //! [`rpc`], which reaches the supervisor through the same request layer as the JSON side.
+//! The dashboard, the JSON API and `/metrics` are `web`'s: their paths are handed to it before
+//! supervisord's routes, with the few connection operations it needs (`http_respond`,
+//! `http_open_stream`, `http_hold`, ...).
 //!
 //! Bounds: a connection buffers at most one request (head and body limits of
 //! [`request::Limits`]) before it is parsed; pipelined requests wait in the socket while an
