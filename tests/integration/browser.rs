@@ -19,10 +19,10 @@ use serde_json::{Value, json};
 
 use crate::harness::DEADLINE;
 
-/// Where chromium is: `$TASKMASTER_CHROMIUM`, or `chromium` on the PATH.
+/// Where chromium is: `$TASKMASTER_CHROMIUM` (when set, only there), or `chromium` on the PATH.
 fn find_chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("TASKMASTER_CHROMIUM").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|p| p.is_file());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
