@@ -345,6 +345,15 @@ fn kind_syntax(kind: Kind) -> &'static str {
         Kind::StrList => "A list of strings, such as [\"a\", \"b\"].",
         Kind::LogLevel => "One of critical, error, warn, info, debug, trace, blather.",
         Kind::Chown => "A user name, or user:group; names or numeric ids.",
+        Kind::HealthCheck => {
+            "A TOML table, usually written as its own section, [program.NAME.healthcheck], with the \
+             keys listed under healthcheck."
+        }
+        Kind::Readiness => "\"none\", \"notify\", \"healthcheck\", or a table { log_line = \"TEXT\" }.",
+        Kind::DependsOn => {
+            "A list of program names, [\"db\"], or a table of program name to condition, { db = \
+             \"healthy\" }."
+        }
     }
 }
 
@@ -363,7 +372,10 @@ fn expands(kind: Kind) -> bool {
         | Kind::ExitCodes
         | Kind::StrList
         | Kind::LogLevel
-        | Kind::Chown => false,
+        | Kind::Chown
+        | Kind::HealthCheck
+        | Kind::Readiness
+        | Kind::DependsOn => false,
     }
 }
 

@@ -6,6 +6,7 @@
 //! processes here, with supervisord's `%(...)s` expansions applied, so the rest of the code (and
 //! the reload diff) only ever sees the effective per-process settings.
 
+pub mod checks;
 pub mod diff;
 pub mod keys;
 mod sections;
@@ -17,6 +18,7 @@ pub mod values;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use checks::{Condition, Dependency, HealthCheck, HealthConfig, OnUnhealthy, Probe, Readiness};
 pub use validate::parse_str;
 pub use values::Signal;
 
@@ -160,6 +162,9 @@ pub struct ProcessConfig {
     pub umask: Option<u32>,
     /// Write spawn and exit markers into the stdout log.
     pub log_lifecycle: bool,
+    /// Health check, readiness, watchdog and dependencies (`config::checks`); all empty by
+    /// default, which is supervisord's behaviour.
+    pub health: HealthConfig,
 }
 
 impl ProcessConfig {

@@ -151,6 +151,7 @@ command = "x"
         directory: None,
         umask: None,
         log_lifecycle: false,
+        health: Default::default(),
     };
     assert_eq!(only_process(&config), &want);
     assert_eq!(only_process(&config).qualified_name(), "x");

@@ -332,6 +332,7 @@ pub(crate) mod tests {
             directory: None,
             umask: None,
             log_lifecycle: false,
+            health: Default::default(),
         }
     }
 
