@@ -24,7 +24,9 @@
 
 mod activity_log;
 mod control_socket;
+mod dependencies;
 mod event_loop;
+pub mod health;
 mod jobs;
 mod log_files;
 mod names;

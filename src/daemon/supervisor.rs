@@ -94,6 +94,8 @@ impl Process {
             stop_time: self.stop_time.map(epoch_seconds),
             exit_status: self.exit_status,
             spawn_error: self.spawn_error.clone(),
+            health: None,
+            status_text: None,
         }
     }
 }
