@@ -40,6 +40,9 @@ pub enum Request {
     Start {
         names: Vec<String>,
         wait: bool,
+        /// Start only these, not what they depend on first (and without waiting for it).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        no_deps: bool,
     },
     Stop {
         names: Vec<String>,
@@ -337,7 +340,7 @@ mod tests {
     fn requests_round_trip() {
         let requests = [
             Request::Status { names: vec!["web".into()] },
-            Request::Start { names: vec!["all".into()], wait: true },
+            Request::Start { names: vec!["all".into()], wait: true, no_deps: false },
             Request::Signal { signal: "HUP".into(), names: vec!["g:*".into()] },
             Request::Wait { names: vec!["x".into()], state: ProcessState::Running, timeout_ms: Some(5) },
             Request::Shutdown,

@@ -436,7 +436,7 @@ pub const KEYS: &[Key] = &[
         SECONDS,
         Value("0"),
         "With readiness = \"notify\": restart the process when it has not sent WATCHDOG=1 for this \
-         many seconds (WATCHDOG_USEC and WATCHDOG_PID are passed to it, as systemd does). 0 disables.",
+         many seconds (WATCHDOG_USEC is passed to it, as systemd does; WATCHDOG_PID is not, since the pid is not known before the fork). 0 disables.",
     ),
     key(
         Program,

@@ -145,6 +145,7 @@ impl Supervisor {
 
     /// Logs a chunk of a child's output and hands it to its followers.
     pub fn write_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        self.watch_ready_line(id, data);
         let Some(log) = self.channel_log(id, channel) else { return };
         let report = log.write(data);
         self.report_log_write(id, report);

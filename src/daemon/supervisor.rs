@@ -24,6 +24,7 @@ use super::control_socket::Client;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
+use super::monitor::{MonitorTimer, Monitors};
 use super::names::{self, Entry, NotOne, Resolved};
 use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
 use super::requests::{ClientId, Outgoing};
@@ -119,6 +120,8 @@ pub enum TimerEvent {
     RetryLogs,
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
+    /// A health check, readiness or watchdog timer of one run (pid) of a process (`monitor`).
+    Monitor(ProcessId, u32, MonitorTimer),
 }
 
 /// What the daemon as a whole is doing.
@@ -180,6 +183,8 @@ pub struct Supervisor {
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// Health checks, readiness, watchdogs and starts waiting on dependencies (`monitor`).
+    pub monitors: Monitors,
 }
 
 impl Supervisor {
@@ -222,6 +227,7 @@ impl Supervisor {
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            monitors: Monitors::default(),
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
@@ -234,14 +240,17 @@ impl Supervisor {
         self.keys.next()
     }
 
-    /// Starts the autostart processes, lowest priority first.
+    /// Starts the autostart processes, lowest priority first, and what they depend on before
+    /// them (a start waits until its dependencies hold).
     pub fn autostart(&mut self) {
-        let mut ids: Vec<(i64, ProcessId)> =
-            self.processes.iter().filter(|(_, p)| p.config.autostart).map(|(id, p)| (p.config.priority, *id)).collect();
-        ids.sort();
-        for (_, id) in ids {
-            self.feed(id, Input::Start);
+        for id in self.autostart_order() {
+            self.start_when_ready(id);
         }
+    }
+
+    /// The daemon's own environment, the base of every child's.
+    pub fn base_environment(&self) -> &[(String, String)] {
+        &self.base_environment
     }
 
     /// Feeds an input to a process's state machine and carries out the effects, including the
@@ -290,6 +299,7 @@ impl Supervisor {
                 }
             }
         }
+        self.sync_monitor(id);
         first_refusal
     }
 
@@ -302,6 +312,8 @@ impl Supervisor {
         environment.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
         environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
         environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
+        environment.extend(self.monitor_environment(id));
+        let p = self.processes.get(&id).expect("spawn of a known process");
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
@@ -328,6 +340,9 @@ impl Supervisor {
 
     /// A reaped child: what it left in its pipes is read first, then its process learns.
     pub fn child_exited(&mut self, pid: u32, status: ExitStatus) {
+        if self.probe_exited(pid, status) {
+            return;
+        }
         let Some(id) = self.by_pid.remove(&pid) else {
             debug!("reaped unknown pid {pid}");
             return;
@@ -358,19 +373,16 @@ impl Supervisor {
         }
     }
 
-    /// Stops processes in reverse priority order, one priority at a time. True once none runs.
+    /// Stops processes in reverse priority order, one priority at a time, a dependant before
+    /// what it depends on (`monitor::stop_now`). True once none runs.
     pub fn stop_all_in_priority_order(&mut self) -> bool {
-        let active: Vec<(i64, ProcessId, bool)> = self
-            .processes
-            .iter()
-            .filter(|(_, p)| p.public_state().is_running())
-            .map(|(id, p)| (p.config.priority, *id, p.public_state() == ProcessState::Stopping))
-            .collect();
-        let Some(highest) = active.iter().map(|(priority, _, _)| *priority).max() else {
+        let active: Vec<ProcessId> =
+            self.processes.iter().filter(|(_, p)| p.public_state().is_running()).map(|(id, _)| *id).collect();
+        if active.is_empty() {
             return true;
-        };
-        for (priority, id, stopping) in active {
-            if priority == highest && !stopping {
+        }
+        for id in self.stop_now(&active) {
+            if self.processes[&id].public_state() != ProcessState::Stopping {
                 self.feed(id, Input::Stop);
             }
         }
@@ -397,10 +409,12 @@ impl Supervisor {
             p.stdout_log = channel_log(&p.config.stdout);
             p.stderr_log = channel_log(&p.config.stderr);
         }
+        self.sync_monitor(id);
     }
 
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
+        self.drop_monitor(id);
         if let Some(p) = self.processes.remove(&id)
             && let Some(timer) = p.timer
         {
@@ -476,10 +490,14 @@ impl Supervisor {
         while index < self.jobs.len() {
             loop {
                 let processes = &self.processes;
+                let monitors = &self.monitors;
+                let waiting = |id| monitors.waiting(id);
                 let observe = |id: ProcessId| {
-                    processes
-                        .get(&id)
-                        .map(|p| Observed { state: p.public_state(), spawn_error: p.spawn_error.is_some() })
+                    processes.get(&id).map(|p| Observed {
+                        state: p.public_state(),
+                        spawn_error: p.spawn_error.is_some(),
+                        waiting: waiting(id),
+                    })
                 };
                 let commands = jobs::advance(&mut self.jobs[index], observe);
                 if commands.is_empty() {
