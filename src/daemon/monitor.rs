@@ -283,7 +283,9 @@ impl Supervisor {
                 let why = self.monitors.by_process.get(&id).and_then(|m| m.health.as_ref()?.last_failure.clone());
                 warn!("health: {name} is unhealthy ({})", why.unwrap_or_default());
             }
-            Some(Health::Starting) | None => debug!("health: {name}: {after:?}"),
+            Some(Health::Starting) | None => {
+                debug!("health: {name}: {}", after.map_or("no check running", Health::as_str))
+            }
         }
     }
 
