@@ -203,7 +203,8 @@ mod tests {
         let graph: BTreeMap<&str, Vec<&str>> = [("web", vec!["db"]), ("worker", vec!["db"])].into();
         let none = BTreeMap::new();
         // (up, graph, stop now)
-        let cases: Vec<(Vec<(&str, i64)>, &BTreeMap<&str, Vec<&str>>, Vec<usize>)> = vec![
+        type Case<'a> = (Vec<(&'a str, i64)>, &'a BTreeMap<&'a str, Vec<&'a str>>, Vec<usize>);
+        let cases: Vec<Case<'_>> = vec![
             // Priority alone, as supervisord.
             (vec![("a", 1), ("b", 5), ("c", 5)], &none, vec![1, 2]),
             // db waits for web and worker, even with the highest priority.

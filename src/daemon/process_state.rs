@@ -721,7 +721,8 @@ pub(crate) mod tests {
         let restart = |pid| Input::Restart { pid, why: "unhealthy".into() };
         let recycling = |kill_at, then| State::Recycling { pid: 7, kill_at, then };
         // (policy, state, input, next state, effects other than logging; None: refused as stale)
-        let table: Vec<(&ProcessConfig, State, Input, Option<(State, Vec<Effect>)>)> = vec![
+        type Row<'a> = (&'a ProcessConfig, State, Input, Option<(State, Vec<Effect>)>);
+        let table: Vec<Row<'_>> = vec![
             // A notify program waits for READY=1 at most startsecs, then fails its start.
             (
                 &notify,
