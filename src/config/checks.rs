@@ -395,7 +395,7 @@ pub fn read_healthcheck(value: &Spanned<DeValue<'_>>) -> Result<HealthCheck, Vec
         };
         for key in foreign {
             if let Some((offset, _)) = get(key) {
-                problems.push(problem(offset, key, format!("does not apply to a {kind} check")));
+                problems.push(problem(offset, key, format!("does not apply to {kind} checks")));
             }
         }
     }

@@ -775,7 +775,7 @@ fn read_health(r: &mut SectionReader<'_>) -> HealthConfig {
             Err(p) => report(r, "readiness", p),
         }
     }
-    if health.readiness == Readiness::HealthCheck && health.check.is_none() {
+    if health.readiness == Readiness::HealthCheck && !r.is_set("healthcheck") {
         let offset = r.value_offset("readiness");
         r.error_at(offset, "readiness", "is healthcheck, but the program has no [healthcheck]".to_string());
     }
