@@ -318,10 +318,13 @@ impl Supervisor {
 
     fn start_probe(&mut self, id: ProcessId, pid: u32) {
         let Some(m) = self.monitors.by_process.get(&id) else { return };
-        let Some(check) = m.config.check.clone() else { return };
+        let Some(check) = m.config.check.as_ref() else { return };
+        let timeout = check.timeout;
         let now = Instant::now();
         let started = match &check.probe {
             Probe::Exec { command } => {
+                let command = command.clone();
+                let command = &command;
                 let p = &self.processes[&id];
                 let mut env = self.base_environment().to_vec();
                 env.extend(self.config.daemon.environment.iter().cloned());
@@ -361,7 +364,7 @@ impl Supervisor {
         match started {
             Ok(probe) => {
                 m.probe = probe;
-                let at = now + check.timeout;
+                let at = now + timeout;
                 m.check_timer = Some(self.timers.insert(at, TimerEvent::Monitor(id, pid, MonitorTimer::CheckTimeout)));
             }
             Err(e) => self.probe_finished(id, pid, Err(e)),

@@ -65,14 +65,7 @@ impl SocketProbe {
             Probe::Exec { .. } => return Err("not a socket probe".to_string()),
         };
         let family = if addr.is_ipv4() { AddressFamily::Inet } else { AddressFamily::Inet6 };
-        let fd = nix::sys::socket::socket(family, SockType::Stream, SockFlag::empty(), None)
-            .map_err(|e| format!("can't create a socket: {e}"))?;
-        let stream = TcpStream::from(fd);
-        // Set before connect, so that connect does not block; close-on-exec so that no child
-        // inherits a probe's socket.
-        stream.set_nonblocking(true).map_err(|e| format!("can't make the socket non-blocking: {e}"))?;
-        nix::fcntl::fcntl(&stream, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC))
-            .map_err(|e| format!("can't set close-on-exec: {e}"))?;
+        let stream = nonblocking_socket(family).map_err(|e| format!("can't create a socket: {e}"))?;
         let mut probe = SocketProbe { stream, phase: Phase::Connecting, http, buffer: Vec::new() };
         let connected = match addr {
             SocketAddr::V4(v4) => nix::sys::socket::connect(probe.stream.as_raw_fd(), &SockaddrIn::from(v4)),
@@ -160,6 +153,22 @@ impl SocketProbe {
             Phase::Reading => self.receive(),
         }
     }
+}
+
+/// A TCP socket that is non-blocking (so that connect does not block) and close-on-exec (so
+/// that no child inherits a probe's socket): one system call where the flags exist.
+#[cfg(target_os = "linux")]
+fn nonblocking_socket(family: AddressFamily) -> nix::Result<TcpStream> {
+    let flags = SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC;
+    Ok(TcpStream::from(nix::sys::socket::socket(family, SockType::Stream, flags, None)?))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn nonblocking_socket(family: AddressFamily) -> nix::Result<TcpStream> {
+    let stream = TcpStream::from(nix::sys::socket::socket(family, SockType::Stream, SockFlag::empty(), None)?);
+    stream.set_nonblocking(true).map_err(|e| nix::errno::Errno::from_raw(e.raw_os_error().unwrap_or(0)))?;
+    nix::fcntl::fcntl(&stream, nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC))?;
+    Ok(stream)
 }
 
 /// The first line of `buffer`, once a newline ends it.
