@@ -2,6 +2,7 @@
 #
 #   make                       build the release binary
 #   make install               install under /usr/local (PREFIX=... and DESTDIR=... change that)
+#   make install-compat        install, and add the names supervisord and supervisorctl (a drop-in)
 #   make uninstall             remove what `make install` put there (same PREFIX and DESTDIR)
 #   make test                  run every test
 #
@@ -9,6 +10,10 @@
 # since it picks its grammar from the name it is run as. The completions and man pages are the
 # committed files in completions/ and man/ (kept fresh by `cargo test`), so installing needs no
 # run of the binary and works for cross builds.
+#
+# install-compat adds `supervisord` and `supervisorctl` links to the same binary, which reads
+# supervisord.conf as it is; it refuses to replace a file of those names that is not its own link
+# (a real supervisord): remove that first.
 
 .POSIX:
 
@@ -32,6 +37,7 @@ OTHERCOMPDIR = $(DATADIR)/taskmaster/completions
 
 NAMES = taskmaster taskmasterd taskmasterctl
 LINKS = taskmasterd taskmasterctl
+COMPAT_LINKS = supervisord supervisorctl
 MAN1 = man/taskmaster.1 man/taskmasterctl.1
 MAN5 = man/taskmaster.toml.5
 MAN8 = man/taskmasterd.8
@@ -63,6 +69,18 @@ install: build
 	$(INSTALL) -m 644 $(MAN5) "$(DESTDIR)$(MANDIR)/man5"
 	$(INSTALL) -m 644 $(MAN8) "$(DESTDIR)$(MANDIR)/man8"
 
+install-compat: install
+	for link in $(COMPAT_LINKS); do \
+		target="$(DESTDIR)$(BINDIR)/$$link"; \
+		if [ -e "$$target" ] || [ -L "$$target" ]; then \
+			if [ "$$(readlink "$$target")" != taskmaster ]; then \
+				echo "install-compat: $$target exists and is not taskmaster's link; remove it first" >&2; \
+				exit 1; \
+			fi; \
+		fi; \
+		ln -sf taskmaster "$$target" || exit 1; \
+	done
+
 uninstall:
 	for name in $(NAMES); do \
 		rm -f "$(DESTDIR)$(BINDIR)/$$name" "$(DESTDIR)$(BASHDIR)/$$name" "$(DESTDIR)$(ZSHDIR)/_$$name" \
@@ -73,6 +91,10 @@ uninstall:
 		base=$${page#man/}; \
 		rm -f "$(DESTDIR)$(MANDIR)/man$${base##*.}/$$base" || exit 1; \
 	done
+	for link in $(COMPAT_LINKS); do \
+		target="$(DESTDIR)$(BINDIR)/$$link"; \
+		if [ "$$(readlink "$$target" 2>/dev/null)" = taskmaster ]; then rm -f "$$target" || exit 1; fi; \
+	done
 	rmdir "$(DESTDIR)$(OTHERCOMPDIR)" "$(DESTDIR)$(DATADIR)/taskmaster" 2>/dev/null || true
 
-.PHONY: all build test install uninstall
+.PHONY: all build test install install-compat uninstall

@@ -27,6 +27,7 @@ mod control_socket;
 mod dependencies;
 mod event_loop;
 pub mod health;
+pub mod http;
 mod jobs;
 mod log_files;
 mod monitor;
@@ -43,6 +44,7 @@ mod streams;
 mod supervisor;
 pub mod timers;
 mod user_switch;
+pub mod xmlrpc;
 
 use anyhow::Context;
 
@@ -82,6 +84,9 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     let outcome = (|| -> anyhow::Result<()> {
         pidfile.write_pid().context("can't write the pidfile")?;
         let (logger, activity_file) = activity_log::start_logging(daemon, foreground && !silent)?;
+        for warning in &config.warnings {
+            log::warn!("config: {warning}");
+        }
         log::info!(
             "taskmasterd {} started with pid {} (config {}, socket {})",
             env!("CARGO_PKG_VERSION"),

@@ -10,5 +10,8 @@ mod health;
 mod lifecycle;
 mod output;
 mod process_settings;
+mod reference;
 mod reload;
 mod shell;
+mod supervisord_compat;
+mod xmlrpc_reference;
