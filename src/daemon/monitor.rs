@@ -210,10 +210,6 @@ impl Supervisor {
             let at = health::first_check_at(check, now);
             m.check_timer = Some(self.timers.insert(at, TimerEvent::Monitor(id, pid, MonitorTimer::Check)));
         }
-        if let Some(watchdog) = m.config.watchdog {
-            let at = now + watchdog;
-            m.watchdog_timer = Some(self.timers.insert(at, TimerEvent::Monitor(id, pid, MonitorTimer::Watchdog)));
-        }
         if m.config.check.is_some() {
             self.health_changed(id, None, Some(Health::Starting));
         }
@@ -457,22 +453,29 @@ impl Supervisor {
             debug!("notify message {message:?} for {id:?} between runs, ignored");
             return;
         };
+        let ping = matches!(message, Message::Ready | Message::Watchdog);
         match message {
             Message::Ready => {
                 self.feed(id, Input::Ready { pid });
             }
             Message::Status(text) => m.status_text = Some(text),
-            Message::Watchdog => {
-                if let Some(watchdog) = m.config.watchdog {
-                    if let Some(timer) = m.watchdog_timer.take() {
-                        self.timers.cancel(timer);
-                    }
-                    let at = Instant::now() + watchdog;
-                    m.watchdog_timer =
-                        Some(self.timers.insert(at, TimerEvent::Monitor(id, pid, MonitorTimer::Watchdog)));
-                }
-            }
+            Message::Watchdog => {}
             Message::Stopping => info!("{}: the program says it is stopping (STOPPING=1)", self.display_name(id)),
+        }
+        // As systemd has it, the watchdog runs once the start-up is complete (READY=1, which
+        // makes the process RUNNING), and each ping puts it off.
+        let running = self.processes.get(&id).is_some_and(|p| p.public_state() == ProcessState::Running);
+        if ping
+            && running
+            && let Some(m) = self.monitors.by_process.get_mut(&id)
+            && m.pid == Some(pid)
+            && let Some(watchdog) = m.config.watchdog
+        {
+            if let Some(timer) = m.watchdog_timer.take() {
+                self.timers.cancel(timer);
+            }
+            let at = Instant::now() + watchdog;
+            m.watchdog_timer = Some(self.timers.insert(at, TimerEvent::Monitor(id, pid, MonitorTimer::Watchdog)));
         }
     }
 

@@ -178,14 +178,14 @@ fn a_program_that_stops_answering_its_http_check_is_restarted() {
     sandbox.write_config(&format!(
         "[program.web]\ncommand = \"python3 {web} {port}\"\nstartsecs = 0\nstopwaitsecs = 1\n\
          [program.web.healthcheck]\ntype = \"http\"\nurl = \"http://127.0.0.1:{port}/health\"\n\
-         interval = 0.2\ntimeout = 0.3\nretries = 3\n"
+         interval = 0.3\ntimeout = 1\nretries = 3\nstart_period = 30\n"
     ));
     let d = Daemon::start_in(sandbox);
     wait_until("web to be healthy", || d.process("web")["health"] == "healthy");
     let first = d.pid_of("web").unwrap();
 
     std::fs::write(d.sandbox.path("hang"), "").unwrap();
-    d.wait_log("is unhealthy (timed out after 0.3s)");
+    d.wait_log("is unhealthy (timed out after 1s)");
     d.wait_log(&format!("restarting: web (pid {first}): unhealthy after 3 failed checks"));
     wait_until("a new, healthy web", || {
         let p = d.process("web");
@@ -248,19 +248,18 @@ fn a_notify_program_is_running_once_it_says_ready_and_restarted_when_its_watchdo
 #[test]
 fn a_notify_program_that_never_says_ready_stays_starting_then_fails_its_start() {
     let d = Daemon::start(
-        "[program.mute]\ncommand = \"sleep 1000\"\nreadiness = \"notify\"\nstartsecs = 1\nstartretries = 0\n",
+        "[program.mute]\ncommand = \"sleep 1000\"\nreadiness = \"notify\"\nstartsecs = 3\nstartretries = 0\n",
     );
-    let pid = {
-        let mut pid = None;
-        wait_until("mute to be spawned", || {
-            pid = d.pid_of("mute");
-            pid.is_some()
-        });
-        pid.unwrap()
-    };
-    assert_eq!(d.state("mute"), "STARTING");
+    let mut seen = serde_json::Value::Null;
+    wait_until("mute to be spawned", || {
+        seen = d.process("mute");
+        seen["pid"].is_u64()
+    });
+    // The first sight of its pid: it has not said READY=1, so it is still starting.
+    assert_eq!(seen["state"], "STARTING");
+    let pid = seen["pid"].as_u64().unwrap() as u32;
     d.wait_state("mute", "FATAL");
-    d.wait_log("mute sent no READY=1 within 1 seconds (startsecs); killing it as a failed start");
+    d.wait_log("mute sent no READY=1 within 3 seconds (startsecs); killing it as a failed start");
     d.wait_log("gave up: mute entered FATAL state");
     assert!(!alive(pid));
     d.shutdown_and_check();
