@@ -488,8 +488,8 @@ pub const KEYS: &[Key] = &[
         "watchdog",
         SECONDS,
         Value("0"),
-        "With readiness = \"notify\": restart the process when it has not sent WATCHDOG=1 for this \
-         many seconds (WATCHDOG_USEC is passed to it, as systemd does; WATCHDOG_PID is not, since the pid is not known before the fork). 0 disables.",
+        "With readiness = \"notify\": restart the process when, once it has sent READY=1, it goes \
+         this many seconds without sending WATCHDOG=1 (WATCHDOG_USEC is passed to it, as systemd does; WATCHDOG_PID is not, since the pid is not known before the fork). 0 disables.",
     ),
     key(
         Program,
