@@ -19,7 +19,7 @@ use std::time::Instant;
 use log::{debug, info, warn};
 use nix::sys::signal::Signal as Sig;
 use nix::unistd::Pid;
-use polling::Event;
+use polling::{Event, PollMode};
 
 use super::dependencies::{self, Gate, Instance};
 use super::health::{self, HealthState, Verdict};
@@ -46,8 +46,16 @@ pub enum MonitorTimer {
 /// A check in flight.
 #[derive(Debug)]
 enum RunningProbe {
-    Socket { key: usize, probe: Box<SocketProbe> },
-    Exec { pid: u32 },
+    /// `edge`: registered edge-triggered for both directions, so that no re-arming is needed
+    /// between connect, request and answer.
+    Socket {
+        key: usize,
+        probe: Box<SocketProbe>,
+        edge: bool,
+    },
+    Exec {
+        pid: u32,
+    },
 }
 
 /// What the daemon keeps about one monitored process.
@@ -236,7 +244,7 @@ impl Supervisor {
     fn cancel_probe(&mut self, id: ProcessId) {
         let Some(probe) = self.monitors.by_process.get_mut(&id).and_then(|m| m.probe.take()) else { return };
         match probe {
-            RunningProbe::Socket { key, probe } => {
+            RunningProbe::Socket { key, probe, .. } => {
                 let _ = self.poller.delete(&probe.stream);
                 self.monitors.keys.remove(&key);
             }
@@ -343,12 +351,20 @@ impl Supervisor {
                 }
                 Ok((probe, Step::Wait(interest))) => {
                     let key = self.allocate_key();
+                    let edge = self.poller.supports_edge();
                     // SAFETY: the probe's socket is owned by the monitor and deleted from the
-                    // poller in `cancel_probe` or `socket_ready` before it closes.
-                    match unsafe { self.poller.add(&probe.stream, event(key, interest)) } {
+                    // poller in `cancel_probe` or `monitor_socket_ready` before it closes.
+                    let added = unsafe {
+                        if edge {
+                            self.poller.add_with_mode(&probe.stream, Event::all(key), PollMode::Edge)
+                        } else {
+                            self.poller.add(&probe.stream, event(key, interest))
+                        }
+                    };
+                    match added {
                         Ok(()) => {
                             self.monitors.keys.insert(key, id);
-                            Ok(Some(RunningProbe::Socket { key, probe: Box::new(probe) }))
+                            Ok(Some(RunningProbe::Socket { key, probe: Box::new(probe), edge }))
                         }
                         Err(e) => Err(format!("can't watch the probe's socket: {e}")),
                     }
@@ -382,11 +398,13 @@ impl Supervisor {
             }
             return;
         }
-        let Some(RunningProbe::Socket { key: probe_key, probe }) = &mut m.probe else { return };
+        let Some(RunningProbe::Socket { key: probe_key, probe, edge }) = &mut m.probe else { return };
         if *probe_key != key {
             return;
         }
         match probe.on_ready() {
+            // Edge-triggered: the next change of either direction comes by itself.
+            Step::Wait(_) if *edge => {}
             Step::Wait(interest) => {
                 if let Err(e) = self.poller.modify(&probe.stream, event(key, interest)) {
                     warn!("can't watch a probe's socket: {e}");
