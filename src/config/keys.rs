@@ -64,10 +64,11 @@ impl Section {
             Section::Taskmasterctl => "Settings of the control client and its interactive shell.",
             Section::Program => {
                 "One table per supervised program, [program.NAME]. NAME may hold letters, digits, \
-                 '_', '-' and '.'. A program runs numprocs processes."
+                 '_', '-' and '.', and may not be all (taskmasterctl's name for every process). A \
+                 program runs numprocs processes. No value may contain a NUL byte."
             }
             Section::Group => {
-                "[group.NAME] gathers programs under one name: their processes are then \
+                "[group.NAME] gathers programs under one name (not all): their processes are then \
                  addressed as NAME:PROCESS, and NAME:* means all of them."
             }
             Section::EventListener => {
@@ -248,7 +249,7 @@ pub const KEYS: &[Key] = &[
         "logfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.log\""),
-        "The daemon's activity log. NONE disables it.",
+        "The daemon's activity log. NONE disables it. Lines it cannot write (a full disk) are counted, and the count is its first line once it can.",
     ),
     key(
         Taskmasterd,
@@ -276,7 +277,7 @@ pub const KEYS: &[Key] = &[
         "pidfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.pid\""),
-        "Where the daemon writes its pid. It is locked while the daemon runs, so a second daemon on the same config refuses to start.",
+        "Where the daemon writes its pid. It is locked while the daemon runs, so a second daemon on the same config refuses to start. Beside it, PIDFILE.children records the running children, so that a daemon started after a crash stops those its predecessor left.",
     ),
     key(
         Taskmasterd,
@@ -292,8 +293,9 @@ pub const KEYS: &[Key] = &[
         Taskmasterd,
         "childlogdir",
         Kind::Path,
-        Computed("the system temporary directory ($TMPDIR or /tmp)"),
-        "Directory of the AUTO program log files.",
+        Computed("taskmaster-UID in the system temporary directory ($TMPDIR or /tmp)"),
+        "Directory of the AUTO program log files. The default one is private: the daemon creates it \
+         with mode 0700, and refuses to start if it exists owned by another user or open to others.",
     ),
     key(Taskmasterd, "nodaemon", Kind::Bool, Value("false"), "Stay in the foreground, as -n does."),
     key(
@@ -370,7 +372,7 @@ pub const KEYS: &[Key] = &[
         "autorestart",
         Kind::AutoRestart,
         Value("\"unexpected\""),
-        "Restart a RUNNING process that exits: always (true), never (false), or when its exit code is not in exitcodes (unexpected).",
+        "Restart a RUNNING process that exits: always (true), never (false), or when its exit code is not in exitcodes (unexpected). One that exits within a second of its spawn is restarted a second after that spawn (no crash loop runs faster); one that ran longer, at once.",
     ),
     key(
         Program,

@@ -6,6 +6,8 @@ mod harness;
 mod cli;
 mod clients;
 mod daemon_life;
+mod faults;
+mod faults_runtime;
 mod health;
 mod lifecycle;
 mod output;
