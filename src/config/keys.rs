@@ -461,7 +461,7 @@ pub const KEYS: &[Key] = &[
         "A health check, run while the process is STARTING or RUNNING, written as a table \
          [program.NAME.healthcheck]. Its keys: type (required): \"exec\" (command exits 0), \"tcp\" (a \
          connection to host:port is accepted) or \"http\" (GET url answers with a status in status); \
-         command (exec: a command line, or a list of words); host (tcp: an IP address or localhost, \
+         command (exec: a command line, or a list of words, run as the program's user with its environment and directory); host (tcp: an IP address or localhost, \
          default 127.0.0.1) and port (tcp); url (http: http://HOST[:PORT]/PATH, HOST an IP address \
          or localhost: no DNS is done); status (http: a status or a range such as \"200-299\", default \
          \"200-399\"); interval (seconds between checks, default 10); timeout (seconds before a check \

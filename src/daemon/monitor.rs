@@ -334,7 +334,7 @@ impl Supervisor {
                 env.extend(self.config.daemon.environment.iter().cloned());
                 env.extend(p.config.environment.iter().cloned());
                 env.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
-                match probes::spawn_exec(command, &env, p.config.directory.as_deref()) {
+                match probes::spawn_exec(command, &env, p.config.directory.as_deref(), p.config.user.as_deref()) {
                     Ok(child) => {
                         self.monitors.exec_pids.insert(child, id);
                         Ok(Some(RunningProbe::Exec { pid: child }))

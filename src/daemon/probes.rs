@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 
 use nix::sys::socket::{AddressFamily, SockFlag, SockType, SockaddrIn, SockaddrIn6};
 
+use super::user_switch::Credentials;
 use crate::config::Probe;
 
 /// The longest status line read; a server that sends more before a newline fails the check.
@@ -192,11 +193,13 @@ fn parse_status(line: &[u8]) -> Option<u16> {
 }
 
 /// Spawns an exec probe: no input, output discarded, in a process group of its own so that a
-/// timeout kills whatever it started too. Returns its pid.
+/// timeout kills whatever it started too, as the program's user when it has one. Returns its
+/// pid.
 pub fn spawn_exec(
     command: &[String],
     environment: &[(String, String)],
     directory: Option<&std::path::Path>,
+    user: Option<&str>,
 ) -> Result<u32, String> {
     use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(&command[0]);
@@ -209,6 +212,14 @@ pub fn spawn_exec(
         .process_group(0);
     if let Some(dir) = directory {
         cmd.current_dir(dir);
+    }
+    if let Some(credentials) = user.map(Credentials::of).transpose()?.flatten() {
+        // SAFETY: the closure runs in the child between fork and exec and calls only
+        // async-signal-safe functions (setgroups, setgid, setuid) on data prepared in the
+        // parent; it allocates nothing.
+        unsafe {
+            cmd.pre_exec(move || Ok(credentials.apply()?));
+        }
     }
     // The child is reaped by the event loop's waitpid(-1); dropping the handle neither waits
     // nor kills.
