@@ -381,6 +381,21 @@ mod tests {
         let cases: Vec<Case> = vec![
             (Step::AwaitStarted, seen(Starting), vec![], Step::AwaitStarted, vec![]),
             (Step::AwaitStarted, seen(Running), vec![ok("a", "started")], Step::Done, vec![]),
+            // A start held back by its dependencies waits; one whose dependency failed answers.
+            (
+                Step::AwaitStarted,
+                Some(Observed { state: Stopped, spawn_error: false, waiting: Waiting::Yes }),
+                vec![],
+                Step::AwaitStarted,
+                vec![],
+            ),
+            (
+                Step::AwaitStarted,
+                Some(Observed { state: Stopped, spawn_error: false, waiting: Waiting::Blocked }),
+                vec![failed("a", "a dependency failed; it waits for it (see status)", ErrorKind::Failed)],
+                Step::Done,
+                vec![],
+            ),
             (
                 Step::AwaitStarted,
                 Some(Observed { state: Backoff, spawn_error: true, waiting: Waiting::No }),
