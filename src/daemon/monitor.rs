@@ -327,20 +327,17 @@ impl Supervisor {
         let now = Instant::now();
         let started = match &check.probe {
             Probe::Exec { command } => {
-                let command = command.clone();
-                let command = &command;
                 let p = &self.processes[&id];
                 let mut env = self.base_environment().to_vec();
                 env.extend(self.config.daemon.environment.iter().cloned());
                 env.extend(p.config.environment.iter().cloned());
                 env.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
-                match probes::spawn_exec(command, &env, p.config.directory.as_deref(), p.config.user.as_deref()) {
-                    Ok(child) => {
-                        self.monitors.exec_pids.insert(child, id);
-                        Ok(Some(RunningProbe::Exec { pid: child }))
-                    }
-                    Err(e) => Err(e),
-                }
+                let spawned =
+                    probes::spawn_exec(command, &env, p.config.directory.as_deref(), p.config.user.as_deref());
+                spawned.map(|child| {
+                    self.monitors.exec_pids.insert(child, id);
+                    RunningProbe::Exec { pid: child }
+                })
             }
             socket_probe => match SocketProbe::start(socket_probe) {
                 Err(e) => Err(e),
@@ -364,7 +361,7 @@ impl Supervisor {
                     match added {
                         Ok(()) => {
                             self.monitors.keys.insert(key, id);
-                            Ok(Some(RunningProbe::Socket { key, probe: Box::new(probe), edge }))
+                            Ok(RunningProbe::Socket { key, probe: Box::new(probe), edge })
                         }
                         Err(e) => Err(format!("can't watch the probe's socket: {e}")),
                     }
@@ -375,7 +372,7 @@ impl Supervisor {
         m.probe_started = Some(now);
         match started {
             Ok(probe) => {
-                m.probe = probe;
+                m.probe = Some(probe);
                 let at = now + timeout;
                 m.check_timer = Some(self.timers.insert(at, TimerEvent::Monitor(id, pid, MonitorTimer::CheckTimeout)));
             }
