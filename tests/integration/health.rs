@@ -341,3 +341,28 @@ fn check_refuses_a_dependency_cycle_at_both_places() {
         assert!(err.contains(&format!("{config}:{place}: dependency cycle: a -> b -> a")), "{place}:\n{err}");
     }
 }
+
+#[test]
+fn a_dependant_waits_for_every_instance_of_a_numprocs_dependency_to_be_ready() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.dir.path().display().to_string();
+    sandbox.write_config(&format!(
+        "[program.db]\ncommand = \"sleep 1000\"\nnumprocs = 2\nstartsecs = 0\nreadiness = \"healthcheck\"\n\
+         [program.db.healthcheck]\ntype = \"exec\"\n\
+         command = [\"sh\", \"-c\", \"test -e {dir}/ready-$TASKMASTER_PROCESS_NAME\"]\ninterval = 0.2\n\
+         start_period = 60\n\n\
+         [program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\ndepends_on = {{ db = \"ready\" }}\n"
+    ));
+    let d = Daemon::start_in(sandbox);
+    d.wait_state("db_0", "RUNNING");
+    d.wait_state("db_1", "RUNNING");
+    std::fs::write(d.sandbox.path("ready-db_0"), "").unwrap();
+    wait_until("app to wait for the second instance", || {
+        text(&d.process("app")) == "waiting for db (ready): db_1 is RUNNING (health: starting)"
+    });
+    assert_eq!(d.process("db_0")["health"], "healthy");
+    assert_eq!(d.state("app"), "STOPPED");
+    std::fs::write(d.sandbox.path("ready-db_1"), "").unwrap();
+    d.wait_state("app", "RUNNING");
+    d.shutdown_and_check();
+}
