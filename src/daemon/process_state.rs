@@ -456,6 +456,7 @@ pub(crate) mod tests {
             umask: None,
             log_lifecycle: false,
             health: Default::default(),
+            output_events: Default::default(),
         }
     }
 
