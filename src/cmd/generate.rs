@@ -365,7 +365,7 @@ fn http_api_section() -> Roff {
         (
             "GET /api/v1/processes",
             "every process: name, group, state, pid, start_time, stop_time, uptime, \
-          description, exit_status ({\"code\": N} or {\"signal\": N}), spawn_error.",
+          description, exit_status ({\"code\": N} or {\"signal\": N}), spawn_error, health, status_text.",
         ),
         ("GET /api/v1/processes/NAME", "one process."),
         (
@@ -638,6 +638,15 @@ fn kind_syntax(kind: Kind) -> &'static str {
         Kind::StrList => "A list of strings, such as [\"a\", \"b\"].",
         Kind::LogLevel => "One of critical, error, warn, info, debug, trace, blather.",
         Kind::Chown => "A user name, or user:group; names or numeric ids.",
+        Kind::HealthCheck => {
+            "A TOML table, usually written as its own section, [program.NAME.healthcheck], with the \
+             keys listed under healthcheck."
+        }
+        Kind::Readiness => "\"none\", \"notify\", \"healthcheck\", or a table { log_line = \"TEXT\" }.",
+        Kind::DependsOn => {
+            "A list of program names, [\"db\"], or a table of program name to condition, { db = \
+             \"healthy\" }."
+        }
         Kind::InetAddress => {
             "A TCP address: HOST:PORT, or *:PORT, :PORT or a bare PORT for every interface; a string, \
              or an integer for a bare port."
@@ -661,6 +670,9 @@ fn expands(kind: Kind) -> bool {
         | Kind::StrList
         | Kind::LogLevel
         | Kind::Chown
+        | Kind::HealthCheck
+        | Kind::Readiness
+        | Kind::DependsOn
         | Kind::InetAddress => false,
     }
 }

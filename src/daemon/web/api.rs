@@ -290,6 +290,8 @@ pub fn process_json(info: &ProcessInfo, now: f64) -> Value {
         "description": crate::client::render::describe(info, now),
         "exit_status": exit_status,
         "spawn_error": info.spawn_error,
+        "health": info.health,
+        "status_text": info.status_text,
     })
 }
 
@@ -479,8 +481,11 @@ mod tests {
             stop_time: None,
             exit_status: None,
             spawn_error: None,
+            health: Some(crate::protocol::Health::Unhealthy),
+            status_text: None,
         };
         let v = process_json(&info, 165.5);
+        assert_eq!(v["health"], "unhealthy");
         assert_eq!(v["name"], "grp:web_0");
         assert_eq!(v["uptime"], 65.0);
         assert_eq!(v["description"], "pid 42, uptime 0:01:05");

@@ -197,7 +197,7 @@ impl Supervisor {
             Endpoint::Act { name, act } => {
                 let names = vec![name];
                 let request = match act {
-                    Act::Start { wait } => Request::Start { names, wait },
+                    Act::Start { wait } => Request::Start { names, wait, no_deps: false },
                     Act::Stop { wait } => Request::Stop { names, wait },
                     Act::Restart { wait } => Request::Restart { names, wait },
                     Act::Signal { signal: Some(signal) } => Request::Signal { signal, names },

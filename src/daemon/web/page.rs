@@ -107,6 +107,8 @@ mod tests {
                     stop_time: None,
                     exit_status: None,
                     spawn_error: None,
+                    health: None,
+                    status_text: None,
                 },
                 ProcessInfo {
                     name: "x\"<y".into(),
@@ -117,6 +119,8 @@ mod tests {
                     stop_time: None,
                     exit_status: Some(ExitStatus::Signal(9)),
                     spawn_error: Some("can't find command '<nope>'".into()),
+                    health: None,
+                    status_text: None,
                 },
             ],
         };

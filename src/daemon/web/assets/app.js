@@ -121,7 +121,9 @@
     const running = p.state === 'RUNNING' && p.start_time !== null;
     const up = running ? uptime(now() - p.start_time) : '';
     tr.children[4].textContent = up;
-    tr.children[5].textContent = running ? `pid ${p.pid}, uptime ${up}` : p.description;
+    const extra = [p.health ? `health: ${p.health}` : '', p.status_text || ''].filter((t) => t).join(' · ');
+    const description = running ? `pid ${p.pid}, uptime ${up}` : p.description;
+    tr.children[5].textContent = extra ? `${description} · ${extra}` : description;
   }
 
   function visible(p) {
