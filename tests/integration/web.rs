@@ -167,6 +167,8 @@ fn the_dashboard_drives_processes_in_a_browser() {
         "app's new pid in the page",
         &format!("document.querySelector('tr[data-name=\"app\"] .pid').textContent === '{pid}'"),
     );
+    let description = browser.eval("document.querySelector('tr[data-name=\"app\"] .desc').textContent");
+    assert!(description.as_str().unwrap().starts_with(&format!("pid {pid}, uptime 0:00:")), "{description}");
 
     // The live tail: a line printed only after the tail is open shows up in it.
     browser.click("tr[data-name=\"app\"] button[data-action=\"tail\"]");

@@ -488,7 +488,7 @@ mod tests {
         assert_eq!(v["health"], "unhealthy");
         assert_eq!(v["name"], "grp:web_0");
         assert_eq!(v["uptime"], 65.0);
-        assert_eq!(v["description"], "pid 42, uptime 0:01:05");
+        assert_eq!(v["description"], "(unhealthy) pid 42, uptime 0:01:05");
         info.state = ProcessState::Exited;
         info.pid = None;
         info.exit_status = Some(ExitStatus::Code(3));

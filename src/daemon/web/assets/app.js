@@ -121,9 +121,9 @@
     const running = p.state === 'RUNNING' && p.start_time !== null;
     const up = running ? uptime(now() - p.start_time) : '';
     tr.children[4].textContent = up;
-    const extra = [p.health ? `health: ${p.health}` : '', p.status_text || ''].filter((t) => t).join(' · ');
-    const description = running ? `pid ${p.pid}, uptime ${up}` : p.description;
-    tr.children[5].textContent = extra ? `${description} · ${extra}` : description;
+    // The daemon's description (with health and status text), its uptime kept current.
+    const uptimeText = /uptime (\d+ days?, )?\d+:\d{2}:\d{2}/;
+    tr.children[5].textContent = running ? p.description.replace(uptimeText, `uptime ${up}`) : p.description;
   }
 
   function visible(p) {
