@@ -404,7 +404,7 @@ fn http_api_section() -> Roff {
          the current state, 0 for the others), taskmaster_process_up, taskmaster_process_spawns_total, \
          taskmaster_process_start_time_seconds, taskmaster_process_uptime_seconds, \
          taskmaster_process_exit_code, taskmaster_process_exit_signal, \
-         taskmaster_process_log_bytes_total{channel}; and for the daemon taskmaster_build_info, \
+         taskmaster_process_log_bytes_total{channel}, taskmaster_process_healthy (with a health check); and for the daemon taskmaster_build_info, \
          taskmaster_daemon_start_time_seconds, taskmaster_daemon_uptime_seconds, \
          taskmaster_daemon_resident_memory_bytes, taskmaster_daemon_open_fds, \
          taskmaster_daemon_clients{protocol}, taskmaster_daemon_wakeups_total and \

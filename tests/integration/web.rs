@@ -611,7 +611,9 @@ fn sample(text: &str, series: &str) -> f64 {
 fn metrics_are_valid_and_their_counters_move() {
     let d = Daemon::start(
         "[program.app]\ncommand = \"sh -c 'echo started; exec sleep 1000'\"\nstartsecs = 0\n\n\
-         [program.fails]\ncommand = \"sh -c 'exit 3'\"\nstartsecs = 0\nautorestart = false\n",
+         [program.fails]\ncommand = \"sh -c 'exit 3'\"\nstartsecs = 0\nautorestart = false\n\n\
+         [program.checked]\ncommand = \"sleep 1000\"\nstartsecs = 0\n\
+         [program.checked.healthcheck]\ntype = \"exec\"\ncommand = \"true\"\ninterval = 0.2\n",
     );
     d.wait_state("app", "RUNNING");
     d.wait_state("fails", "EXITED");
@@ -637,6 +639,9 @@ fn metrics_are_valid_and_their_counters_move() {
     wait_until("app's output counted", || {
         sample(&scrape(), &format!("taskmaster_process_log_bytes_total{{{app},channel=\"stdout\"}}")) == 8.0
     });
+    let healthy = "taskmaster_process_healthy{process=\"checked\",group=\"checked\"} 1";
+    wait_until("checked's health in the metrics", || scrape().lines().any(|l| l == healthy));
+    assert!(!before.contains("taskmaster_process_healthy{process=\"app\""), "{before}");
     assert!(sample(&before, "taskmaster_daemon_resident_memory_bytes") > 0.0);
     assert!(sample(&before, "taskmaster_daemon_open_fds") > 0.0);
     assert_eq!(sample(&before, "taskmaster_daemon_clients{protocol=\"http\"}"), 1.0);

@@ -11,7 +11,7 @@
 use std::fmt::Write;
 
 use crate::daemon::stats::ProcessCounters;
-use crate::protocol::{ExitStatus, ProcessState};
+use crate::protocol::{ExitStatus, Health, ProcessState};
 
 /// The states a process can be in, each a series of `taskmaster_process_state`.
 const STATES: [ProcessState; 8] = [
@@ -37,6 +37,8 @@ pub struct ProcessSample {
     /// Start of the current or last run, Unix seconds.
     pub start_time: Option<f64>,
     pub exit_status: Option<ExitStatus>,
+    /// The health check's verdict on the current run, for a program with a check.
+    pub health: Option<Health>,
     pub counters: ProcessCounters,
 }
 
@@ -180,6 +182,20 @@ pub fn render(s: &Snapshot) -> String {
             let _ = writeln!(out, "taskmaster_process_exit_signal{{{l}}} {signal}");
         }
     }
+    family(
+        &mut out,
+        "taskmaster_process_healthy",
+        "gauge",
+        "1 when the health check passes, 0 when it fails (only processes with a check and a verdict).",
+    );
+    for (p, l) in s.processes.iter().zip(&labels) {
+        let verdict = match p.health {
+            Some(Health::Healthy) => 1,
+            Some(Health::Unhealthy) => 0,
+            Some(Health::Starting) | None => continue,
+        };
+        let _ = writeln!(out, "taskmaster_process_healthy{{{l}}} {verdict}");
+    }
     family(&mut out, "taskmaster_process_log_bytes_total", "counter", "Bytes the process wrote, by channel.");
     for (p, l) in s.processes.iter().zip(&labels) {
         let _ =
@@ -236,6 +252,7 @@ mod tests {
                     state: ProcessState::Running,
                     start_time: Some(1050.0),
                     exit_status: Some(ExitStatus::Code(2)),
+                    health: Some(Health::Unhealthy),
                     counters: ProcessCounters { spawns: 3, stdout_bytes: 10, stderr_bytes: 0 },
                 },
                 ProcessSample {
@@ -244,6 +261,7 @@ mod tests {
                     state: ProcessState::Fatal,
                     start_time: None,
                     exit_status: Some(ExitStatus::Signal(9)),
+                    health: None,
                     counters: ProcessCounters::default(),
                 },
             ],
@@ -268,11 +286,13 @@ mod tests {
             "taskmaster_process_exit_code{process=\"web\",group=\"web\"} 2",
             "taskmaster_process_exit_signal{process=\"g:w\\n1\",group=\"g\"} 9",
             "taskmaster_process_log_bytes_total{process=\"web\",group=\"web\",channel=\"stdout\"} 10",
+            "taskmaster_process_healthy{process=\"web\",group=\"web\"} 0",
             "# TYPE taskmaster_process_spawns_total counter",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
         }
         assert!(!text.contains("taskmaster_process_start_time_seconds{process=\"g:w"), "{text}");
+        assert!(!text.contains("taskmaster_process_healthy{process=\"g:w"), "{text}");
         assert!(text.ends_with('\n'));
     }
 

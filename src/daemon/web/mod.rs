@@ -35,8 +35,8 @@ use super::http::request::Request as HttpRequest;
 use super::http::response::Reply;
 use super::http::{LOGTAIL_BACKLOG, Status};
 use super::requests::{ClientId, Handled, Outgoing};
-use super::supervisor::{Mode, Process, ProcessId, Supervisor, epoch_seconds};
-use crate::protocol::{Channel, ProcessState, Request, Response};
+use super::supervisor::{Mode, ProcessId, Supervisor, epoch_seconds};
+use crate::protocol::{Channel, ProcessInfo, ProcessState, Request, Response};
 use api::{Act, ApiError, Code, Endpoint};
 
 const INDEX_HTML: &str = include_str!("assets/index.html");
@@ -183,13 +183,17 @@ impl Supervisor {
             }
             Endpoint::Processes => {
                 let now = now();
-                let processes: Vec<Value> =
-                    self.processes.values().map(|p| api::process_json(&p.info(), now)).collect();
+                let processes: Vec<Value> = self
+                    .processes
+                    .keys()
+                    .filter_map(|id| self.web_info(*id))
+                    .map(|i| api::process_json(&i, now))
+                    .collect();
                 self.api_json(key, reply, Status::OK, &json!({ "now": now, "processes": processes }));
             }
             Endpoint::Process { name } => match self.resolve_one(&name, "this endpoint") {
                 Ok(id) => {
-                    let body = api::process_json(&self.processes[&id].info(), now());
+                    let body = self.web_info(id).map_or(Value::Null, |info| api::process_json(&info, now()));
                     self.api_json(key, reply, Status::OK, &body);
                 }
                 Err(response) => self.api_answer(key, reply, &response),
@@ -332,8 +336,15 @@ impl Supervisor {
             pid: std::process::id(),
             uptime: (now - epoch_seconds(self.stats.started)).max(0.0),
             now,
-            processes: self.processes.values().map(Process::info).collect(),
+            processes: self.processes.keys().filter_map(|id| self.web_info(*id)).collect(),
         }
+    }
+
+    /// A process as `status` shows it: its state, and its health check's view.
+    fn web_info(&self, id: ProcessId) -> Option<ProcessInfo> {
+        let mut info = self.processes.get(&id)?.info();
+        (info.health, info.status_text) = self.monitor_view(id);
+        Some(info)
     }
 
     fn metrics_snapshot(&self) -> metrics::Snapshot {
@@ -358,6 +369,7 @@ impl Supervisor {
                 state: p.public_state(),
                 start_time: p.start_time.map(epoch_seconds),
                 exit_status: p.exit_status,
+                health: self.monitor_view(*id).0,
                 counters: self.stats.process(*id),
             })
             .collect();
@@ -380,7 +392,8 @@ impl Supervisor {
         if (p.public_state(), p.state.pid()) == before {
             return;
         }
-        let event = api::sse_event("process", &api::process_json(&p.info(), now()));
+        let Some(info) = self.web_info(id) else { return };
+        let event = api::sse_event("process", &api::process_json(&info, now()));
         self.push_event(event);
     }
 
