@@ -7,6 +7,7 @@
 //! same grammar and the same [`execute`]. The transport knows nothing of the shell.
 
 mod connection;
+pub mod exit_codes;
 pub mod render;
 pub mod shell;
 pub mod waiting;
@@ -17,8 +18,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Action, CtlArgs, ProcessSelection};
-use crate::config::{self, Signal};
-use crate::protocol::{self, ErrorKind, ProcessState, Request, Response};
+use crate::config;
+use crate::protocol::{ErrorKind, Request, Response};
 
 /// The code of a [`Failure`] to write to our own stdout because its reader went away.
 const OUTPUT_CLOSED: u8 = 141;
@@ -45,6 +46,9 @@ pub mod exit {
     pub const UNKNOWN: u8 = 4;
     /// No socket file: the daemon is not running.
     pub const NO_SOCKET: u8 = 7;
+    /// LSB's "program is not running": a spawn error, an abnormal termination, a signal or
+    /// `pid` of a process that does not run.
+    pub const LSB_NOT_RUNNING: u8 = 7;
 }
 
 /// A failure to print on one line, with the exit code it maps to.
@@ -112,13 +116,13 @@ fn unexpected(response: Response) -> Failure {
     }
 }
 
-fn results_code(results: &[protocol::ProcessResult]) -> u8 {
-    if results.iter().any(|r| r.error == Some(ErrorKind::NoSuchProcess)) {
-        exit::UNKNOWN
-    } else if results.iter().any(|r| r.error.is_some()) {
-        exit::ERROR
-    } else {
-        exit::SUCCESS
+fn lines_of(action: &Action) -> exit_codes::LinesOf {
+    match action {
+        Action::Start(_) => exit_codes::LinesOf::Start,
+        Action::Stop(_) => exit_codes::LinesOf::Stop,
+        Action::Restart(_) => exit_codes::LinesOf::Restart,
+        Action::Wait { .. } => exit_codes::LinesOf::Wait,
+        _ => exit_codes::LinesOf::Other,
     }
 }
 
@@ -131,10 +135,8 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         Action::Restart(ProcessSelection { names, no_wait }) => {
             Request::Restart { names: names.clone(), wait: !no_wait }
         }
-        Action::Signal { signal, names } => {
-            Signal::parse(signal).map_err(|e| Failure::new(exit::BAD_ARGUMENTS, format!("signal: {e}")))?;
-            Request::Signal { signal: signal.clone(), names: names.clone() }
-        }
+        // An unknown signal is answered per process (`NAME: ERROR (bad signal name)`).
+        Action::Signal { signal, names } => Request::Signal { signal: signal.clone(), names: names.clone() },
         Action::Pid { names } => Request::Pid { names: names.clone() },
         Action::Avail => Request::Avail,
         Action::Version => Request::Version,
@@ -175,23 +177,21 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             if *json {
                 let text = serde_json::to_string_pretty(&processes).expect("serializable");
                 writeln!(out, "{text}").map_err(write_failed)?;
+                for name in &unknown {
+                    writeln!(out, "{}", render::unknown_status(name)).map_err(write_failed)?;
+                }
             } else {
+                // supervisorctl names the unknown first, then shows the table.
+                for name in &unknown {
+                    writeln!(out, "{}", render::unknown_status(name)).map_err(write_failed)?;
+                }
                 write!(out, "{}", render::status_table(&processes, now, wants_colour())).map_err(write_failed)?;
             }
-            for name in &unknown {
-                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
-            }
-            Ok(if !unknown.is_empty() {
-                exit::UNKNOWN
-            } else if processes.iter().any(|p| p.state != ProcessState::Running) {
-                exit::NOT_RUNNING
-            } else {
-                exit::SUCCESS
-            })
+            Ok(exit_codes::status_code(&processes, &unknown))
         }
         (_, Response::Results { results }) => {
             write!(out, "{}", render::results(&results)).map_err(write_failed)?;
-            Ok(results_code(&results))
+            Ok(exit_codes::results_code(lines_of(action), &results))
         }
         (_, Response::DaemonPid { pid }) => {
             writeln!(out, "{pid}").map_err(write_failed)?;
@@ -202,9 +202,11 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
                 writeln!(out, "{}", pid.unwrap_or(0)).map_err(write_failed)?;
             }
             for name in &unknown {
-                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
+                writeln!(out, "No such process {name}").map_err(write_failed)?;
             }
-            Ok(if unknown.is_empty() { exit::SUCCESS } else { exit::UNKNOWN })
+            let all = matches!(action, Action::Pid { names } if names.iter().any(|n| n == "all"));
+            let pids: Vec<Option<u32>> = pids.iter().map(|(_, pid)| *pid).collect();
+            Ok(exit_codes::pids_code(all, &pids, &unknown))
         }
         (_, Response::Avail { programs }) => {
             write!(out, "{}", render::avail(&programs)).map_err(write_failed)?;
@@ -220,7 +222,15 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         }
         (_, Response::Stream) => {
             connection.stream_to(out)?;
+            // supervisorctl prints what it read as a line.
+            if matches!(action, Action::Tail { follow: false, .. } | Action::Maintail { follow: false, .. }) {
+                writeln!(out).map_err(write_failed)?;
+            }
             Ok(exit::SUCCESS)
+        }
+        (Action::Tail { name, .. }, Response::Error { kind: ErrorKind::NoSuchProcess, .. }) => {
+            writeln!(out, "{name}: ERROR (no such process name)").map_err(write_failed)?;
+            Ok(exit::ERROR)
         }
         (_, Response::Done { message }) => {
             writeln!(out, "{message}").map_err(write_failed)?;

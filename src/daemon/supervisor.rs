@@ -291,15 +291,21 @@ impl Supervisor {
         first_refusal
     }
 
-    fn spawn(&mut self, id: ProcessId) -> Input {
-        let p = self.processes.get(&id).expect("spawn of a known process");
+    /// The complete environment a process's child gets, in order (later entries win).
+    pub fn child_environment(&self, config: &ProcessConfig) -> Vec<(String, String)> {
         let mut environment = self.base_environment.clone();
         environment.extend(self.config.daemon.environment.iter().cloned());
-        environment.extend(p.config.environment.iter().cloned());
+        environment.extend(config.environment.iter().cloned());
         environment.push(("TASKMASTER_ENABLED".into(), "1".into()));
-        environment.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
-        environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
+        environment.push(("TASKMASTER_PROCESS_NAME".into(), config.name.clone()));
+        environment.push(("TASKMASTER_GROUP_NAME".into(), config.group.clone()));
         environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
+        environment
+    }
+
+    fn spawn(&mut self, id: ProcessId) -> Input {
+        let p = self.processes.get(&id).expect("spawn of a known process");
+        let environment = self.child_environment(&p.config);
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
@@ -422,6 +428,11 @@ impl Supervisor {
         names::resolve(&self.name_entries(), names)
     }
 
+    /// Each of `names` with the processes it picks and its form (see `names::resolve_each`).
+    pub fn resolve_each(&self, names: &[String]) -> Vec<names::NameMatch<ProcessId>> {
+        names::resolve_each(&self.name_entries(), names)
+    }
+
     /// The one process an action on a single process (`tail`, `fg`) names, or the error to
     /// answer with.
     pub fn resolve_one(&self, name: &str, action: &str) -> Result<ProcessId, Response> {
@@ -444,7 +455,7 @@ impl Supervisor {
     }
 
     /// Queues a job; [`Self::settle_jobs`] moves it.
-    pub fn new_job(&mut self, reply_to: Option<ClientId>, kind: JobKind, results: Vec<ProcessResult>) {
+    pub fn new_job(&mut self, reply_to: Option<ClientId>, kind: JobKind, results: Vec<(jobs::LineKey, ProcessResult)>) {
         let id = self.next_job;
         self.next_job += 1;
         self.jobs.push(Job { id, reply_to, kind, results });

@@ -75,6 +75,7 @@ impl Supervisor {
         }
         self.config = merged;
         let items = self.apply_plan(&plan);
+        let results = results.into_iter().enumerate().map(|(i, r)| (i as u64, r)).collect();
         self.new_job(reply_to, JobKind::Actions(items), results);
         self.settle_jobs();
         Handled::Later
@@ -202,7 +203,7 @@ impl Supervisor {
                     self.take_over(id);
                     self.feed(id, Input::Stop);
                     let then = AfterStop::Replace(Box::new(config.clone()));
-                    items.push(ActionItem { id, name, step: Step::AwaitStopped { then }, report: false });
+                    items.push(ActionItem { id, name, slot: 0, step: Step::AwaitStopped { then }, report: false });
                 }
                 (ProcessChange::Restart(config), Some(id)) => {
                     self.replace_config(id, config.clone());
@@ -218,6 +219,7 @@ impl Supervisor {
                     items.push(ActionItem {
                         id,
                         name,
+                        slot: 0,
                         step: Step::AwaitStopped { then: AfterStop::Remove },
                         report: false,
                     });
