@@ -12,4 +12,5 @@ mod output;
 mod process_settings;
 mod reload;
 mod shell;
+mod supervisorctl_compat;
 mod supervisord_compat;
