@@ -74,9 +74,6 @@ impl Supervisor {
                 continue;
             }
             for (position, &id) in m.ids.iter().enumerate() {
-                if !seen.insert(id) {
-                    continue;
-                }
                 let key = slot(index, position);
                 let name = self.display_name(id);
                 let state = self.processes[&id].public_state();
@@ -85,6 +82,10 @@ impl Supervisor {
                     Action::Start if many && running(state) => continue,
                     Action::Stop if many && !running(state) => continue,
                     _ => {}
+                }
+                // A process named twice is acted on once (what a skip passed over is not done).
+                if !seen.insert(id) {
+                    continue;
                 }
                 let starts = action == Action::Start || (action == Action::Restart && !running(state));
                 if starts
@@ -160,10 +161,10 @@ impl Supervisor {
         for m in self.resolve_each(names) {
             results.extend(no_match(&m));
             for id in m.ids {
-                let Some(p) = self.processes.get(&id).filter(|_| seen.insert(id)) else { continue };
+                let Some(p) = self.processes.get(&id) else { continue };
                 let name = p.config.qualified_name();
                 let pid = p.state.pid();
-                if m.form == Form::Many && pid.is_none() {
+                if (m.form == Form::Many && pid.is_none()) || !seen.insert(id) {
                     continue;
                 }
                 results.push(match (signal, pid) {
