@@ -229,6 +229,8 @@ pub enum ErrorKind {
     AbnormalTermination,
     /// An unknown signal name (BAD_SIGNAL).
     BadSignal,
+    /// `add` of a group that is active (ALREADY_ADDED).
+    AlreadyAdded,
 }
 
 /// One line of `avail`.

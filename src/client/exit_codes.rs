@@ -30,6 +30,8 @@ fn line_code(action: LinesOf, kind: ErrorKind) -> Option<u8> {
         (LinesOf::Wait, NoSuchProcess | NoSuchGroup) => Some(exit::UNKNOWN),
         (LinesOf::Wait, _) => Some(exit::ERROR),
         (LinesOf::Start | LinesOf::Restart, AlreadyStarted) => None,
+        // supervisorctl's add says so, and goes on as if it had worked.
+        (_, AlreadyAdded) => None,
         (LinesOf::Stop | LinesOf::Restart, NotRunning) => None,
         (LinesOf::Start | LinesOf::Restart, NoSuchGroup) => Some(exit::BAD_ARGUMENTS),
         (_, SpawnError | AbnormalTermination | NotRunning) => Some(exit::LSB_NOT_RUNNING),
@@ -106,6 +108,7 @@ mod tests {
             (LinesOf::Wait, &[Some(NoSuchProcess)], 4),
             (LinesOf::Wait, &[Some(Failed)], 1),
             (LinesOf::Other, &[], 0),
+            (LinesOf::Other, &[Some(AlreadyAdded)], 0),
         ];
         for (action, kinds, code) in cases {
             let lines: Vec<ProcessResult> = kinds.iter().map(|k| line(*k)).collect();

@@ -190,7 +190,11 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             Ok(exit_codes::status_code(&processes, &unknown))
         }
         (_, Response::Results { results }) => {
-            write!(out, "{}", render::results(&results)).map_err(write_failed)?;
+            let text = match action {
+                Action::Update { .. } | Action::Add { .. } | Action::Remove { .. } => render::config_results(&results),
+                _ => render::results(&results),
+            };
+            write!(out, "{text}").map_err(write_failed)?;
             Ok(exit_codes::results_code(lines_of(action), &results))
         }
         (_, Response::DaemonPid { pid }) => {

@@ -96,6 +96,18 @@ pub fn results(results: &[ProcessResult]) -> String {
         .collect()
 }
 
+/// The lines of `update`, `add` and `remove`: supervisorctl writes their failures as
+/// `ERROR: no such group: x`, the message saying it all.
+pub fn config_results(results: &[ProcessResult]) -> String {
+    results
+        .iter()
+        .map(|r| match r.error {
+            None => format!("{}: {}\n", r.name, r.message),
+            Some(_) => format!("ERROR: {}\n", r.message),
+        })
+        .collect()
+}
+
 /// supervisorctl's avail: `name  in use  auto  999:999` (its `%-32s %-9s %-9s %s`).
 pub fn avail(programs: &[AvailInfo]) -> String {
     programs

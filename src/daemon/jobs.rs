@@ -58,7 +58,8 @@ pub enum Step {
 pub enum AfterStop {
     Nothing,
     Start,
-    /// Take the new settings and start again (a changed program in an update).
+    /// Give way to a fresh process with these settings, started if autostart (a process of a
+    /// group an update changed).
     Replace(Box<ProcessConfig>),
     /// Drop it (a program gone from the config).
     Remove,
@@ -121,8 +122,8 @@ pub struct Observed {
 pub enum Command {
     /// Feed [`Input::Start`].
     Start(ProcessId),
-    /// Give the process its new settings, then feed [`Input::Start`].
-    ReplaceAndStart(ProcessId, Box<ProcessConfig>),
+    /// Replace the process by a fresh one with these settings, started if autostart.
+    Renew(ProcessId, Box<ProcessConfig>),
     /// Drop the process from the table.
     Remove(ProcessId),
 }
@@ -235,7 +236,7 @@ fn advance_item(
                     Step::AwaitStarted
                 }
                 AfterStop::Replace(config) => {
-                    commands.push(Command::ReplaceAndStart(item.id, config));
+                    commands.push(Command::Renew(item.id, config));
                     Step::Done
                 }
                 AfterStop::Remove => {
@@ -429,7 +430,7 @@ mod tests {
                 seen(Stopped),
                 vec![ok("a", "stopped")],
                 Step::Done,
-                vec![Command::ReplaceAndStart(A, config())],
+                vec![Command::Renew(A, config())],
             ),
             (
                 stopped_then(AfterStop::Remove),

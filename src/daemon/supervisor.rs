@@ -499,10 +499,7 @@ impl Supervisor {
                         Command::Start(id) => {
                             self.feed(id, Input::Start);
                         }
-                        Command::ReplaceAndStart(id, config) => {
-                            self.replace_config(id, *config);
-                            self.feed(id, Input::Start);
-                        }
+                        Command::Renew(id, config) => self.renew_process(id, *config),
                         Command::Remove(id) => self.remove_process(id),
                     }
                 }

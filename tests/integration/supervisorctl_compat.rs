@@ -36,10 +36,13 @@ enum Step {
     /// Run the client with these arguments; compare output and exit code.
     Ctl(&'static [&'static str]),
     /// The same, comparing the output's lines in any order: supervisord answers `all` and
-    /// `GROUP:*` in the order its processes finish, which is a race between equals.
+    /// `GROUP:*` in the order its processes finish, which is a race between equals, and lists
+    /// `avail` in an order that depends on how it last read its file.
     Unordered(&'static [&'static str]),
     /// Wait until `status NAME` shows the state (not compared).
     Until(&'static str, &'static str),
+    /// Rewrite the config file with these programs (the header stays).
+    Rewrite(&'static str),
 }
 
 use Step::*;
@@ -50,8 +53,71 @@ struct Case {
     steps: &'static [Step],
 }
 
+/// The config of the reread/update case before and after the change. Declared in name order,
+/// which is the order supervisord acts in.
+const BEFORE_UPDATE: &str = concat!(
+    "[program:change]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[program:gone]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[program:a]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[program:b]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[group:grp]\nprograms=a,b\n",
+    "[program:keep]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[program:sig]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+);
+const AFTER_UPDATE: &str = concat!(
+    "[program:change]\ncommand=/bin/sleep 999\nstartsecs=0\n",
+    "[program:fresh]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[program:a]\ncommand=/bin/sleep 999\nstartsecs=0\n",
+    "[program:b]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[group:grp]\nprograms=a,b\n",
+    "[program:keep]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+    "[program:lazy]\ncommand=/bin/sleep 1000\nstartsecs=0\nautostart=false\n",
+    "[program:sig]\ncommand=/bin/sleep 1000\nstartsecs=0\nstopsignal=INT\n",
+);
+
 fn cases() -> Vec<Case> {
     vec![
+        Case {
+            name: "reread and update",
+            programs: BEFORE_UPDATE,
+            steps: &[
+                Until("keep", "RUNNING"),
+                Until("grp:b", "RUNNING"),
+                Ctl(&["reread"]),
+                Ctl(&["update"]),
+                Rewrite(AFTER_UPDATE),
+                Ctl(&["reread"]),
+                Ctl(&["update", "nosuch"]),
+                Ctl(&["update"]),
+                Until("change", "RUNNING"),
+                Until("grp:a", "RUNNING"),
+                Until("grp:b", "RUNNING"),
+                Until("sig", "RUNNING"),
+                Until("fresh", "RUNNING"),
+                Ctl(&["status"]),
+                Ctl(&["update"]),
+                Ctl(&["reread"]),
+            ],
+        },
+        Case {
+            name: "add and remove",
+            programs: concat!(
+                "[program:keep]\ncommand=/bin/sleep 1000\nstartsecs=0\n",
+                "[program:lazy]\ncommand=/bin/sleep 1000\nstartsecs=0\nautostart=false\n",
+            ),
+            steps: &[
+                Until("keep", "RUNNING"),
+                Ctl(&["remove", "lazy"]),
+                Ctl(&["remove", "keep"]),
+                Ctl(&["remove", "nosuch"]),
+                Ctl(&["reread"]),
+                Unordered(&["avail"]),
+                Ctl(&["add", "lazy"]),
+                Ctl(&["add", "lazy"]),
+                Ctl(&["add", "nosuch"]),
+                Ctl(&["status", "lazy"]),
+            ],
+        },
         Case {
             name: "empty configuration",
             programs: "",
@@ -60,7 +126,7 @@ fn cases() -> Vec<Case> {
                 Ctl(&["status", "all"]),
                 Ctl(&["start", "all"]),
                 Ctl(&["stop", "all"]),
-                Ctl(&["avail"]),
+                Unordered(&["avail"]),
                 Ctl(&["pid", "nosuch"]),
                 Ctl(&["status", "nosuch"]),
             ],
@@ -163,7 +229,7 @@ fn cases() -> Vec<Case> {
                 Ctl(&["stop", "all"]),
                 Unordered(&["start", "all"]),
                 Ctl(&["start", "all"]),
-                Ctl(&["avail"]),
+                Unordered(&["avail"]),
                 Unordered(&["pid", "all"]),
             ],
         },
@@ -240,6 +306,10 @@ impl Side {
             let (args, ordered) = match step {
                 Ctl(args) => (args, true),
                 Unordered(args) => (args, false),
+                Rewrite(programs) => {
+                    std::fs::write(self.sandbox.path("supervisord.conf"), format!("{HEADER}\n{programs}")).unwrap();
+                    continue;
+                }
                 Until(name, state) => {
                     wait_until(&format!("{name} to be {state} under {}", self.ctl[0]), || {
                         self.run(&["status", name]).0.split_whitespace().nth(1) == Some(*state)

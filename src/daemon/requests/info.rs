@@ -28,15 +28,17 @@ impl Supervisor {
         Response::Pids { pids, unknown: resolved.unknown }
     }
 
-    /// `avail`: every process of the config file, and whether it is active.
+    /// `avail`: every process of the config file (read now; the active configuration if the
+    /// file is broken), and whether it is active, as supervisord lists the groups it last read.
     pub(super) fn avail(&self) -> Response {
-        let mut programs: Vec<AvailInfo> = self
-            .config
+        let file = crate::config::load(&self.config.source).ok();
+        let config = file.as_ref().unwrap_or(&self.config);
+        let mut programs: Vec<AvailInfo> = config
             .processes()
             .map(|p| AvailInfo {
                 name: p.qualified_name(),
                 group: p.group.clone(),
-                in_use: self.processes.values().any(|q| q.config.name == p.name),
+                in_use: self.processes.values().any(|q| q.config.name == p.name && q.config.group == p.group),
                 autostart: p.autostart,
                 priority: p.priority,
             })
