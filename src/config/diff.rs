@@ -188,7 +188,7 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
 /// stay as they are in `old`.
 pub fn merge(old: &Config, new: &Config, only: Option<&[String]>) -> Config {
     let Some(names) = only else { return new.clone() };
-    let selected = |p: &ProgramConfig| names.iter().any(|n| *n == p.group);
+    let selected = |p: &ProgramConfig| names.contains(&p.group);
     let mut merged = old.clone();
     let mut programs: Vec<ProgramConfig> = Vec::new();
     for program in &new.programs {
