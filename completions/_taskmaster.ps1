@@ -48,8 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         'taskmaster;ctl' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)')
             [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)')
-            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The daemon''s unix socket (overrides the config file)')
-            [CompletionResult]::new('--serverurl', '--serverurl', [CompletionResultType]::ParameterName, 'The daemon''s unix socket (overrides the config file)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The daemon''s socket, as unix:///path/to.sock or a path (overrides the config file)')
+            [CompletionResult]::new('--serverurl', '--serverurl', [CompletionResultType]::ParameterName, 'The daemon''s socket, as unix:///path/to.sock or a path (overrides the config file)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Open the interactive shell after running the action')
             [CompletionResult]::new('--interactive', '--interactive', [CompletionResultType]::ParameterName, 'Open the interactive shell after running the action')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the version and exit')

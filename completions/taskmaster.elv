@@ -43,8 +43,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         &'taskmaster;ctl'= {
             cand -c 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)'
             cand --configuration 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)'
-            cand -s 'The daemon''s unix socket (overrides the config file)'
-            cand --serverurl 'The daemon''s unix socket (overrides the config file)'
+            cand -s 'The daemon''s socket, as unix:///path/to.sock or a path (overrides the config file)'
+            cand --serverurl 'The daemon''s socket, as unix:///path/to.sock or a path (overrides the config file)'
             cand -i 'Open the interactive shell after running the action'
             cand --interactive 'Open the interactive shell after running the action'
             cand -v 'Print the version and exit'

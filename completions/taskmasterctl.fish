@@ -25,7 +25,7 @@ function __fish_taskmasterctl_using_subcommand
 end
 
 complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s c -l configuration -d 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)' -r -F
-complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s s -l serverurl -d 'The daemon\'s unix socket (overrides the config file)' -r -F
+complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s s -l serverurl -d 'The daemon\'s socket, as unix:///path/to.sock or a path (overrides the config file)' -r -F
 complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s i -l interactive -d 'Open the interactive shell after running the action'
 complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s v -l version -d 'Print the version and exit'
 complete -c taskmasterctl -n "__fish_taskmasterctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -130,16 +130,19 @@ and exit; with none (or with -i), open an interactive shell: the same actions, w
 completion of actions, options and process names, and Ctrl-C to abandon a waiting command. With \
 standard input not a terminal, the shell runs one action per line, prints no prompt, and exits \
 with the status of the last action that failed.\n\n\
-Exit codes: 0 success, 1 error, 2 bad arguments, 3 a process is not running (status), \
-4 unknown name or daemon unreachable, 7 no socket file."
+Exit codes, as supervisorctl's: 0 success (a start of a running process and a stop of a \
+stopped one included); 1 error (an unknown name, a missing command, a bad signal name); 2 bad \
+arguments, or an unknown group for start; 3 status showed a stopped, exited or fatal process; \
+4 status named an unknown process, or the daemon is unreachable; 7 a process is not running (a \
+spawn error, an abnormal termination, a signal or pid of a stopped process), or no socket file."
 )]
 pub struct CtlArgs {
     /// The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
 
-    /// The daemon's unix socket (overrides the config file)
-    #[arg(short = 's', long = "serverurl", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    /// The daemon's socket, as unix:///path/to.sock or a path (overrides the config file)
+    #[arg(short = 's', long = "serverurl", value_name = "URL", value_hint = clap::ValueHint::FilePath)]
     pub serverurl: Option<PathBuf>,
 
     /// Open the interactive shell after running the action

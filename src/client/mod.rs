@@ -67,8 +67,8 @@ impl Failure {
 /// The socket to use: -s, else the config's `[taskmasterctl] serverurl` (which defaults to
 /// `[unix_server] file`), else the built-in default when no config file exists.
 pub fn socket_path(args: &CtlArgs) -> Result<PathBuf, Failure> {
-    if let Some(path) = &args.serverurl {
-        return Ok(path.clone());
+    if let Some(url) = &args.serverurl {
+        return server_url_path(&url.to_string_lossy());
     }
     let path = match config::find_config_file(args.configuration.as_deref()) {
         Ok(path) => path,
@@ -83,6 +83,27 @@ pub fn socket_path(args: &CtlArgs) -> Result<PathBuf, Failure> {
     config::load_client_settings(&path)
         .map(|c| c.ctl.serverurl)
         .map_err(|e| Failure::new(exit::BAD_ARGUMENTS, e.to_string()))
+}
+
+/// The socket a `-s` URL names, in supervisorctl's forms: `unix:///path/to.sock`, or a plain
+/// path. `http://host:port` is supervisord's TCP server, which taskmasterd does not serve yet.
+pub fn server_url_path(url: &str) -> Result<PathBuf, Failure> {
+    if let Some(path) = url.strip_prefix("unix://") {
+        return Ok(PathBuf::from(path));
+    }
+    if url.starts_with("http://") || url.starts_with("https://") {
+        return Err(Failure::new(
+            exit::BAD_ARGUMENTS,
+            format!("-s {url}: HTTP server URLs are not supported yet; use unix:///path/to/socket or the socket's path"),
+        ));
+    }
+    match url.split_once("://") {
+        Some((scheme, _)) => Err(Failure::new(
+            exit::BAD_ARGUMENTS,
+            format!("-s {url}: unknown scheme '{scheme}' (use unix:///path/to/socket or the socket's path)"),
+        )),
+        None => Ok(PathBuf::from(url)),
+    }
 }
 
 /// `taskmasterctl [options] [ACTION ...]`: runs the action and returns the exit code.
@@ -241,5 +262,21 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             Ok(exit::SUCCESS)
         }
         (_, other) => Err(unexpected(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_in_supervisorctl_forms() {
+        assert_eq!(server_url_path("unix:///run/sv.sock").unwrap(), PathBuf::from("/run/sv.sock"));
+        assert_eq!(server_url_path("/run/sv.sock").unwrap(), PathBuf::from("/run/sv.sock"));
+        assert_eq!(server_url_path("rel.sock").unwrap(), PathBuf::from("rel.sock"));
+        let http = server_url_path("http://localhost:9001").unwrap_err();
+        assert_eq!(http.code, exit::BAD_ARGUMENTS);
+        assert!(http.message.contains("HTTP server URLs are not supported yet"), "{}", http.message);
+        assert!(server_url_path("ftp://x").unwrap_err().message.contains("unknown scheme 'ftp'"));
     }
 }

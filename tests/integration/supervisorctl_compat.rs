@@ -428,3 +428,21 @@ fn supervisorctl_and_taskmasterctl_answer_alike() {
     }
     assert!(failures.is_empty(), "taskmasterctl differs from supervisorctl:\n{failures}");
 }
+
+/// `-s` takes supervisorctl's URL forms: `unix:///path` and a plain path; an http:// URL is
+/// refused with a reason, not taken for a file name.
+#[test]
+fn serverurl_takes_supervisorctl_forms() {
+    let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\n");
+    d.wait_state("app", "RUNNING");
+    let socket = d.sandbox.socket().display().to_string();
+    for url in [format!("unix://{socket}"), socket.clone()] {
+        let out = d.sandbox.run(&["ctl", "-s", &url, "status", "app"]);
+        assert_eq!(out.status.code(), Some(0), "-s {url}: {}", stderr(&out));
+        assert!(stdout(&out).contains("RUNNING"), "{}", stdout(&out));
+    }
+    let out = d.sandbox.run(&["ctl", "-s", "http://localhost:9001", "status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("HTTP server URLs are not supported yet"), "{}", stderr(&out));
+    d.shutdown_and_check();
+}
