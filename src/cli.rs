@@ -315,24 +315,24 @@ pub enum Action {
         #[arg(value_name = "NAME")]
         name: String,
     },
-    /// Read the config file again and show what would change, changing nothing
+    /// Read the config file again and show which groups would change, changing nothing
     Reread,
-    /// Apply the config file's changes (all programs, or the named ones)
+    /// Apply the config file's changes per group: a changed group is stopped and renewed
     Update {
-        /// Programs or groups to update (default: all)
-        #[arg(value_name = "NAME")]
+        /// Groups to update (default: all)
+        #[arg(value_name = "GROUP")]
         names: Vec<String>,
     },
-    /// Activate programs present in the config but not active
+    /// Activate groups present in the config but not active
     Add {
-        /// Programs or groups to activate
-        #[arg(value_name = "NAME", required = true)]
+        /// Groups to activate
+        #[arg(value_name = "GROUP", required = true)]
         names: Vec<String>,
     },
-    /// Drop stopped programs from the active configuration
+    /// Drop stopped groups from the active configuration
     Remove {
-        /// Programs or groups to drop; their processes must be stopped
-        #[arg(value_name = "NAME", required = true)]
+        /// Groups to drop; their processes must be stopped
+        #[arg(value_name = "GROUP", required = true)]
         names: Vec<String>,
     },
     /// Restart the daemon's whole configuration: stop everything, reload, start again

@@ -66,15 +66,15 @@ pub enum Request {
     },
     /// Read the config file again and report what would change, changing nothing.
     Reread,
-    /// Apply the config file's changes to the named programs or groups (all with no name).
+    /// Apply the config file's changes to the named groups (all with no name).
     Update {
         names: Vec<String>,
     },
-    /// Activate programs present in the config file but not active.
+    /// Activate groups present in the config file but not active.
     Add {
         names: Vec<String>,
     },
-    /// Drop stopped programs from the active configuration.
+    /// Drop stopped groups from the active configuration.
     Remove {
         names: Vec<String>,
     },
