@@ -94,7 +94,9 @@ pub fn server_url_path(url: &str) -> Result<PathBuf, Failure> {
     if url.starts_with("http://") || url.starts_with("https://") {
         return Err(Failure::new(
             exit::BAD_ARGUMENTS,
-            format!("-s {url}: HTTP server URLs are not supported yet; use unix:///path/to/socket or the socket's path"),
+            format!(
+                "-s {url}: HTTP server URLs are not supported yet; use unix:///path/to/socket or the socket's path"
+            ),
         ));
     }
     match url.split_once("://") {

@@ -15,6 +15,7 @@ mod sections;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod value_readers;
 pub mod values;
 
 use std::fmt;
