@@ -10,6 +10,7 @@
 
 pub mod diff;
 mod ini;
+mod ini_lex;
 pub mod keys;
 mod sections;
 #[cfg(test)]
