@@ -291,9 +291,46 @@ fn main_page() -> Vec<u8> {
     page.into_bytes()
 }
 
+/// What the daemon promises when the disk fills up, and about the permissions of what it creates.
+fn guarantees_sections() -> Roff {
+    let mut roff = simple_section(
+        "FULL DISK",
+        [roman(
+            "When a program's log cannot be written (a full disk, a file size limit, a file that \
+             cannot be opened), the daemon keeps reading the program's output into a backlog of at \
+             most 4 MiB per log and retries every second. A write that stopped short resumes at the \
+             exact byte where it stopped, so once writing works again every line is in the log once, \
+             in order and unbroken. Only when a backlog is full is its oldest output dropped, and the \
+             daemon log then says how many bytes. The file size limit (RLIMIT_FSIZE) never ends the \
+             daemon: SIGXFSZ is caught, and programs start with its default action.",
+        )],
+    );
+    roff.control("SH", ["FILES AND PERMISSIONS"]);
+    roff.text([
+        roman("The control socket is created with the permissions of "),
+        bold("[unix_server] chmod"),
+        roman(
+            " (0700 by default) from its first instant, whatever the umask, so it is never more open \
+             than configured; then it is chowned if asked. AUTO program logs go to ",
+        ),
+        bold("childlogdir"),
+        roman(
+            "; without one, to taskmaster-UID in the temporary directory, which the daemon creates \
+             with mode 0700 and refuses (it does not start) if another user owns it or others may \
+             use it. An AUTO log is created with mode 0600, is never opened through a symbolic link, \
+             and a file at its name that another user owns or that has other hard links is refused \
+             (for writing, tail and clear alike) and reported in the daemon log. Logs at explicit \
+             paths are opened as given. The daemon clears any signal mask it was started with; \
+             programs start with no signal blocked and every signal at its default action.",
+        ),
+    ]);
+    roff
+}
+
 fn daemon_page() -> Vec<u8> {
     let cmd = for_man_page(DaemonArgs::command());
     let mut page = page_head(DAEMON_NAME, &cmd, "8");
+    page.push_roff(&guarantees_sections());
     page.push_roff(&environment_section());
     page.push_roff(&see_also(&[(CTL_NAME, "1"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
     page.into_bytes()
@@ -338,8 +375,10 @@ fn kind_syntax(kind: Kind) -> &'static str {
              up in PATH. The expansions below apply before splitting."
         }
         Kind::LogFile => {
-            "AUTO (a file named after the process in childlogdir, removed when the daemon stops), \
-             NONE (discarded), or a path; the expansions below apply to a path."
+            "AUTO (NAME-stdout.log or NAME-stderr.log in childlogdir, created with mode 0600, never \
+             opened through a symbolic link, and refused if another user owns it or it has other \
+             hard links), NONE (discarded), or a path (opened as given, symbolic links included, as \
+             /dev/stdout needs; created 0666 less the umask); the expansions below apply to a path."
         }
         Kind::Environment => {
             "Variables, either as a TOML table, { KEY = \"value\", OTHER = \"1\" }, or as \
@@ -521,7 +560,8 @@ fn config_page() -> Vec<u8> {
     roff.text([roman(
         "Some values may contain supervisord's Python-style expansions: %(NAME)s inserts a value as \
          text, %(NAME)d a number, and a width may come between, as in %(process_num)02d, which pads \
-         with zeros to two digits. %% is a literal percent sign. An unknown name is an error. These \
+         with zeros to two digits (a width is at most 1024). %% is a literal percent sign. An \
+         unknown name is an error. These \
          names are known everywhere:",
     )]);
     let everywhere = [

@@ -64,10 +64,11 @@ impl Section {
             Section::Taskmasterctl => "Settings of the control client and its interactive shell.",
             Section::Program => {
                 "One table per supervised program, [program.NAME]. NAME may hold letters, digits, \
-                 '_', '-' and '.'. A program runs numprocs processes."
+                 '_', '-' and '.', and may not be all (taskmasterctl's name for every process). A \
+                 program runs numprocs processes. No value may contain a NUL byte."
             }
             Section::Group => {
-                "[group.NAME] gathers programs under one name: their processes are then \
+                "[group.NAME] gathers programs under one name (not all): their processes are then \
                  addressed as NAME:PROCESS, and NAME:* means all of them."
             }
             Section::EventListener => {
@@ -283,8 +284,9 @@ pub const KEYS: &[Key] = &[
         Taskmasterd,
         "childlogdir",
         Kind::Path,
-        Computed("the system temporary directory ($TMPDIR or /tmp)"),
-        "Directory of the AUTO program log files.",
+        Computed("taskmaster-UID in the system temporary directory ($TMPDIR or /tmp)"),
+        "Directory of the AUTO program log files. The default one is private: the daemon creates it \
+         with mode 0700, and refuses to start if it exists owned by another user or open to others.",
     ),
     key(Taskmasterd, "nodaemon", Kind::Bool, Value("false"), "Stay in the foreground, as -n does."),
     key(

@@ -23,7 +23,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use ini::{convert_to_toml, looks_like_ini, section_mapping, supervisord_only_keys};
-pub use validate::parse_str;
+pub use validate::{default_childlogdir, parse_str};
 pub use values::Signal;
 
 /// The validated configuration.
@@ -202,6 +202,8 @@ pub struct LogConfig {
     pub backups: u32,
     /// Prefix each line with an RFC 3339 timestamp.
     pub timestamps: bool,
+    /// AUTO: the daemon chose the name, in childlogdir (see `RotatingFile`'s rules for those).
+    pub auto: bool,
 }
 
 /// The effective settings of one process: everything the daemon needs to run it.

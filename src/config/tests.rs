@@ -136,10 +136,11 @@ command = "x"
     let program = &config.programs[0];
     assert_eq!((program.name.as_str(), program.group.as_str(), program.priority), ("x", "x", 999));
     let auto_log = |channel: &str| LogConfig {
-        destination: LogDestination::File(std::env::temp_dir().join(format!("x-{channel}.log"))),
+        destination: LogDestination::File(default_childlogdir(None).join(format!("x-{channel}.log"))),
         maxbytes: 50 << 20,
         backups: 10,
         timestamps: false,
+        auto: true,
     };
     let want = ProcessConfig {
         name: "x".into(),
@@ -186,7 +187,7 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
         user: None,
         directory: None,
         environment: vec![],
-        childlogdir: std::env::temp_dir(),
+        childlogdir: std::env::temp_dir().join(format!("taskmaster-{}", nix::unistd::geteuid())),
         nodaemon: false,
         silent: false,
         minfds: 1024,

@@ -100,6 +100,16 @@ pub(super) fn default_socket_path() -> PathBuf {
     }
 }
 
+/// Where AUTO logs go without a childlogdir: `taskmaster-UID` in the temp dir, for the uid the
+/// daemon runs as. The daemon makes it private (0700) and refuses it if it is not, so no other
+/// user can plant a file or a symlink at a log's predictable name.
+pub fn default_childlogdir(user: Option<&str>) -> PathBuf {
+    let uid = user
+        .and_then(|u| u.parse::<u32>().ok().or_else(|| Some(nix::unistd::User::from_name(u).ok()??.uid.as_raw())))
+        .unwrap_or_else(|| nix::unistd::geteuid().as_raw());
+    std::env::temp_dir().join(format!("taskmaster-{uid}"))
+}
+
 pub(super) fn default_history_file() -> Option<PathBuf> {
     if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(data).join("taskmaster/history"));
@@ -204,6 +214,8 @@ pub(super) fn build(
             }
         }
     }
+    let user = r.get("user", as_user);
+    let default_logdir = default_childlogdir(user.as_deref());
     let daemon = DaemonConfig {
         logfile,
         logfile_maxbytes: r.value("logfile_maxbytes", as_size),
@@ -211,10 +223,10 @@ pub(super) fn build(
         loglevel: r.value("loglevel", as_loglevel),
         pidfile: expand_path(&mut r, "pidfile", Some(pidfile)).unwrap_or_else(|| here.join("taskmasterd.pid")),
         umask: r.value("umask", as_octal),
-        user: r.get("user", as_user),
+        user,
         directory: expand_path(&mut r, "directory", directory),
         environment,
-        childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or_else(std::env::temp_dir),
+        childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or(default_logdir),
         nodaemon: r.value("nodaemon", as_bool),
         silent: r.value("silent", as_bool),
         minfds: r.int("minfds") as u64,
@@ -414,6 +426,18 @@ fn check_name(r: &mut SectionReader<'_>, what: &str) {
         let offset = r.section.offset;
         r.error_at(offset, "", msg);
     }
+    if name == RESERVED_NAME {
+        let offset = r.section.offset;
+        r.error_at(offset, "", reserved_name_message(what));
+    }
+}
+
+/// The name ctl uses for every process; a program, group or process of that name could never
+/// be addressed alone.
+const RESERVED_NAME: &str = "all";
+
+fn reserved_name_message(what: &str) -> String {
+    format!("'{RESERVED_NAME}' is reserved (it means every process in taskmasterctl); choose another {what} name")
 }
 
 fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option<&GroupMembership>) -> ProgramConfig {
@@ -526,12 +550,13 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             } else {
                 LogDestination::File(resolve_path(&here, &expand(r, key, raw).unwrap_or_default()))
             };
-            LogConfig { destination, maxbytes, backups, timestamps }
+            let auto = raw.eq_ignore_ascii_case("AUTO");
+            LogConfig { destination, maxbytes, backups, timestamps, auto }
         };
         let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps);
         let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_settings);
         let stderr = if redirect_stderr {
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false }
+            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, auto: false }
         } else {
             log(r, "stderr_logfile", &stderr_logfile, "stderr", (stderr_maxbytes, stderr_backups, stderr_timestamps))
         };
@@ -589,6 +614,11 @@ fn check_process_names(
         if r.is_set("process_name") && (process.name.is_empty() || process.name.contains([':', '/', ' '])) {
             let offset = r.value_offset("process_name");
             r.error_at(offset, "process_name", format!("'{}' is not a valid process name", process.name));
+            continue;
+        }
+        if r.is_set("process_name") && process.name == RESERVED_NAME {
+            let offset = r.value_offset("process_name");
+            r.error_at(offset, "process_name", reserved_name_message("process"));
             continue;
         }
         let duplicate = names.get(process.name.as_str()).copied();

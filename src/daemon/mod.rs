@@ -25,6 +25,7 @@
 mod activity_log;
 mod control_socket;
 mod event_loop;
+pub mod http;
 mod jobs;
 mod log_files;
 mod names;
@@ -38,6 +39,7 @@ mod streams;
 mod supervisor;
 pub mod timers;
 mod user_switch;
+pub mod xmlrpc;
 
 use anyhow::Context;
 
@@ -57,6 +59,11 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     startup::ensure_min_fds(daemon.minfds)?;
     startup::mark_inherited_fds_cloexec();
     startup::reset_signal_dispositions();
+    startup::clear_signal_mask();
+    startup::survive_file_size_limit()?;
+    if daemon.childlogdir == config::default_childlogdir(daemon.user.as_deref()) {
+        startup::ensure_private_dir(&daemon.childlogdir)?;
+    }
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;

@@ -56,7 +56,9 @@ pub struct Process {
 pub fn channel_log(config: &LogConfig) -> ChannelLog {
     let file = match &config.destination {
         LogDestination::None => None,
-        LogDestination::File(path) => Some(RotatingFile::new(path.clone(), config.maxbytes, config.backups)),
+        LogDestination::File(path) => {
+            Some(RotatingFile::new(path.clone(), config.maxbytes, config.backups).auto_named(config.auto))
+        }
     };
     ChannelLog::new(file, config.timestamps)
 }

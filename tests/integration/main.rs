@@ -2,15 +2,17 @@
 //! (this one) so the harness is compiled once; each module covers one area.
 
 mod harness;
-mod reference;
 
 mod cli;
 mod clients;
 mod daemon_life;
+mod faults;
 mod lifecycle;
 mod output;
 mod process_settings;
+mod reference;
 mod reload;
 mod shell;
 mod supervisorctl_compat;
 mod supervisord_compat;
+mod xmlrpc_reference;
