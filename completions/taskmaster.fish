@@ -32,8 +32,23 @@ complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "check" -d 'Va
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "convert" -d 'Print the taskmaster TOML equivalent of a supervisord config file'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s c -l configuration -d 'The config file, TOML or supervisord\'s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord\'s own search path)' -r -F
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s u -l user -d 'Run as this user (overrides [taskmasterd] user)' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s m -l umask -d 'The daemon\'s umask, octal (overrides [taskmasterd] umask)' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s d -l directory -d 'The directory to change to when daemonizing (overrides [taskmasterd] directory)' -r -F
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s l -l logfile -d 'The activity log, or NONE (overrides [taskmasterd] logfile)' -r -F
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s y -l logfile_maxbytes -d 'Rotate the activity log at this size, such as 50MB (overrides [taskmasterd] logfile_maxbytes)' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s z -l logfile_backups -d 'Rotated activity logs to keep (overrides [taskmasterd] logfile_backups)' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s e -l loglevel -d 'critical, error, warn, info, debug, trace or blather (overrides [taskmasterd] loglevel)' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s j -l pidfile -d 'The pidfile (overrides [taskmasterd] pidfile)' -r -F
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s q -l childlogdir -d 'Where AUTO child logs go (overrides [taskmasterd] childlogdir)' -r -F
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s a -l minfds -d 'The descriptors to make available (overrides [taskmasterd] minfds)' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s i -l identifier -d 'Accepted and ignored, with a warning: taskmaster has no identifier yet' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -l minprocs -d 'Accepted and ignored, with a warning: no process-count limit is raised' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -l profile_options -d 'Refused: taskmaster has no profiler' -r
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s n -l nodaemon -d 'Stay in the foreground instead of daemonizing'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s s -l silent -d 'In the foreground, do not copy the activity log to stderr'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s k -l nocleanup -d 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s t -l strip_ansi -d 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s v -l version -d 'Print the version and exit'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and not __fish_seen_subcommand_from status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help" -s c -l configuration -d 'The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)' -r -F

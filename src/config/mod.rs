@@ -12,6 +12,7 @@ pub mod diff;
 mod ini;
 mod ini_lex;
 pub mod keys;
+pub mod overrides;
 mod sections;
 #[cfg(test)]
 mod tests;

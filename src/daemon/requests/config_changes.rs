@@ -21,7 +21,9 @@ use crate::protocol::{ErrorKind as ProtoError, ProcessResult, ProcessState, Resp
 impl Supervisor {
     /// The config file as it is now, or every error in it.
     fn load_file_config(&self) -> Result<Config, String> {
-        config::load(&self.config.source).map_err(|errors| errors.to_string())
+        let mut new = config::load(&self.config.source).map_err(|errors| errors.to_string())?;
+        config::overrides::apply_installed(&mut new.daemon);
+        Ok(new)
     }
 
     /// `reread`: what an update would do (`GROUP: available|changed|disappeared`, by name),
