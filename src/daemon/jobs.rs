@@ -491,6 +491,20 @@ mod tests {
         assert_eq!(results, vec![ok("a", "stopped"), ok("a", "started"), ok("b", "started")]);
     }
 
+    #[test]
+    fn a_restart_answers_its_stops_before_its_starts() {
+        // Two restarts: each line goes to its phase, then its item's place.
+        let mut job = actions(vec![
+            item(A, Step::AwaitStopped { then: AfterStop::Start }),
+            item(B, Step::AwaitStopped { then: AfterStop::Start }),
+        ]);
+        advance(&mut job, |_| seen(Stopped));
+        advance(&mut job, |_| seen(Running));
+        assert!(job.is_finished());
+        let (_, results) = job.finish();
+        assert_eq!(results, vec![ok("a", "stopped"), ok("b", "stopped"), ok("a", "started"), ok("b", "started")]);
+    }
+
     fn wait_job(want: ProcessState, timed_out: bool) -> Job {
         let items = vec![WaitItem { id: A, name: "a".into(), done: false }];
         Job {
