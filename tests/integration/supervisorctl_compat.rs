@@ -153,6 +153,8 @@ fn cases() -> Vec<Case> {
                 Ctl(&["status", "nosuch"]),
                 Ctl(&["status", "nogroup:*"]),
                 Ctl(&["status", "sleeper:nosuch"]),
+                Ctl(&["status", "sleeper", "manual", "bad"]),
+                Ctl(&["status", "all", "nosuch"]),
                 Ctl(&["stop", "sleeper"]),
                 Ctl(&["status", "sleeper"]),
             ],

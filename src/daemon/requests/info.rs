@@ -6,11 +6,20 @@ use crate::daemon::supervisor::{Process, Supervisor, epoch_seconds};
 use crate::protocol::{AvailInfo, Response};
 
 impl Supervisor {
-    /// `status [NAME…]`: every process with no name.
+    /// `status [NAME…]`: every process with no name or with `all` among the names (the other
+    /// names then go unchecked, as in supervisorctl); else each name's processes in the order
+    /// of the names.
     pub(super) fn status(&self, names: &[String]) -> Response {
-        let resolved = if names.is_empty() { self.resolve(&["all".to_string()]) } else { self.resolve(names) };
-        let processes = resolved.ids.iter().filter_map(|id| self.processes.get(id)).map(Process::info).collect();
-        Response::Status { now: epoch_seconds(SystemTime::now()), processes, unknown: resolved.unknown }
+        let names = if names.is_empty() || names.iter().any(|n| n == "all") { &["all".to_string()][..] } else { names };
+        let mut processes = Vec::new();
+        let mut unknown = Vec::new();
+        for m in self.resolve_each(names) {
+            if m.ids.is_empty() && m.name != "all" {
+                unknown.push(m.name);
+            }
+            processes.extend(m.ids.iter().filter_map(|id| self.processes.get(id)).map(Process::info));
+        }
+        Response::Status { now: epoch_seconds(SystemTime::now()), processes, unknown }
     }
 
     /// `pid [NAME…]`: the daemon's own with no name.
