@@ -259,6 +259,10 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             writeln!(out, "{name}: ERROR (no such process name)").map_err(write_failed)?;
             Ok(exit::ERROR)
         }
+        (Action::Tail { name, .. }, Response::Error { kind: ErrorKind::NoFile, .. }) => {
+            writeln!(out, "{name}: ERROR (no log file)").map_err(write_failed)?;
+            Ok(exit::ERROR)
+        }
         (_, Response::Done { message }) => {
             writeln!(out, "{message}").map_err(write_failed)?;
             Ok(exit::SUCCESS)

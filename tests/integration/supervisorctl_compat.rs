@@ -240,12 +240,14 @@ fn cases() -> Vec<Case> {
             programs: concat!(
                 "[program:talker]\ncommand=/bin/sh -c \"echo hello; exec /bin/sleep 1000\"\nstartsecs=0\n",
                 "stdout_logfile=%(here)s/talker.log\n",
+                "[program:nolog]\ncommand=/bin/sleep 1000\nstartsecs=0\nstdout_logfile=NONE\n",
             ),
             steps: &[
                 Until("talker", "RUNNING"),
                 Ctl(&["tail", "talker"]),
                 Ctl(&["tail", "-3", "talker"]),
                 Ctl(&["tail", "nosuch"]),
+                Ctl(&["tail", "nolog"]),
                 Ctl(&["clear", "talker"]),
                 Ctl(&["clear", "nosuch"]),
                 Ctl(&["clear", "talker", "nosuch"]),

@@ -34,7 +34,7 @@ impl Supervisor {
             None if follow => Ok(Vec::new()),
             None => {
                 let message = format!("{} has no {} log file (it is NONE)", p.config.name, channel.as_str());
-                return Handled::Reply(failure(message));
+                return Handled::Reply(Response::Error { kind: ErrorKind::NoFile, message });
             }
         };
         match initial {
