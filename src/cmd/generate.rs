@@ -298,10 +298,16 @@ fn guarantees_sections() -> Roff {
         [roman(
             "When a program's log cannot be written (a full disk, a file size limit, a file that \
              cannot be opened), the daemon keeps reading the program's output into a backlog of at \
-             most 4 MiB per log and retries every second. A write that stopped short resumes at the \
+             most 4 MiB per log, and retries the log at the program's next output and on a back-off \
+             of the log's own (1, 2, 4 ... 32 seconds). A write that stopped short resumes at the \
              exact byte where it stopped, so once writing works again every line is in the log once, \
-             in order and unbroken. Only when a backlog is full is its oldest output dropped, and the \
-             daemon log then says how many bytes. The file size limit (RLIMIT_FSIZE) never ends the \
+             in order and unbroken. The daemon log says once that a log fails and once that it works \
+             again, with the bytes written; only when a backlog is full is its oldest output \
+             dropped, and the daemon log then says how many bytes. Once a program has stopped, its \
+             backlog is written, or dropped when the back-off reaches 32 seconds, and the daemon log \
+             says which, with the byte count. Lines the daemon log itself cannot write are counted \
+             (the failure is said once, on stderr), and its first line once it can write again is \
+             \"N log lines could not be written\". The file size limit (RLIMIT_FSIZE) never ends the \
              daemon: SIGXFSZ is caught, and programs start with its default action.",
         )],
     );
@@ -331,9 +337,43 @@ fn daemon_page() -> Vec<u8> {
     let cmd = for_man_page(DaemonArgs::command());
     let mut page = page_head(DAEMON_NAME, &cmd, "8");
     page.push_roff(&guarantees_sections());
+    page.push_roff(&recovery_sections());
     page.push_roff(&environment_section());
     page.push_roff(&see_also(&[(CTL_NAME, "1"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
     page.into_bytes()
+}
+
+/// What the daemon promises after a crash, about crash loops, and about who did what.
+fn recovery_sections() -> Roff {
+    let mut roff = simple_section(
+        "AFTER A CRASH",
+        [roman(
+            "The daemon records each child's pid, process group, start time and stop settings in \
+             PIDFILE.children, beside its pidfile. A daemon started after one that was killed \
+             (SIGKILL, the OOM killer) finds the children its predecessor left running and stops \
+             them the way a stop would: stopsignal (to the process group with stopasgroup), then \
+             SIGKILL after stopwaitsecs (to the group with killasgroup). It logs each one, and \
+             starts its own programs only then; start-up waits at most the largest stopwaitsecs \
+             plus 5 seconds. A recorded pid whose start time differs from the record now belongs \
+             to another process and is never signalled, and a record that is not a private file of \
+             the daemon's user (a symlink, another owner, group- or world-writable) is ignored. A \
+             clean shutdown removes the record.",
+        )],
+    );
+    roff.control("SH", ["CRASH LOOPS"]);
+    roff.text([roman(
+        "A process that exits less than a second after its spawn is restarted no sooner than a \
+         second after that spawn, so autorestart never becomes a fork bomb; one that ran longer \
+         restarts at once.",
+    )]);
+    roff.control("SH", ["WHO DID WHAT"]);
+    roff.text([roman(
+        "Every request that changes something (start, stop, restart, signal, update, add, remove, \
+         reload, shutdown, clear, reopen, fg) is logged with the uid and pid of the client that \
+         sent it, as the kernel reports them for the socket; an fg session is logged again when it \
+         ends, with the bytes of input it sent to the process.",
+    )]);
+    roff
 }
 
 fn ctl_page() -> Vec<u8> {

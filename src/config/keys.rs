@@ -240,7 +240,7 @@ pub const KEYS: &[Key] = &[
         "logfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.log\""),
-        "The daemon's activity log. NONE disables it.",
+        "The daemon's activity log. NONE disables it. Lines it cannot write (a full disk) are counted, and the count is its first line once it can.",
     ),
     key(
         Taskmasterd,
@@ -268,7 +268,7 @@ pub const KEYS: &[Key] = &[
         "pidfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.pid\""),
-        "Where the daemon writes its pid. It is locked while the daemon runs, so a second daemon on the same config refuses to start.",
+        "Where the daemon writes its pid. It is locked while the daemon runs, so a second daemon on the same config refuses to start. Beside it, PIDFILE.children records the running children, so that a daemon started after a crash stops those its predecessor left.",
     ),
     key(
         Taskmasterd,
@@ -363,7 +363,7 @@ pub const KEYS: &[Key] = &[
         "autorestart",
         Kind::AutoRestart,
         Value("\"unexpected\""),
-        "Restart a RUNNING process that exits: always (true), never (false), or when its exit code is not in exitcodes (unexpected).",
+        "Restart a RUNNING process that exits: always (true), never (false), or when its exit code is not in exitcodes (unexpected). One that exits within a second of its spawn is restarted a second after that spawn (no crash loop runs faster); one that ran longer, at once.",
     ),
     key(
         Program,

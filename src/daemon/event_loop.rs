@@ -79,7 +79,7 @@ impl Supervisor {
                         self.feed(id, Input::Timer(timer));
                     }
                     TimerEvent::JobDeadline(job) => self.expire_job(job),
-                    TimerEvent::RetryLogs => self.retry_logs(),
+                    TimerEvent::RetryLog(id, channel) => self.retry_log(id, channel),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
                 }
             }

@@ -316,6 +316,19 @@ impl ChannelLog {
         !self.backlog.is_empty()
     }
 
+    /// How many bytes wait for the log to be writable again.
+    pub fn backlog_len(&self) -> usize {
+        self.backlog.len()
+    }
+
+    /// Gives up on what is held back: returns its size, and how much had been dropped before
+    /// (the backlog's bound) and not yet reported. The next failure is a new spell.
+    pub fn discard_backlog(&mut self) -> (usize, u64) {
+        let held = std::mem::take(&mut self.backlog).len();
+        self.failing = false;
+        (held, std::mem::take(&mut self.dropped))
+    }
+
     pub fn reopen(&mut self) {
         if let Some(file) = &mut self.file {
             file.reopen();

@@ -24,8 +24,11 @@ use super::control_socket::Client;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
+use super::log_retry::FailingLog;
 use super::names::{self, Entry, NotOne, Resolved};
+use super::orphans::ChildRecord;
 use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
+use super::requests::audit::FgSessions;
 use super::requests::{ClientId, Outgoing};
 use super::signals::SignalPipe;
 use super::spawn;
@@ -115,8 +118,8 @@ pub struct OutputPipe {
 pub enum TimerEvent {
     Process(ProcessId, Timer),
     JobDeadline(u64),
-    /// Retry the logs whose writes failed.
-    RetryLogs,
+    /// Retry a log whose writes failed (`log_retry`).
+    RetryLog(ProcessId, Channel),
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
 }
@@ -172,14 +175,18 @@ pub struct Supervisor {
     pub followers: HashMap<ClientId, FollowSource>,
     /// Clients whose input goes to a process's stdin (`fg`).
     pub attached: HashMap<ClientId, ProcessId>,
+    /// Who is attached with `fg`, for the audit trail (`requests::audit`).
+    pub fg_sessions: FgSessions,
     /// What is owed to clients, in order, until a front-end delivers it.
     pub outbox: VecDeque<(ClientId, Outgoing)>,
-    /// The retry timer of failing logs, while one is armed.
-    pub log_retry: Option<TimerId>,
+    /// The logs whose writes fail, each with its own retry (`log_retry`).
+    pub failing_logs: HashMap<(ProcessId, Channel), FailingLog>,
     /// Reused for every pipe read: large reads mean fewer system calls for a chatty child.
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// The record of the children beside the pidfile, for a successor after a crash (`orphans`).
+    pub children: Option<ChildRecord>,
 }
 
 impl Supervisor {
@@ -217,11 +224,13 @@ impl Supervisor {
             activity_log,
             followers: HashMap::new(),
             attached: HashMap::new(),
+            fg_sessions: FgSessions::new(),
             outbox: VecDeque::new(),
-            log_retry: None,
+            failing_logs: HashMap::new(),
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            children: None,
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
@@ -312,6 +321,9 @@ impl Supervisor {
             Ok(child) => {
                 let pid = child.pid;
                 self.by_pid.insert(pid, id);
+                if let Some(record) = &mut self.children {
+                    record.spawned(pid, &p.config);
+                }
                 self.watch_output(id, child.stdout, Channel::Stdout);
                 if let Some(stderr) = child.stderr {
                     self.watch_output(id, stderr, Channel::Stderr);
@@ -338,6 +350,9 @@ impl Supervisor {
             debug!("reaped unknown pid {pid}");
             return;
         };
+        if let Some(record) = &mut self.children {
+            record.exited(pid);
+        }
         self.drain_outputs_of(id);
         self.close_stdin(id);
         self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
@@ -398,6 +413,10 @@ impl Supervisor {
     pub fn replace_config(&mut self, id: ProcessId, config: ProcessConfig) {
         let Some(p) = self.processes.get_mut(&id) else { return };
         let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
+        if logs_changed {
+            self.forget_failing_logs(id);
+        }
+        let Some(p) = self.processes.get_mut(&id) else { return };
         p.config = config;
         if logs_changed {
             p.stdout_log = channel_log(&p.config.stdout);
@@ -407,6 +426,7 @@ impl Supervisor {
 
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
+        self.forget_failing_logs(id);
         if let Some(p) = self.processes.remove(&id)
             && let Some(timer) = p.timer
         {
@@ -534,6 +554,7 @@ impl Supervisor {
     /// A client of any front-end is gone: its streams end, its jobs go on unanswered, and a
     /// wait nobody waits for is dropped.
     pub fn client_gone(&mut self, client: ClientId) {
+        self.audit_fg_end(client);
         self.followers.remove(&client);
         self.attached.remove(&client);
         for job in &mut self.jobs {

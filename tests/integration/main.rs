@@ -7,6 +7,7 @@ mod cli;
 mod clients;
 mod daemon_life;
 mod faults;
+mod faults_runtime;
 mod lifecycle;
 mod output;
 mod process_settings;
