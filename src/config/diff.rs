@@ -8,9 +8,10 @@
 //! (stop the group, remove it, add it again). Finer precision (restarting only the processes
 //! whose command changed) would show different pids, states and descriptions than supervisord
 //! after the same `update`, so it is not kept. Groups not named in a partial update are left
-//! as they are.
+//! as they are. An event listener pool is a group of its own, changed also when its
+//! subscriptions or buffer change, as supervisord's pools are.
 
-use super::{Config, DaemonConfig, ProcessConfig, ProgramConfig};
+use super::{Config, DaemonConfig, EventListenerConfig, ProcessConfig, ProgramConfig};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProcessChange {
@@ -79,10 +80,11 @@ impl Plan {
     }
 }
 
-/// Each group with its programs, in the order the groups first appear.
+/// Each group with its programs (an event listener pool is one), in the order the groups first
+/// appear.
 fn groups_of(config: &Config) -> Vec<(&str, Vec<&ProgramConfig>)> {
     let mut groups: Vec<(&str, Vec<&ProgramConfig>)> = Vec::new();
-    for program in &config.programs {
+    for program in config.groups() {
         match groups.iter_mut().find(|(name, _)| *name == program.group) {
             Some((_, programs)) => programs.push(program),
             None => groups.push((&program.group, vec![program])),
@@ -116,9 +118,12 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
             }
         }
     }
+    let pool = |config: &'_ Config, group: &str| -> Option<EventListenerConfig> {
+        config.event_listeners.iter().find(|l| l.pool.group == group).cloned()
+    };
     for (group, programs) in after.iter().filter(|(g, _)| selected(g)) {
         let Some(old_programs) = find(&before, group) else { continue };
-        if old_programs == *programs {
+        if old_programs == *programs && pool(old, group) == pool(new, group) {
             continue;
         }
         plan.groups.push((group.to_string(), GroupChangeKind::Changed));
@@ -185,10 +190,23 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
 
 /// The active configuration after applying the plan for `only` (every group when None): the
 /// selected groups (and, for a full update, the daemon settings) come from `new`, the others
-/// stay as they are in `old`.
+/// stay as they are in `old`; event listener pools alike.
 pub fn merge(old: &Config, new: &Config, only: Option<&[String]>) -> Config {
     let Some(names) = only else { return new.clone() };
     let selected = |p: &ProgramConfig| names.contains(&p.group);
+    let mut pools = Vec::new();
+    for pool in &new.event_listeners {
+        if selected(&pool.pool) {
+            pools.push(pool.clone());
+        } else if let Some(before) = old.event_listeners.iter().find(|p| p.pool.name == pool.pool.name) {
+            pools.push(before.clone());
+        }
+    }
+    for before in old.event_listeners.iter().filter(|p| !selected(&p.pool)) {
+        if !pools.iter().any(|p| p.pool.name == before.pool.name) {
+            pools.push(before.clone());
+        }
+    }
     let mut merged = old.clone();
     let mut programs: Vec<ProgramConfig> = Vec::new();
     for program in &new.programs {
@@ -204,6 +222,7 @@ pub fn merge(old: &Config, new: &Config, only: Option<&[String]>) -> Config {
         }
     }
     merged.programs = programs;
+    merged.event_listeners = pools;
     merged
 }
 
@@ -292,6 +311,26 @@ mod tests {
         let plan = plan(&config(BASE), &config(&grouped), None);
         assert_eq!(groups(&plan), [("db", Removed), ("g", Added)]);
         assert_eq!(plan.processes[0], ProcessChange::Remove { group: "db".into(), name: "db".into() });
+    }
+
+    #[test]
+    fn a_listener_pool_is_a_group_and_its_events_count() {
+        use GroupChangeKind::*;
+        let pool = "[eventlistener.mail]\ncommand = \"crashmail -a\"\nevents = [\"PROCESS_STATE_EXITED\"]\n";
+        let with_pool = format!("{BASE}{pool}");
+        let p = plan(&config(BASE), &config(&with_pool), None);
+        assert_eq!(groups(&p), [("mail", Added)]);
+        assert_eq!(names(&p), ["add mail"]);
+        // New subscriptions change the pool: it is renewed, as supervisord renews it.
+        let more_events = with_pool.replace("\"PROCESS_STATE_EXITED\"", "\"PROCESS_STATE\"");
+        let p = plan(&config(&with_pool), &config(&more_events), None);
+        assert_eq!(groups(&p), [("mail", Changed)]);
+        assert_eq!(names(&p), ["renew mail"]);
+        let merged = merge(&config(&with_pool), &config(&more_events), Some(&["mail".to_string()]));
+        assert_eq!(merged.event_listeners[0].events, ["PROCESS_STATE"]);
+        let p = plan(&config(&with_pool), &config(BASE), None);
+        assert_eq!(groups(&p), [("mail", Removed)]);
+        assert_eq!(names(&p), ["remove mail"]);
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub fn summary(request: &Request) -> Option<String> {
         Request::Reopen => "reopen".to_string(),
         // Attaching sends the client's input to the process's stdin from now on.
         Request::Fg { name } => format!("fg {name} (its input goes to the process's stdin)"),
+        // Listeners act on it.
+        Request::SendRemoteCommEvent { kind, .. } => format!("send a REMOTE_COMMUNICATION event of type {kind}"),
         Request::Status { .. }
         | Request::Pid { .. }
         | Request::Avail
@@ -69,7 +71,8 @@ pub fn summary(request: &Request) -> Option<String> {
         | Request::Wait { .. }
         | Request::Reread
         | Request::Tail { .. }
-        | Request::Maintail { .. } => return None,
+        | Request::Maintail { .. }
+        | Request::Events { .. } => return None,
     })
 }
 

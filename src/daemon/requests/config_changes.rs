@@ -12,6 +12,7 @@ use log::{error, info, warn};
 use super::{ClientId, Handled, failure};
 use crate::config::diff::{self, GroupChangeKind, Plan, ProcessChange};
 use crate::config::{self, Config, ProcessConfig};
+use crate::daemon::events::types::Event;
 use crate::daemon::jobs::{ActionItem, AfterStop, JobKind, Step, failed as process_error, ok as process_result};
 use crate::daemon::process_state::Input;
 use crate::daemon::supervisor::{Mode, ProcessId, Supervisor};
@@ -87,6 +88,8 @@ impl Supervisor {
             self.apply_daemon_settings(&plan, &merged);
         }
         self.config = merged;
+        self.events.configure(&self.config);
+        self.arm_ticks();
         let items = self.apply_plan(&plan);
         let results = results.into_iter().enumerate().map(|(i, r)| (i as u64, r)).collect();
         self.new_job(reply_to, JobKind::Actions(items), results);
@@ -105,11 +108,12 @@ impl Supervisor {
         };
         let mut results = Vec::new();
         for name in names {
-            if self.config.programs.iter().any(|p| p.group == *name) {
+            if self.config.groups().any(|p| p.group == *name) {
                 results.push(process_error(name, "process group already active", ProtoError::AlreadyAdded));
                 continue;
             }
-            let programs: Vec<_> = new.programs.iter().filter(|p| p.group == *name).cloned().collect();
+            let pool = new.event_listeners.iter().find(|l| l.pool.group == *name);
+            let programs: Vec<_> = new.groups().filter(|p| p.group == *name).cloned().collect();
             if programs.is_empty() {
                 let message = format!("no such process/group: {name}");
                 results.push(process_error(name, &message, ProtoError::NoSuchProcess));
@@ -121,7 +125,14 @@ impl Supervisor {
                 results.push(process_error(name, &message, ProtoError::Failed));
                 continue;
             }
-            self.config.programs.extend(programs);
+            self.config
+                .programs
+                .extend(programs.iter().filter(|p| pool.is_none_or(|l| l.pool.name != p.name)).cloned());
+            if let Some(pool) = pool {
+                self.config.event_listeners.push(pool.clone());
+                self.events.configure(&self.config);
+                self.arm_ticks();
+            }
             for process in processes {
                 let autostart = process.autostart;
                 let id = self.insert_process(process);
@@ -139,7 +150,7 @@ impl Supervisor {
     pub(super) fn remove(&mut self, names: &[String]) -> Response {
         let mut results = Vec::new();
         for name in names {
-            if !self.config.programs.iter().any(|p| p.group == *name) {
+            if !self.config.groups().any(|p| p.group == *name) {
                 let message = format!("no such process/group: {name}");
                 results.push(process_error(name, &message, ProtoError::NoSuchProcess));
                 continue;
@@ -159,6 +170,12 @@ impl Supervisor {
                 self.remove_process(id);
             }
             self.config.programs.retain(|p| p.group != *name);
+            let pools = self.config.event_listeners.len();
+            self.config.event_listeners.retain(|l| l.pool.group != *name);
+            if self.config.event_listeners.len() != pools {
+                self.events.configure(&self.config);
+                self.arm_ticks();
+            }
             info!("remove: {name}: removed process group");
             results.push(process_result(name, "removed process group"));
         }
@@ -175,6 +192,7 @@ impl Supervisor {
             Err(message) => Handled::Reply(failure(message)),
             Ok(new) => {
                 warn!("reload requested: stopping all processes, then restarting with {}", new.source.display());
+                self.emit(Event::supervisor_state(false));
                 self.mode = Mode::Reloading { config: Box::new(new), reply_to: Some(client) };
                 Handled::Later
             }
@@ -188,12 +206,17 @@ impl Supervisor {
         for line in daemon_lines(&plan) {
             warn!("reload: {}: {}", line.name, line.message);
         }
+        // As supervisord, which starts afresh: new pools (their serials from 0), but the global
+        // serial goes on.
+        self.events.pools.clear();
         let ids: Vec<ProcessId> = self.processes.keys().copied().collect();
         for id in ids {
             self.remove_process(id);
         }
         self.apply_daemon_settings(&plan, &config);
         self.config = *config;
+        self.events.configure(&self.config);
+        self.reset_listener_grace();
         let processes: Vec<ProcessConfig> = self.config.processes().cloned().collect();
         for process in processes {
             self.insert_process(process);
