@@ -384,7 +384,7 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
         name: "serverurl",
         kind: Kind::Str,
         default: "AUTO",
-        why: "not implemented yet: the process gets TASKMASTER_SERVER_URL, the daemon's socket",
+        why: "not implemented yet: the process gets SUPERVISOR_SERVER_URL (and TASKMASTER_SERVER_URL), the daemon's unix socket",
     },
 ];
 
@@ -859,7 +859,7 @@ impl Reader {
                     string(path)
                 } else {
                     let msg = format!(
-                        "'{text}' is not served yet: taskmasterctl speaks only over the unix socket, so it uses [unix_http_server] file"
+                        "'{text}' is not used by taskmasterctl, which speaks only over the unix socket, so it uses [unix_http_server] file (supervisorctl can use the URL)"
                     );
                     self.warn(file, entry.value_offset, label, &entry.key, msg);
                     return None;
