@@ -102,6 +102,13 @@ pub enum Request {
     Fg {
         name: String,
     },
+    /// Send text to a running process's stdin (supervisord's `sendProcessStdin`).
+    SendStdin {
+        name: String,
+        data: String,
+    },
+    /// Empty the daemon's own log file (supervisord's `clearLog`).
+    ClearMainLog,
 }
 
 /// supervisord's process states (also the values of `wait --state`).
