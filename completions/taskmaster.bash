@@ -40,6 +40,9 @@ _taskmaster() {
             taskmaster__subcmd__ctl,clear)
                 cmd="taskmaster__subcmd__ctl__subcmd__clear"
                 ;;
+            taskmaster__subcmd__ctl,events)
+                cmd="taskmaster__subcmd__ctl__subcmd__events"
+                ;;
             taskmaster__subcmd__ctl,fg)
                 cmd="taskmaster__subcmd__ctl__subcmd__fg"
                 ;;
@@ -102,6 +105,9 @@ _taskmaster() {
                 ;;
             taskmaster__subcmd__ctl__subcmd__help,clear)
                 cmd="taskmaster__subcmd__ctl__subcmd__help__subcmd__clear"
+                ;;
+            taskmaster__subcmd__ctl__subcmd__help,events)
+                cmd="taskmaster__subcmd__ctl__subcmd__help__subcmd__events"
                 ;;
             taskmaster__subcmd__ctl__subcmd__help,fg)
                 cmd="taskmaster__subcmd__ctl__subcmd__help__subcmd__fg"
@@ -180,6 +186,9 @@ _taskmaster() {
                 ;;
             taskmaster__subcmd__help__subcmd__ctl,clear)
                 cmd="taskmaster__subcmd__help__subcmd__ctl__subcmd__clear"
+                ;;
+            taskmaster__subcmd__help__subcmd__ctl,events)
+                cmd="taskmaster__subcmd__help__subcmd__ctl__subcmd__events"
                 ;;
             taskmaster__subcmd__help__subcmd__ctl,fg)
                 cmd="taskmaster__subcmd__help__subcmd__ctl__subcmd__fg"
@@ -311,7 +320,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl)
-            opts="-c -s -i -v -h --configuration --serverurl --interactive --version --help status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help"
+            opts="-c -s -i -v -h --configuration --serverurl --interactive --version --help status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -426,6 +435,28 @@ _taskmaster() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        taskmaster__subcmd__ctl__subcmd__events)
+            opts="-t -h --type --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "EVENT PROCESS_COMMUNICATION PROCESS_COMMUNICATION_STDERR PROCESS_COMMUNICATION_STDOUT PROCESS_GROUP PROCESS_GROUP_ADDED PROCESS_GROUP_REMOVED PROCESS_LOG PROCESS_LOG_STDERR PROCESS_LOG_STDOUT PROCESS_STATE PROCESS_STATE_BACKOFF PROCESS_STATE_EXITED PROCESS_STATE_FATAL PROCESS_STATE_RUNNING PROCESS_STATE_STARTING PROCESS_STATE_STOPPED PROCESS_STATE_STOPPING PROCESS_STATE_UNKNOWN REMOTE_COMMUNICATION SUPERVISOR_STATE_CHANGE SUPERVISOR_STATE_CHANGE_RUNNING SUPERVISOR_STATE_CHANGE_STOPPING TICK TICK_3600 TICK_5 TICK_60" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "EVENT PROCESS_COMMUNICATION PROCESS_COMMUNICATION_STDERR PROCESS_COMMUNICATION_STDOUT PROCESS_GROUP PROCESS_GROUP_ADDED PROCESS_GROUP_REMOVED PROCESS_LOG PROCESS_LOG_STDERR PROCESS_LOG_STDOUT PROCESS_STATE PROCESS_STATE_BACKOFF PROCESS_STATE_EXITED PROCESS_STATE_FATAL PROCESS_STATE_RUNNING PROCESS_STATE_STARTING PROCESS_STATE_STOPPED PROCESS_STATE_STOPPING PROCESS_STATE_UNKNOWN REMOTE_COMMUNICATION SUPERVISOR_STATE_CHANGE SUPERVISOR_STATE_CHANGE_RUNNING SUPERVISOR_STATE_CHANGE_STOPPING TICK TICK_3600 TICK_5 TICK_60" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         taskmaster__subcmd__ctl__subcmd__fg)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -441,7 +472,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__help)
-            opts="status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help"
+            opts="status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,6 +514,20 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        taskmaster__subcmd__ctl__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1083,7 +1128,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__help__subcmd__ctl)
-            opts="status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload"
+            opts="status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1125,6 +1170,20 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__help__subcmd__ctl__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        taskmaster__subcmd__help__subcmd__ctl__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -25,6 +25,9 @@ _taskmasterctl() {
             taskmasterctl,clear)
                 cmd="taskmasterctl__subcmd__clear"
                 ;;
+            taskmasterctl,events)
+                cmd="taskmasterctl__subcmd__events"
+                ;;
             taskmasterctl,fg)
                 cmd="taskmasterctl__subcmd__fg"
                 ;;
@@ -88,6 +91,9 @@ _taskmasterctl() {
             taskmasterctl__subcmd__help,clear)
                 cmd="taskmasterctl__subcmd__help__subcmd__clear"
                 ;;
+            taskmasterctl__subcmd__help,events)
+                cmd="taskmasterctl__subcmd__help__subcmd__events"
+                ;;
             taskmasterctl__subcmd__help,fg)
                 cmd="taskmasterctl__subcmd__help__subcmd__fg"
                 ;;
@@ -149,7 +155,7 @@ _taskmasterctl() {
 
     case "${cmd}" in
         taskmasterctl)
-            opts="-c -s -i -v -h --configuration --serverurl --interactive --version --help status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help"
+            opts="-c -s -i -v -h --configuration --serverurl --interactive --version --help status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +270,28 @@ _taskmasterctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        taskmasterctl__subcmd__events)
+            opts="-t -h --type --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "EVENT PROCESS_COMMUNICATION PROCESS_COMMUNICATION_STDERR PROCESS_COMMUNICATION_STDOUT PROCESS_GROUP PROCESS_GROUP_ADDED PROCESS_GROUP_REMOVED PROCESS_LOG PROCESS_LOG_STDERR PROCESS_LOG_STDOUT PROCESS_STATE PROCESS_STATE_BACKOFF PROCESS_STATE_EXITED PROCESS_STATE_FATAL PROCESS_STATE_RUNNING PROCESS_STATE_STARTING PROCESS_STATE_STOPPED PROCESS_STATE_STOPPING PROCESS_STATE_UNKNOWN REMOTE_COMMUNICATION SUPERVISOR_STATE_CHANGE SUPERVISOR_STATE_CHANGE_RUNNING SUPERVISOR_STATE_CHANGE_STOPPING TICK TICK_3600 TICK_5 TICK_60" -- "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -W "EVENT PROCESS_COMMUNICATION PROCESS_COMMUNICATION_STDERR PROCESS_COMMUNICATION_STDOUT PROCESS_GROUP PROCESS_GROUP_ADDED PROCESS_GROUP_REMOVED PROCESS_LOG PROCESS_LOG_STDERR PROCESS_LOG_STDOUT PROCESS_STATE PROCESS_STATE_BACKOFF PROCESS_STATE_EXITED PROCESS_STATE_FATAL PROCESS_STATE_RUNNING PROCESS_STATE_STARTING PROCESS_STATE_STOPPED PROCESS_STATE_STOPPING PROCESS_STATE_UNKNOWN REMOTE_COMMUNICATION SUPERVISOR_STATE_CHANGE SUPERVISOR_STATE_CHANGE_RUNNING SUPERVISOR_STATE_CHANGE_STOPPING TICK TICK_3600 TICK_5 TICK_60" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         taskmasterctl__subcmd__fg)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -279,7 +307,7 @@ _taskmasterctl() {
             return 0
             ;;
         taskmasterctl__subcmd__help)
-            opts="status start stop restart signal pid avail version shutdown wait tail maintail clear reopen fg reread update add remove reload help"
+            opts="status start stop restart signal pid avail version shutdown wait tail events maintail clear reopen fg reread update add remove reload help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,6 +349,20 @@ _taskmasterctl() {
             return 0
             ;;
         taskmasterctl__subcmd__help__subcmd__clear)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        taskmasterctl__subcmd__help__subcmd__events)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

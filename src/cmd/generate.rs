@@ -415,9 +415,92 @@ fn ctl_page() -> Vec<u8> {
     let cmd = for_man_page(CtlArgs::command());
     let mut page = page_head(CTL_NAME, &cmd, "1");
     push_subcommands(&mut page, &cmd, "ACTIONS", |_| None);
+    page.push_roff(&simple_section(
+        "EVENT STREAM",
+        [
+            bold("events"),
+            roman(
+                " writes one line per event until interrupted. In text: the local time, the event \
+                 type and the first line of supervisord's payload, then data:\"...\" (a JSON string) \
+                 for log and communication data. With --json, one object per line: eventname (the \
+                 type), time (seconds since the epoch), headers (the payload's first line as \
+                 key/value strings, such as processname, groupname, from_state, pid, tries, \
+                 expected), data (what follows the first line, or null) and payload (supervisord's \
+                 payload, exactly as a listener receives it). A follower that falls more than 4 MiB \
+                 behind is disconnected. The types and payloads are in ",
+            ),
+            bold("taskmaster.toml"),
+            roman("(5), EVENTS."),
+        ],
+    ));
     page.push_roff(&environment_section());
     page.push_roff(&see_also(&[(DAEMON_NAME, "8"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
     page.into_bytes()
+}
+
+/// supervisord's event types with their payloads, as `daemon::events` writes them.
+const EVENT_PAYLOADS: &[(&str, &str)] = &[
+    (
+        "PROCESS_STATE_STARTING, PROCESS_STATE_BACKOFF",
+        "processname:NAME groupname:GROUP from_state:STATE tries:N (N: the failed starts so far)",
+    ),
+    (
+        "PROCESS_STATE_RUNNING, PROCESS_STATE_STOPPING, PROCESS_STATE_STOPPED",
+        "processname:NAME groupname:GROUP from_state:STATE pid:PID (0 when there was none)",
+    ),
+    ("PROCESS_STATE_EXITED", "processname:NAME groupname:GROUP from_state:STATE expected:0|1 pid:PID"),
+    ("PROCESS_STATE_FATAL", "processname:NAME groupname:GROUP from_state:STATE"),
+    (
+        "PROCESS_LOG_STDOUT, PROCESS_LOG_STDERR",
+        "processname:NAME groupname:GROUP pid:PID channel:stdout|stderr, a newline, then the output (with stdout_events_enabled or stderr_events_enabled)",
+    ),
+    (
+        "PROCESS_COMMUNICATION_STDOUT, PROCESS_COMMUNICATION_STDERR",
+        "processname:NAME groupname:GROUP pid:PID, a newline, then what the process wrote between <!--XSUPERVISOR:BEGIN--> and <!--XSUPERVISOR:END--> (with stdout_capture_maxbytes or stderr_capture_maxbytes)",
+    ),
+    ("REMOTE_COMMUNICATION", "type:TYPE, a newline, then the data (sent by a client through the API)"),
+    (
+        "SUPERVISOR_STATE_CHANGE_RUNNING, SUPERVISOR_STATE_CHANGE_STOPPING",
+        "empty: the daemon started (or reloaded), or began to stop",
+    ),
+    ("PROCESS_GROUP_ADDED, PROCESS_GROUP_REMOVED", "groupname:GROUP and a newline"),
+    ("TICK_5, TICK_60, TICK_3600", "when:EPOCH, the start of the period that just began"),
+];
+
+/// The EVENTS section of the config page: the types, the payloads, the listener protocol.
+fn events_section(roff: &mut Roff) {
+    roff.control("SH", ["EVENTS"]);
+    roff.text([roman(
+        "The daemon emits supervisord's events, and sends them to the event listener pools that \
+         subscribe to them ([eventlistener.NAME], above) with supervisord's protocol, byte for \
+         byte, so that listeners written for supervisord (superlance's crashmail, memmon, httpok, \
+         or any written with supervisor.childutils) run unchanged. taskmasterctl events follows \
+         the same events without a listener. The supertypes EVENT (every type), PROCESS_STATE, \
+         PROCESS_LOG, PROCESS_COMMUNICATION, SUPERVISOR_STATE_CHANGE, TICK and PROCESS_GROUP \
+         subscribe to each type of their kind; a pool subscribed both to a supertype and to one of \
+         its types receives such events twice, as under supervisord. The types and their payloads:",
+    )]);
+    for (types, payload) in EVENT_PAYLOADS {
+        roff.control("TP", []);
+        roff.text([bold(*types)]);
+        roff.text([roman(*payload)]);
+    }
+    roff.control("PP", []);
+    roff.text([roman(
+        "The protocol: a listener writes READY and a newline on its stdout when it can take an \
+         event. The daemon then writes on its stdin a header line, ver:3.0 server:supervisor \
+         serial:N pool:POOL poolserial:N eventname:TYPE len:N, and the payload of len characters. \
+         The listener answers RESULT 2, a newline and OK when it handled the event, or RESULT 4, a \
+         newline and FAIL to have it sent again; then READY again. serial counts the events any \
+         pool took over the daemon's life; poolserial the events of that pool. A listener that \
+         writes anything else enters the UNKNOWN state and gets no more events until it is \
+         restarted; one that exits with an event unanswered has that event sent again to the pool. \
+         Events wait in the pool's buffer of buffer_size until a listener is READY; when it is \
+         full the oldest is discarded and the daemon log says so. A listener's stdout carries the \
+         protocol and is logged as supervisord logs it; its stderr is an ordinary log. Every \
+         child, listener or not, gets SUPERVISOR_ENABLED=1, SUPERVISOR_PROCESS_NAME, \
+         SUPERVISOR_GROUP_NAME and SUPERVISOR_SERVER_URL (unix:// and the control socket's path).",
+    )]);
 }
 
 /// How a value of each kind is written. The match is exhaustive so that a new kind cannot be
@@ -568,6 +651,11 @@ umask = "002"
 programs = ["web", "worker"]
 priority = 100
 
+# An event listener pool: superlance's crashmail mails when a process crashes.
+[eventlistener.crashmail]
+command = "crashmail -a -m ops@example.com"
+events = ["PROCESS_STATE_EXITED"]
+
 [include]
 files = ["conf.d/*.toml"]
 "#;
@@ -681,6 +769,7 @@ fn config_page() -> Vec<u8> {
         }
     }
 
+    events_section(&mut roff);
     supervisord_format(&mut roff);
 
     roff.control("SH", ["EXAMPLE"]);

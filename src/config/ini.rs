@@ -312,7 +312,6 @@ struct SupervisordOnly {
     why: &'static str,
 }
 
-const NO_EVENTS: &str = "not implemented yet: taskmaster emits no events for event listeners";
 const NO_SYSLOG: &str = "not implemented yet: the output goes to the log file only, not to syslog";
 
 const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
@@ -339,34 +338,6 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
     },
     SupervisordOnly {
         section: Section::Program,
-        name: "stdout_capture_maxbytes",
-        kind: Kind::Size,
-        default: "0",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stderr_capture_maxbytes",
-        kind: Kind::Size,
-        default: "0",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stdout_events_enabled",
-        kind: Kind::Bool,
-        default: "false",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stderr_events_enabled",
-        kind: Kind::Bool,
-        default: "false",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
         name: "stdout_syslog",
         kind: Kind::Bool,
         default: "false",
@@ -384,7 +355,7 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
         name: "serverurl",
         kind: Kind::Str,
         default: "AUTO",
-        why: "not implemented yet: the process gets SUPERVISOR_SERVER_URL (and TASKMASTER_SERVER_URL), the daemon's unix socket",
+        why: "not implemented yet: the process gets SUPERVISOR_SERVER_URL, unix:// and the daemon's control socket",
     },
 ];
 

@@ -73,9 +73,9 @@ impl Section {
             }
             Section::EventListener => {
                 "supervisord's event listener pool, [eventlistener.NAME]: processes that are sent \
-                 events on their stdin. Read and kept, but not started yet (a warning says so): \
-                 taskmaster emits no events yet. It takes every key of [program.NAME] (its priority \
-                 defaults to -1, and redirect_stderr cannot be true, since stdout carries the \
+                 events on their stdin with supervisord's listener protocol (see EVENTS below). \
+                 It takes every key of [program.NAME] (its priority defaults to -1, so listeners start \
+                 first and stop last, and redirect_stderr cannot be true, since stdout carries the \
                  listener protocol), and these."
             }
             Section::Include => "Further config files to read, for a conf.d layout.",
@@ -467,6 +467,34 @@ pub const KEYS: &[Key] = &[
         Unset,
         "Variables added to the process's environment, after [taskmasterd] environment. Expansions apply to values.",
     ),
+    key(
+        Program,
+        "stdout_events_enabled",
+        Kind::Bool,
+        Value("false"),
+        "Emit a PROCESS_LOG_STDOUT event for each chunk of stdout the process writes.",
+    ),
+    key(
+        Program,
+        "stderr_events_enabled",
+        Kind::Bool,
+        Value("false"),
+        "Emit a PROCESS_LOG_STDERR event for each chunk of stderr the process writes.",
+    ),
+    key(
+        Program,
+        "stdout_capture_maxbytes",
+        Kind::Size,
+        Value("0"),
+        "Capture mode: stdout written between <!--XSUPERVISOR:BEGIN--> and <!--XSUPERVISOR:END--> becomes one PROCESS_COMMUNICATION_STDOUT event instead of log output, keeping about this many bytes of it; 0 disables capture mode.",
+    ),
+    key(
+        Program,
+        "stderr_capture_maxbytes",
+        Kind::Size,
+        Value("0"),
+        "Capture mode on stderr (PROCESS_COMMUNICATION_STDERR), as stdout_capture_maxbytes.",
+    ),
     key(Program, "directory", Kind::Path, Unset, "Working directory of the process. Expansions apply."),
     key(Program, "umask", Kind::Octal, Unset, "The process's umask (default: the daemon's)."),
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
@@ -476,21 +504,21 @@ pub const KEYS: &[Key] = &[
         "events",
         Kind::StrList,
         Required,
-        "The event types the pool subscribes to, such as PROCESS_STATE_EXITED or TICK_60 (supervisord's names).",
+        "The event types the pool subscribes to, such as PROCESS_STATE_EXITED or TICK_60 (supervisord's names; a supertype such as PROCESS_STATE takes all of its kind).",
     ),
     key(
         EventListener,
         "buffer_size",
         Kind::Int { min: 1, max: u32::MAX as i64 },
         Value("10"),
-        "How many events may wait for a free listener.",
+        "How many events may wait for a free listener; when full, the oldest is discarded and the daemon log says so.",
     ),
     key(
         EventListener,
         "result_handler",
         Kind::Str,
         Value("\"supervisor.dispatchers:default_handler\""),
-        "supervisord's Python handler of the listeners' results.",
+        "How a listener's result is read. Only supervisord's default is supported: OK acknowledges the event, anything else rejects it and it is sent again.",
     ),
     key(
         Include,

@@ -16,7 +16,8 @@ use super::sections::{Diagnostics, RawSection, SourceFile, include_patterns, rea
 use super::values::{self, ExpansionValue, Signal};
 use super::{
     AutoRestart, Chown, Config, ConfigErrors, ConfigFormat, Credentials, CtlConfig, DaemonConfig, EventListenerConfig,
-    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
+    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, OutputEvents, ProcessConfig, ProgramConfig,
+    UnixServerConfig,
 };
 
 /// Reads typed values out of one section, falling back to the key table's defaults and
@@ -566,15 +567,21 @@ pub(super) fn build(
         let program = build_program(&mut r, &daemon, group_of.get(&section.name));
         programs.push((program, section));
     }
-    check_process_names(&programs, files, diagnostics);
-
     let mut event_listeners = Vec::new();
     for section in unique.iter().copied().filter(|s| s.kind == Section::EventListener) {
         let mut r = SectionReader { section, file: &files[section.file], diagnostics };
-        event_listeners.push(build_event_listener(&mut r, &daemon));
+        if program_names.contains(&section.name.as_str()) || group_of.values().any(|g| g.group == section.name) {
+            let offset = section.offset;
+            r.error_at(offset, "", format!("the pool name '{}' is also a program's or group's name", section.name));
+        }
+        let listener = build_event_listener(&mut r, &daemon);
+        programs.push((listener.pool.clone(), section));
+        event_listeners.push(listener);
     }
+    check_process_names(&programs, files, diagnostics);
 
-    let programs = programs.into_iter().map(|(program, _)| program).collect();
+    let programs =
+        programs.into_iter().filter(|(_, s)| s.kind == Section::Program).map(|(program, _)| program).collect();
     Config {
         source: path.to_path_buf(),
         unix_server,
@@ -588,8 +595,9 @@ pub(super) fn build(
     }
 }
 
-/// supervisord's event type names (`supervisor.events.EventTypes`).
-const EVENT_TYPES: [&str; 27] = [
+/// supervisord's event type names (`supervisor.events.EventTypes`); `daemon::events` has the
+/// same list (a test checks).
+pub const EVENT_TYPES: [&str; 27] = [
     "EVENT",
     "PROCESS_COMMUNICATION",
     "PROCESS_COMMUNICATION_STDERR",
@@ -620,24 +628,20 @@ const EVENT_TYPES: [&str; 27] = [
 ];
 
 /// An event listener pool: a program's settings checked as supervisord checks a pool's, plus
-/// its events. Kept in the model, not started (the warning says so).
+/// its events, buffer and result handler.
 fn build_event_listener(r: &mut SectionReader<'_>, daemon: &DaemonConfig) -> EventListenerConfig {
-    let offset = r.section.offset;
-    let why =
-        "event listeners are not implemented yet: this pool is read but not started, and it does not show in status";
-    r.warn_at(offset, "", why.to_string());
     let mut pool = build_program(r, daemon, None);
     // supervisord starts listeners first and stops them last.
     if !r.is_set("priority") {
         pool.priority = -1;
         pool.processes.iter_mut().for_each(|p| p.priority = -1);
     }
-    if pool.processes.first().is_some_and(|p| p.redirect_stderr) {
+    if r.value("redirect_stderr", as_bool) {
         let offset = r.value_offset("redirect_stderr");
         let msg = "cannot be true in an event listener: its stdout carries the listener protocol";
         r.error_at(offset, "redirect_stderr", msg.to_string());
     }
-    let mut events = Vec::new();
+    let mut events: Vec<String> = Vec::new();
     let written = r.spanned_strings("events").unwrap_or_default();
     if written.is_empty() && r.is_set("events") {
         let offset = r.value_offset("events");
@@ -646,19 +650,26 @@ fn build_event_listener(r: &mut SectionReader<'_>, daemon: &DaemonConfig) -> Eve
     for (offset, event) in written {
         let upper = event.to_ascii_uppercase();
         if EVENT_TYPES.contains(&upper.as_str()) {
-            events.push(upper);
+            // supervisord keeps a set of names: a name written twice subscribes once.
+            if !events.contains(&upper) {
+                events.push(upper);
+            }
         } else {
             let hint =
                 keys::did_you_mean(&upper, EVENT_TYPES).map(|s| format!("; did you mean {s}?")).unwrap_or_default();
             r.error_at(offset, "events", format!("unknown event type '{event}'{hint}"));
         }
     }
-    EventListenerConfig {
-        pool,
-        events,
-        buffer_size: r.int("buffer_size") as u32,
-        result_handler: r.value("result_handler", as_string),
+    let result_handler = r.value("result_handler", as_string);
+    if result_handler != super::DEFAULT_RESULT_HANDLER {
+        let offset = r.value_offset("result_handler");
+        let msg = format!(
+            "'{result_handler}' is not supported: only supervisord's default handler, {}, is",
+            super::DEFAULT_RESULT_HANDLER
+        );
+        r.error_at(offset, "result_handler", msg);
     }
+    EventListenerConfig { pool, events, buffer_size: r.int("buffer_size") as u32, result_handler }
 }
 
 /// A section's username and password: both or neither, as supervisord requires.
@@ -764,6 +775,12 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     let stdout_timestamps = r.value("stdout_log_timestamps", as_bool);
     let stderr_timestamps = r.value("stderr_log_timestamps", as_bool);
     let log_lifecycle = r.value("log_lifecycle", as_bool);
+    let output_events = OutputEvents {
+        stdout_events_enabled: r.value("stdout_events_enabled", as_bool),
+        stderr_events_enabled: r.value("stderr_events_enabled", as_bool),
+        stdout_capture_maxbytes: r.value("stdout_capture_maxbytes", as_size),
+        stderr_capture_maxbytes: r.value("stderr_capture_maxbytes", as_size),
+    };
     let environment = r.get("environment", as_environment).unwrap_or_default();
     let directory = r.get("directory", as_string);
     let umask = r.get("umask", as_octal);
@@ -869,6 +886,7 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             directory,
             umask,
             log_lifecycle,
+            output_events,
         });
     }
     ProgramConfig { name: program, group: group_name, priority, processes }

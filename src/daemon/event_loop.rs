@@ -83,6 +83,9 @@ impl Supervisor {
                     TimerEvent::RetryLog(id, channel) => self.retry_log(id, channel),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
                     TimerEvent::HttpIdle(key) => self.http_idle(key),
+                    TimerEvent::Tick => self.tick(),
+                    // Only a wake-up: the stop above looks at the listeners again.
+                    TimerEvent::ListenerGrace => {}
                 }
             }
             self.settle_jobs();

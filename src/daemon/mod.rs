@@ -24,6 +24,8 @@
 //!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing
 //!   logs, each reported once and retried on its own back-off), `signals` (the signal
 //!   self-pipe).
+//! - `events`: supervisord's events, its event listener protocol and pools, and the native
+//!   event stream (`taskmasterctl events`).
 //! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize), `orphans`
 //!   (the record of children beside the pidfile, and stopping what a crashed predecessor left),
 //!   `activity_log` (its log, and `maintail -f`), and `user_switch` (the one user-switch
@@ -32,6 +34,7 @@
 mod activity_log;
 mod control_socket;
 mod event_loop;
+pub mod events;
 pub mod http;
 mod http_front;
 mod jobs;

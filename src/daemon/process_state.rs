@@ -367,6 +367,7 @@ pub(crate) mod tests {
             directory: None,
             umask: None,
             log_lifecycle: false,
+            output_events: Default::default(),
         }
     }
 

@@ -139,8 +139,17 @@ impl Supervisor {
         })
     }
 
-    /// Logs a chunk of a child's output and hands it to its followers.
+    /// A chunk of a child's output: to its log and followers, through the event machinery
+    /// when the channel has events (a listener's protocol, capture mode, PROCESS_LOG).
     pub fn write_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        if self.output_has_events(id, channel) {
+            return self.write_output_with_events(id, channel, data);
+        }
+        self.log_output(id, channel, data);
+    }
+
+    /// Logs a chunk of a child's output and hands it to its followers.
+    pub fn log_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
         let Some(log) = self.channel_log(id, channel) else { return };
         let held = log.backlog_len();
         let report = log.write(data);
@@ -196,6 +205,7 @@ impl Supervisor {
         self.audit_fg_end(client);
         self.followers.remove(&client);
         self.attached.remove(&client);
+        self.unfollow_events(client);
     }
 
     /// Hands what the activity log wrote since the last pass to `maintail -f` followers.

@@ -22,6 +22,8 @@ use polling::{Event, Poller};
 use super::activity_log::ActivityFile;
 use super::control_socket::Client;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
+use super::events::EventHub;
+use super::events::types::Event as SupervisorEvent;
 use super::http_front::HttpFront;
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
@@ -126,6 +128,10 @@ pub enum TimerEvent {
     /// An HTTP connection had no complete request for too long, or an HTTP listener that ran
     /// out of descriptors may accept again (`http_front`).
     HttpIdle(usize),
+    /// A TICK period may have rolled over (armed only while someone takes ticks).
+    Tick,
+    /// The time listeners were given to hear the others stop is over.
+    ListenerGrace,
 }
 
 /// What the daemon as a whole is doing.
@@ -191,6 +197,8 @@ pub struct Supervisor {
     pub logger: Option<flexi_logger::LoggerHandle>,
     /// The HTTP front-end's listeners and connections (`http_front`).
     pub http: HttpFront,
+    /// Event listener pools, listeners' protocol states, event followers (`events`).
+    pub events: EventHub,
     /// The record of the children beside the pidfile, for a successor after a crash (`orphans`).
     pub children: Option<ChildRecord>,
 }
@@ -237,6 +245,7 @@ impl Supervisor {
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
             http: HttpFront::default(),
+            events: EventHub::new(&config),
             children: None,
         };
         for process in config.processes() {
@@ -250,8 +259,10 @@ impl Supervisor {
         self.keys.next()
     }
 
-    /// Starts the autostart processes, lowest priority first.
+    /// Starts the autostart processes, lowest priority first: the daemon is RUNNING.
     pub fn autostart(&mut self) {
+        self.emit(SupervisorEvent::supervisor_state(true));
+        self.arm_ticks();
         let mut ids: Vec<(i64, ProcessId)> =
             self.processes.iter().filter(|(_, p)| p.config.autostart).map(|(id, p)| (p.config.priority, *id)).collect();
         ids.sort();
@@ -284,7 +295,8 @@ impl Supervisor {
             if let Some(timer) = p.timer.take() {
                 self.timers.cancel(timer);
             }
-            p.state = transition.state;
+            let old = std::mem::replace(&mut p.state, transition.state);
+            self.announce_transition(id, &old);
             for effect in transition.effects {
                 match effect {
                     Effect::Log { level, message } => log::log!(level, "{message}"),
@@ -302,7 +314,10 @@ impl Supervisor {
                             error!("can't send {signal} to pid {target}: {e}");
                         }
                     }
-                    Effect::Spawn => queue.push_back(self.spawn(id)),
+                    Effect::Spawn => {
+                        self.announce_starting(id);
+                        queue.push_back(self.spawn(id));
+                    }
                 }
             }
         }
@@ -312,8 +327,9 @@ impl Supervisor {
     fn spawn(&mut self, id: ProcessId) -> Input {
         let p = self.processes.get(&id).expect("spawn of a known process");
         let mut environment = self.base_environment.clone();
-        // supervisord's clients in a child (supervisorctl, superlance) find the daemon by this;
-        // the config's environments may still set it otherwise.
+        // supervisord's clients in a child (supervisorctl, superlance, childutils) find the
+        // daemon by this (what supervisord gives for a unix_http_server); the config's
+        // environments may still set it otherwise, as in supervisord.
         environment
             .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         environment.extend(self.config.daemon.environment.iter().cloned());
@@ -322,6 +338,11 @@ impl Supervisor {
         environment.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
         environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
         environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
+        // What supervisord gives its children: supervisor.childutils and the listeners written
+        // with it read these (SUPERVISOR_SERVER_URL is above).
+        environment.push(("SUPERVISOR_ENABLED".into(), "1".into()));
+        environment.push(("SUPERVISOR_PROCESS_NAME".into(), p.config.name.clone()));
+        environment.push(("SUPERVISOR_GROUP_NAME".into(), p.config.group.clone()));
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
@@ -329,6 +350,7 @@ impl Supervisor {
                 if let Some(record) = &mut self.children {
                     record.spawned(pid, &p.config);
                 }
+                self.events_spawned(id);
                 self.watch_output(id, child.stdout, Channel::Stdout);
                 if let Some(stderr) = child.stderr {
                     self.watch_output(id, stderr, Channel::Stderr);
@@ -360,6 +382,7 @@ impl Supervisor {
         }
         self.drain_outputs_of(id);
         self.close_stdin(id);
+        self.events_exited(id);
         self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
         if let Some(p) = self.processes.get_mut(&id) {
             p.exit_status = Some(status);
@@ -370,6 +393,9 @@ impl Supervisor {
 
     pub fn begin_shutdown(&mut self) {
         if self.mode != Mode::ShuttingDown {
+            if self.mode == Mode::Serving {
+                self.emit(SupervisorEvent::supervisor_state(false));
+            }
             self.mode = Mode::ShuttingDown;
             info!("stopping all processes");
         }
@@ -396,7 +422,7 @@ impl Supervisor {
             return true;
         };
         for (priority, id, stopping) in active {
-            if priority == highest && !stopping {
+            if priority == highest && !stopping && !self.listener_still_hearing(id) {
                 self.feed(id, Input::Stop);
             }
         }
@@ -407,10 +433,13 @@ impl Supervisor {
         self.processes.iter().find(|(_, p)| p.config.name == name).map(|(id, _)| *id)
     }
 
+    /// Adds a process; the first of its group announces the group (PROCESS_GROUP_ADDED).
     pub fn insert_process(&mut self, config: ProcessConfig) -> ProcessId {
         let id = ProcessId(self.next_process);
         self.next_process += 1;
+        let group = config.group.clone();
         self.processes.insert(id, Process::new(config));
+        self.join_group(&group);
         id
     }
 
@@ -418,6 +447,7 @@ impl Supervisor {
     pub fn replace_config(&mut self, id: ProcessId, config: ProcessConfig) {
         let Some(p) = self.processes.get_mut(&id) else { return };
         let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
+        let groups = (p.config.group != config.group).then(|| (p.config.group.clone(), config.group.clone()));
         if logs_changed {
             self.forget_failing_logs(id);
         }
@@ -427,16 +457,22 @@ impl Supervisor {
             p.stdout_log = channel_log(&p.config.stdout);
             p.stderr_log = channel_log(&p.config.stderr);
         }
+        if let Some((old, new)) = groups {
+            self.leave_group(&old);
+            self.join_group(&new);
+        }
     }
 
+    /// Drops a process; the last of its group announces it gone (PROCESS_GROUP_REMOVED).
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
         self.forget_failing_logs(id);
-        if let Some(p) = self.processes.remove(&id)
-            && let Some(timer) = p.timer
-        {
+        self.events_forget(id);
+        let Some(p) = self.processes.remove(&id) else { return };
+        if let Some(timer) = p.timer {
             self.timers.cancel(timer);
         }
+        self.leave_group(&p.config.group);
     }
 
     pub fn display_name(&self, id: ProcessId) -> String {
@@ -559,6 +595,7 @@ impl Supervisor {
     pub fn client_gone(&mut self, client: ClientId) {
         self.audit_fg_end(client);
         self.followers.remove(&client);
+        self.unfollow_events(client);
         self.attached.remove(&client);
         for job in &mut self.jobs {
             if job.reply_to == Some(client) {

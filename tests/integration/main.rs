@@ -2,17 +2,18 @@
 //! (this one) so the harness is compiled once; each module covers one area.
 
 mod harness;
+mod reference;
 
 mod cli;
 mod clients;
 mod daemon_life;
+mod events;
 mod faults;
 mod faults_runtime;
 mod http_front;
 mod lifecycle;
 mod output;
 mod process_settings;
-mod reference;
 mod reload;
 mod shell;
 mod supervisorctl_compat;

@@ -276,9 +276,10 @@ impl Supervisor {
             }
             ApiCall::SendProcessStdin { name, chars } => done(self.send_process_stdin(client, &name, &chars)),
             ApiCall::SendRemoteCommEvent { kind, data } => {
-                // No event listeners run yet: the event has no subscriber to reach.
-                log::debug!("remote communication event {kind:?} ({} bytes) has no listener", data.len());
-                done(Ok(Value::Bool(true)))
+                match self.handle(client.id, &client.peer, Request::SendRemoteCommEvent { kind, data }) {
+                    Handled::Reply(response) => done(response_fault(&response).map_or(Ok(Value::Bool(true)), Err)),
+                    _ => done(Err(Fault::new(FaultCode::Failed))),
+                }
             }
             ApiCall::ReadProcessLog { name, channel, offset, length } => {
                 done(self.read_process_log(&name, channel, offset, length))

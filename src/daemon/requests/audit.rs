@@ -64,6 +64,8 @@ pub fn summary(request: &Request) -> Option<String> {
         Request::Fg { name } => format!("fg {name} (its input goes to the process's stdin)"),
         Request::SendStdin { name, data } => format!("send {} bytes to the stdin of {name}", data.len()),
         Request::ClearMainLog => "clear the daemon's log".to_string(),
+        // Listeners act on it.
+        Request::SendRemoteCommEvent { kind, .. } => format!("send a REMOTE_COMMUNICATION event of type {kind}"),
         Request::Status { .. }
         | Request::Pid { .. }
         | Request::Avail
@@ -71,7 +73,8 @@ pub fn summary(request: &Request) -> Option<String> {
         | Request::Wait { .. }
         | Request::Reread
         | Request::Tail { .. }
-        | Request::Maintail { .. } => return None,
+        | Request::Maintail { .. }
+        | Request::Events { .. } => return None,
     })
 }
 

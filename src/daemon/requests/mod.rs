@@ -35,7 +35,7 @@
 //! [`Supervisor::handle`] is one `match`; each family of requests has its file:
 //! `process_control` (start, stop, restart, signal, wait), `info` (status, pid, avail,
 //! version), `config_changes` (reread, update, add, remove, reload, and SIGHUP), `logs`
-//! (tail, maintail, clear, reopen, fg).
+//! (tail, maintail, clear, reopen, fg), `events` (events, sendRemoteCommEvent).
 //!
 //! # Adding a request (for a new front-end's API)
 //! Add the variant to `protocol::Request` (and a `Response` variant if no existing one fits),
@@ -55,6 +55,7 @@
 
 pub mod audit;
 mod config_changes;
+mod events;
 mod info;
 mod logs;
 mod process_control;
@@ -139,6 +140,8 @@ impl Supervisor {
                 }
                 return handled;
             }
+            Request::Events { names, types, json } => return self.follow_events_request(client, names, &types, json),
+            Request::SendRemoteCommEvent { kind, data } => self.send_remote_comm_event(&kind, &data),
         };
         Handled::Reply(response)
     }

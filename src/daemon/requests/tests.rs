@@ -182,3 +182,34 @@ fn no_process_action_while_shutting_down() {
     assert_eq!(sup.handle(CLIENT, &PEER, Request::Start { names: names(&["solo"]), wait: true }), refused);
     assert_eq!(sup.handle(CLIENT, &PEER, Request::Update { names: vec![] }), refused);
 }
+
+#[test]
+fn event_followers_get_remote_communication_and_bad_types_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sup = supervisor(&dir);
+    let bad = Request::Events { names: vec![], types: names(&["TICKS"]), json: false };
+    let Handled::Reply(Response::Error { kind, message }) = sup.handle(CLIENT, &PEER, bad) else { panic!("refused") };
+    assert_eq!((kind, message.as_str()), (ErrorKind::BadRequest, "unknown event type 'TICKS'; did you mean TICK?"));
+    let follow = Request::Events { names: vec![], types: names(&["remote_communication"]), json: true };
+    assert_eq!(sup.handle(CLIENT, &PEER, follow), Handled::Stream { initial: vec![], follow: true });
+    sup.outbox.clear();
+    let send = Request::SendRemoteCommEvent { kind: "deploy".into(), data: "v2".into() };
+    assert_eq!(sup.handle(ClientId(7), &PEER, send), Handled::Reply(Response::Done { message: "Sent".into() }));
+    let lines: Vec<String> = sup
+        .outbox
+        .iter()
+        .filter_map(|(to, out)| match out {
+            Outgoing::Bytes(b) if *to == CLIENT => Some(String::from_utf8(b.clone()).unwrap()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let event: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(
+        (event["eventname"].as_str(), event["payload"].as_str()),
+        (Some("REMOTE_COMMUNICATION"), Some("type:deploy\nv2"))
+    );
+    // A follower that leaves is forgotten.
+    sup.client_gone(CLIENT);
+    assert!(sup.events.followers.is_empty());
+}
