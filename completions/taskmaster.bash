@@ -928,7 +928,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__start)
-            opts="-h --no-wait --help"
+            opts="-h --no-deps --no-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -763,7 +763,7 @@ _taskmasterctl() {
             return 0
             ;;
         taskmasterctl__subcmd__start)
-            opts="-h --no-wait --help"
+            opts="-h --no-deps --no-wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -3,10 +3,27 @@
 
 use chrono::{Local, TimeZone};
 
+#[cfg(test)]
+use crate::protocol::Health;
 use crate::protocol::{AvailInfo, ExitStatus, ProcessInfo, ProcessResult, ProcessState};
 
-/// `pid 123, uptime 0:01:02`, `Not started`, `Nov 25 01:41 PM`, or the spawn error.
+/// `pid 123, uptime 0:01:02`, `Not started`, `Nov 25 01:41 PM`, or the spawn error; with a
+/// health check, its verdict first (`(healthy) pid 123, ...`, so the line reads `RUNNING
+/// (healthy)`); then the program's STATUS= text, or why its start waits for a dependency.
 pub fn describe(info: &ProcessInfo, now: f64) -> String {
+    let base = describe_state(info, now);
+    let base = match info.health {
+        Some(health) if info.pid.is_some() => format!("({}) {base}", health.as_str()),
+        _ => base,
+    };
+    match &info.status_text {
+        Some(text) if base == "Not started" || base.is_empty() => text.clone(),
+        Some(text) => format!("{base}; {text}"),
+        None => base,
+    }
+}
+
+fn describe_state(info: &ProcessInfo, now: f64) -> String {
     match info.state {
         ProcessState::Running | ProcessState::Stopping | ProcessState::Starting if info.pid.is_some() => {
             let pid = info.pid.unwrap_or(0);
@@ -123,6 +140,32 @@ mod tests {
             stop_time: None,
             exit_status: None,
             spawn_error: None,
+            health: None,
+            status_text: None,
+        }
+    }
+
+    #[test]
+    fn health_and_status_text() {
+        let running =
+            ProcessInfo { pid: Some(42), start_time: Some(100.0), ..info("web", "web", ProcessState::Running) };
+        let cases = [
+            (ProcessInfo { health: Some(Health::Healthy), ..running.clone() }, "(healthy) pid 42, uptime 0:00:05"),
+            (ProcessInfo { health: Some(Health::Unhealthy), ..running.clone() }, "(unhealthy) pid 42, uptime 0:00:05"),
+            (
+                ProcessInfo { health: Some(Health::Starting), status_text: Some("warming".into()), ..running.clone() },
+                "(health: starting) pid 42, uptime 0:00:05; warming",
+            ),
+            (
+                ProcessInfo {
+                    status_text: Some("waiting for db (healthy): db is STARTING".into()),
+                    ..info("web", "web", ProcessState::Stopped)
+                },
+                "waiting for db (healthy): db is STARTING",
+            ),
+        ];
+        for (info, want) in cases {
+            assert_eq!(describe(&info, 105.0), want);
         }
     }
 

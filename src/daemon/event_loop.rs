@@ -67,6 +67,7 @@ impl Supervisor {
                     key if self.outputs.contains_key(&key) => self.read_output(key),
                     key if self.stdin_keys.contains_key(&key) => self.write_stdin(self.stdin_keys[&key]),
                     key if self.http.owns(key) => self.http_event(key, readable, writable),
+                    key if self.monitors.owns_key(key) => self.monitor_socket_ready(key),
                     key => self.serve_client(key, readable, writable),
                 }
                 self.deliver();
@@ -83,10 +84,14 @@ impl Supervisor {
                     TimerEvent::RetryLog(id, channel) => self.retry_log(id, channel),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
                     TimerEvent::HttpIdle(key) => self.http_idle(key),
+                    TimerEvent::Monitor(id, pid, timer) => self.monitor_timer(id, pid, timer),
                     TimerEvent::Tick => self.tick(),
                     // Only a wake-up: the stop above looks at the listeners again.
                     TimerEvent::ListenerGrace => {}
                 }
+            }
+            if self.monitors.has_pending_starts() {
+                self.release_pending_starts();
             }
             self.settle_jobs();
             self.feed_main_log_followers();
@@ -149,6 +154,7 @@ impl Supervisor {
 
 impl Drop for Supervisor {
     fn drop(&mut self) {
+        self.drop_all_monitors();
         let _ = self.poller.delete(self.signals.reader());
         let _ = self.poller.delete(&self.listener);
         for client in self.clients.values() {

@@ -33,16 +33,21 @@
 
 mod activity_log;
 mod control_socket;
+mod dependencies;
 mod event_loop;
 pub mod events;
+pub mod health;
 pub mod http;
 mod http_front;
 mod jobs;
 mod log_files;
 mod log_retry;
+mod monitor;
 mod names;
+mod notify;
 mod orphans;
 mod peer;
+mod probes;
 pub mod process_state;
 mod requests;
 mod server;

@@ -10,6 +10,7 @@ mod daemon_life;
 mod events;
 mod faults;
 mod faults_runtime;
+mod health;
 mod http_front;
 mod lifecycle;
 mod output;

@@ -338,7 +338,8 @@ impl Supervisor {
             return Step::Done(Err(Fault::with(FaultCode::AlreadyStarted, spec)));
         }
         let names = vec![self.display_name(id)];
-        let step = self.act(client, Request::Start { names, wait }, Convert::One { spec: spec.to_string() });
+        let step =
+            self.act(client, Request::Start { names, wait, no_deps: false }, Convert::One { spec: spec.to_string() });
         // A spawn that failed at once is SPAWN_ERROR even without waiting.
         match step {
             Step::Done(Ok(_)) if self.processes.get(&id).is_some_and(|p| p.spawn_error.is_some()) => {
@@ -369,12 +370,12 @@ impl Supervisor {
         if entries.iter().all(|(_, f)| f.is_none()) {
             let names = startable.iter().map(|t| t.qualified.clone()).collect();
             let targets = entries.into_iter().map(|(t, _)| t).collect();
-            return self.act(client, Request::Start { names, wait }, Convert::Entries(targets));
+            return self.act(client, Request::Start { names, wait, no_deps: false }, Convert::Entries(targets));
         }
         // Some cannot start at all: start the others without waiting, and answer now.
         let names: Vec<String> = startable.iter().map(|t| t.qualified.clone()).collect();
         if !names.is_empty() {
-            self.handle(client.id, &client.peer, Request::Start { names, wait: false });
+            self.handle(client.id, &client.peer, Request::Start { names, wait: false, no_deps: false });
         }
         let list = entries
             .iter()
