@@ -42,7 +42,7 @@ complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s e -l lo
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s j -l pidfile -d 'The pidfile (overrides [taskmasterd] pidfile)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s q -l childlogdir -d 'Where AUTO child logs go (overrides [taskmasterd] childlogdir)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s a -l minfds -d 'The descriptors to make available (overrides [taskmasterd] minfds)' -r
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s i -l identifier -d 'Accepted and ignored, with a warning: taskmaster has no identifier yet' -r
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s i -l identifier -d 'What the daemon calls itself over XML-RPC (overrides [taskmasterd] identifier)' -r
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -l minprocs -d 'Accepted and ignored, with a warning: no process-count limit is raised' -r
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -l profile_options -d 'Refused: taskmaster has no profiler' -r
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s n -l nodaemon -d 'Stay in the foreground instead of daemonizing'

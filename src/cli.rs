@@ -151,7 +151,7 @@ pub struct DaemonArgs {
     #[arg(short = 'a', long = "minfds", value_name = "N", help_heading = "supervisord's options")]
     pub minfds: Option<u64>,
 
-    /// Accepted and ignored, with a warning: taskmaster has no identifier yet
+    /// What the daemon calls itself over XML-RPC (overrides [taskmasterd] identifier)
     #[arg(short = 'i', long = "identifier", value_name = "STR", help_heading = "supervisord's options")]
     pub identifier: Option<String>,
 
@@ -190,6 +190,7 @@ impl DaemonArgs {
             pidfile: self.pidfile.clone(),
             childlogdir: self.childlogdir.clone(),
             minfds: self.minfds,
+            identifier: self.identifier.clone(),
         }
     }
 
@@ -203,9 +204,6 @@ impl DaemonArgs {
             return Err("--profile_options is not supported: taskmaster has no profiler".into());
         }
         let mut warnings = Vec::new();
-        if self.identifier.is_some() {
-            warnings.push("-i/--identifier is ignored: taskmaster has no identifier yet".to_string());
-        }
         if self.nocleanup {
             warnings.push("-k/--nocleanup is ignored: AUTO child logs are removed when the daemon stops".to_string());
         }

@@ -156,8 +156,17 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
 
 /// The daemon settings that take effect without a restart: the one list that both this plan
 /// and the daemon's reload (which carries each of them out) read.
-pub const LIVE_DAEMON_SETTINGS: &[&str] =
-    &["logfile", "logfile_maxbytes", "logfile_backups", "loglevel", "umask", "environment", "childlogdir", "minfds"];
+pub const LIVE_DAEMON_SETTINGS: &[&str] = &[
+    "logfile",
+    "logfile_maxbytes",
+    "logfile_backups",
+    "loglevel",
+    "umask",
+    "environment",
+    "childlogdir",
+    "minfds",
+    "identifier",
+];
 
 fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     let (a, b): (&DaemonConfig, &DaemonConfig) = (&old.daemon, &new.daemon);
@@ -186,6 +195,8 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(a.nodaemon != b.nodaemon, "nodaemon");
     check(a.silent != b.silent, "silent");
     check(a.minfds != b.minfds, "minfds");
+    check(a.identifier != b.identifier, "identifier");
+    check(old.http != new.http, "HTTP servers and credentials");
 }
 
 /// The active configuration after applying the plan for `only` (every group when None): the

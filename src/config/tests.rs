@@ -193,6 +193,7 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
         nodaemon: false,
         silent: false,
         minfds: 1024,
+        identifier: "supervisor".into(),
     };
     assert_eq!(config.daemon, want);
     let ctl =

@@ -232,6 +232,7 @@ pub(super) fn build(
         nodaemon: r.value("nodaemon", as_bool),
         silent: r.value("silent", as_bool),
         minfds: r.int("minfds") as u64,
+        identifier: r.value("identifier", as_string),
     };
 
     let ctl_raw = find(Section::Taskmasterctl).map_or_else(|| empty(Section::Taskmasterctl), clone_section);

@@ -17,7 +17,9 @@
 //!   knowing no transport (its opener documents the interface for front-ends), and logs the
 //!   state-changing ones with their sender (`requests::audit`, the `peer::Peer` a
 //!   front-end captured at accept); `control_socket` is the JSON-lines front-end, `server`
-//!   its socket and bounded buffers.
+//!   its socket and bounded buffers; `http_front` is the HTTP front-end (supervisord's
+//!   XML-RPC API and log streams, on the same unix socket and on TCP) over the
+//!   transport-free codecs `http` and `xmlrpc`.
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
 //!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing
 //!   logs, each reported once and retried on its own back-off), `signals` (the signal
@@ -36,6 +38,7 @@ mod event_loop;
 pub mod events;
 pub mod health;
 pub mod http;
+mod http_front;
 mod jobs;
 mod log_files;
 mod log_retry;
@@ -89,6 +92,13 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;
+    let inet = match http_front::bind_inet(&config.http) {
+        Ok(inet) => inet,
+        Err(e) => {
+            server::unlink(&config.unix_server.file);
+            return Err(e);
+        }
+    };
     let socket_path = config.unix_server.file.clone();
 
     let mut report = Some(if foreground {
@@ -126,6 +136,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
             activity_file,
             Some(logger),
         )?;
+        supervisor.serve_http(&config, inet)?;
         supervisor.children = Some(orphans::ChildRecord::create(children_record));
         supervisor.autostart();
         if let Some(report) = report.take() {
