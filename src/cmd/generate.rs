@@ -356,8 +356,10 @@ fn http_api_section() -> Roff {
     roff.text([roman(
         "NAME is a process as GROUP:NAME (or NAME), GROUP:* or all, percent-encoded in the path. Answers \
          are JSON; an error is {\"error\": {\"code\": CODE, \"message\": TEXT}} with CODE one of \
-         bad_request (400), unauthorized (401), cross_origin (403), not_found (404), no_such_process \
-         (404), method_not_allowed (405), failed (409). Actions answer {\"ok\": BOOL, \"results\": \
+         bad_request (400), unauthorized (401), cross_origin (403), not_found (404), method_not_allowed \
+         (405), or one of the request layer's (supervisord's fault classes): no_such_process and \
+         no_such_group (404), bad_signal (400), failed, already_started, not_running, no_file, \
+         not_executable, spawn_error, abnormal_termination, already_added (409). Actions answer {\"ok\": BOOL, \"results\": \
          [{\"name\", \"message\", \"error\"}]}, error being null or one of those codes.",
     )]);
     let endpoints: [(&str, &str); 12] = [

@@ -14,13 +14,13 @@
 //! what would change behaviour and cannot be honoured is an error.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 use toml::de::DeValue;
 
+use super::ini_lex::*;
 use super::keys::{self, Kind, Section};
 use super::sections::{Diagnostics, RawSection, SourceFile};
 use super::validate;
@@ -50,199 +50,6 @@ pub fn looks_like_ini(text: &str) -> bool {
     }
     let lexed = lex(text);
     lexed.errors.is_empty() && !lexed.sections.is_empty()
-}
-
-// ---------------------------------------------------------------------------------------------
-// The lexer: Python's RawConfigParser as supervisord configures it.
-
-/// One `key = value`, with where its parts stand and the comments that belong to it.
-#[derive(Debug, Clone)]
-struct IniEntry {
-    /// Lower-cased, as `RawConfigParser.optionxform` does.
-    key: String,
-    key_offset: usize,
-    /// Continuation lines joined with `\n`, trailing blank ones dropped.
-    value: String,
-    value_offset: usize,
-    /// Where each line of the value starts: (position in `value`, offset in the file).
-    segments: Vec<(usize, usize)>,
-    /// Full-line comments just above the key.
-    comments: Vec<String>,
-    /// Inline comments on the key's lines.
-    inline: Vec<String>,
-}
-
-impl IniEntry {
-    /// The file offset of a position in the joined value.
-    fn offset_of(&self, pos: usize) -> usize {
-        let (start, offset) = self.segments.iter().rev().find(|(start, _)| *start <= pos).copied().unwrap_or_default();
-        offset + (pos - start)
-    }
-}
-
-#[derive(Debug, Clone)]
-struct IniSection {
-    /// As written between the brackets (case kept, as ConfigParser does).
-    name: String,
-    offset: usize,
-    entries: Vec<IniEntry>,
-    comments: Vec<String>,
-}
-
-#[derive(Debug, Default)]
-struct Lexed {
-    sections: Vec<IniSection>,
-    /// Comments after the last key of the file.
-    trailing_comments: Vec<String>,
-    /// (offset, message)
-    errors: Vec<(usize, String)>,
-    /// (offset, section, key, message)
-    warnings: Vec<(usize, String, String, String)>,
-}
-
-/// Where an inline comment starts: a `;` or `#` at the start of the line or after whitespace.
-fn inline_comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    (0..bytes.len()).find(|&i| (bytes[i] == b';' || bytes[i] == b'#') && (i == 0 || bytes[i - 1].is_ascii_whitespace()))
-}
-
-fn lex(text: &str) -> Lexed {
-    let mut out = Lexed::default();
-    let mut pending_comments: Vec<String> = Vec::new();
-    // The section and entry a continuation line would extend, and the key line's indentation.
-    let mut current: Option<usize> = None;
-    // Inside a [DEFAULT] section, already reported: its keys are skipped.
-    let mut in_default = false;
-    let mut open_entry: Option<usize> = None;
-    let mut indent_level = usize::MAX;
-    let mut line_start = 0;
-    for raw_line in text.split_inclusive('\n') {
-        let offset = line_start;
-        line_start += raw_line.len();
-        let line = raw_line.trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim();
-        let full_comment = trimmed.starts_with('#') || trimmed.starts_with(';');
-        let comment_start =
-            if full_comment { Some(line.len() - line.trim_start().len()) } else { inline_comment_start(line) };
-        let content = &line[..comment_start.unwrap_or(line.len())];
-        let comment = comment_start.map(|c| line[c + 1..].trim().to_string());
-        let value = content.trim();
-        if value.is_empty() {
-            match (comment, current, open_entry) {
-                // A blank line inside a value is part of it, as in ConfigParser.
-                (None, Some(s), Some(e)) => {
-                    let entry = &mut out.sections[s].entries[e];
-                    let pos = entry.value.len() + 1;
-                    entry.value.push('\n');
-                    entry.segments.push((pos, offset));
-                }
-                (Some(comment), ..) => pending_comments.push(comment),
-                _ => {}
-            }
-            continue;
-        }
-        let indent = line.len() - line.trim_start().len();
-        let value_col = content.len() - content.trim_start().len();
-        if let (Some(s), Some(e)) = (current, open_entry)
-            && indent > indent_level
-        {
-            let entry = &mut out.sections[s].entries[e];
-            let pos = entry.value.len() + 1;
-            entry.value.push('\n');
-            entry.value.push_str(value);
-            entry.segments.push((pos, offset + value_col));
-            entry.inline.extend(comment);
-            continue;
-        }
-        indent_level = indent;
-        if let Some(rest) = value.strip_prefix('[')
-            && let Some(close) = rest.rfind(']')
-            && close > 0
-        {
-            let name = rest[..close].to_string();
-            open_entry = None;
-            in_default = name == "DEFAULT";
-            if in_default {
-                out.errors.push((
-                    offset + value_col,
-                    "[DEFAULT] (defaults for every section) is not supported; set the keys in each section".to_string(),
-                ));
-                current = None;
-                pending_comments.clear();
-                continue;
-            }
-            // strict=False: a section seen again in the same file continues the first.
-            if let Some(existing) = out.sections.iter().position(|s| s.name == name) {
-                out.sections[existing].comments.append(&mut pending_comments);
-                current = Some(existing);
-            } else {
-                out.sections.push(IniSection {
-                    name,
-                    offset: offset + value_col + 1,
-                    entries: Vec::new(),
-                    comments: std::mem::take(&mut pending_comments),
-                });
-                current = Some(out.sections.len() - 1);
-            }
-            if let Some(comment) = comment {
-                out.sections[current.expect("just set")].comments.push(comment);
-            }
-            continue;
-        }
-        let Some(s) = current else {
-            if !in_default {
-                let msg = "is outside any section; supervisord's file starts with a section such as [supervisord]";
-                out.errors.push((offset + value_col, msg.to_string()));
-            }
-            continue;
-        };
-        let Some(delimiter) = value.find(['=', ':']) else {
-            out.errors.push((offset + value_col, format!("'{value}' is not a key = value line")));
-            open_entry = None;
-            continue;
-        };
-        let key = value[..delimiter].trim_end().to_ascii_lowercase();
-        if key.is_empty() {
-            out.errors
-                .push((offset + value_col, format!("'{value}' has no key before '{}'", &value[delimiter..=delimiter])));
-            open_entry = None;
-            continue;
-        }
-        let after = &value[delimiter + 1..];
-        let val = after.trim_start();
-        let value_offset = offset + value_col + delimiter + 1 + (after.len() - val.len());
-        let entry = IniEntry {
-            key: key.clone(),
-            key_offset: offset + value_col,
-            value: val.to_string(),
-            value_offset,
-            segments: vec![(0, value_offset)],
-            comments: std::mem::take(&mut pending_comments),
-            inline: comment.into_iter().collect(),
-        };
-        let section = &mut out.sections[s];
-        if let Some(previous) = section.entries.iter().position(|e| e.key == key) {
-            // strict=False: the later value wins, as supervisord reads it.
-            out.warnings.push((
-                entry.key_offset,
-                section.name.clone(),
-                key.clone(),
-                "set again in this section; the later value is used, as supervisord does".to_string(),
-            ));
-            section.entries.remove(previous);
-        }
-        section.entries.push(entry);
-        open_entry = Some(section.entries.len() - 1);
-    }
-    // ConfigParser drops the blank lines that end a value.
-    for section in &mut out.sections {
-        for entry in &mut section.entries {
-            let kept = entry.value.trim_end().len();
-            entry.value.truncate(kept);
-        }
-    }
-    out.trailing_comments = pending_comments;
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -830,7 +637,7 @@ impl Reader {
                     string(path)
                 } else {
                     let msg = format!(
-                        "'{text}' is not served yet: taskmasterctl speaks only over the unix socket, so it uses [unix_http_server] file"
+                        "'{text}' is not used by taskmasterctl, which speaks only over the unix socket, so it uses [unix_http_server] file (supervisorctl can use the URL)"
                     );
                     self.warn(file, entry.value_offset, label, &entry.key, msg);
                     return None;
@@ -884,163 +691,10 @@ fn parse_filtered(text: &str, path: &Path, keep: &dyn Fn(Section) -> bool) -> Re
     reader.diagnostics.into_result(config)
 }
 
-/// A TOML basic string.
-fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A table name part: bare when TOML allows it, else quoted.
-fn toml_key(name: &str) -> String {
-    let bare = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if bare { name.to_string() } else { toml_string(name) }
-}
-
-fn toml_value(value: &IniValue) -> String {
-    match value {
-        IniValue::Str(s) => toml_string(s),
-        IniValue::Int(n) => n.to_string(),
-        IniValue::Bool(b) => b.to_string(),
-        IniValue::List(items) => {
-            let items: Vec<String> = items.iter().map(|(_, s)| toml_string(s)).collect();
-            format!("[{}]", items.join(", "))
-        }
-    }
-}
-
-fn push_comments(out: &mut String, comments: &[String]) {
-    for comment in comments {
-        if comment.is_empty() {
-            out.push_str("#\n");
-        } else {
-            let _ = writeln!(out, "# {comment}");
-        }
-    }
-}
-
-/// Moves a value of an included file to the main file's point of view: in TOML its sections
-/// stand in the main file, so `%(here)s` and relative paths must name the included file's
-/// directory explicitly.
-fn rebase(value: &mut IniValue, key: &str, dir: &Path) {
-    let IniValue::Str(s) = value else { return };
-    let dir_text = dir.display().to_string().replace('%', "%%");
-    *s = s.replace("%(here)s", &dir_text);
-    let path_key = matches!(key, "directory" | "stdout_logfile" | "stderr_logfile");
-    let special = s.eq_ignore_ascii_case("AUTO") || s.eq_ignore_ascii_case("NONE");
-    if path_key && !special && !s.starts_with('/') && !s.starts_with("%(") && !s.is_empty() {
-        *s = format!("{dir_text}/{s}");
-    }
-}
-
-/// The equivalent TOML of a config written in supervisord's dialect: the same model, with the
-/// comments kept above the keys and sections they were written above (and inline ones after
-/// their key). Included files are inlined, each under a comment naming it. What has no TOML
-/// equivalent yet (FastCGI programs, supervisord-only keys) is kept as comments, with why.
-/// Fails with the config's errors when it does not load.
-pub fn convert_to_toml(text: &str, path: &Path) -> Result<String, ConfigErrors> {
-    parse_str(text, path)?;
-    let mut reader = Reader::read(text, path);
-    let mapped = reader.sections(&|_| true);
-    let main_dir = reader.files[0].dir();
-    let mut out = String::new();
-    let _ = writeln!(out, "# Converted by `taskmaster convert` from {}.", reader.files[0].path.display());
-    out.push_str("# %(here)s and relative paths refer to this file's directory: keep it beside the original.\n");
-    for (file, lexed) in reader.lexed.iter().enumerate() {
-        let dir = reader.files[file].dir();
-        if file > 0 {
-            let _ = writeln!(out, "\n# ---- included from {} ----", reader.files[file].path.display());
-        }
-        for section in &lexed.sections {
-            out.push('\n');
-            push_comments(&mut out, &section.comments);
-            let target = mapped.iter().find(|m| m.file == file && m.label == section.name);
-            let kind = classify(&section.name);
-            let header = match (kind.clone(), target) {
-                (Some((Mapping::To(Section::Include), _)), _) => {
-                    let _ = writeln!(out, "# [{}]: its files are inlined below.", section.name);
-                    None
-                }
-                (Some((Mapping::To(kind), sub)), Some(_)) => Some(if kind.is_named() {
-                    format!("[{}.{}]", kind.table_name(), toml_key(&sub))
-                } else {
-                    format!("[{}]", kind.table_name())
-                }),
-                (Some((Mapping::StandardRpcInterface, _)), _) => {
-                    let _ = writeln!(
-                        out,
-                        "# [{}]: supervisord's standard control interface, which taskmaster always serves.",
-                        section.name
-                    );
-                    None
-                }
-                (Some((Mapping::NotYet(why), _)), _) => {
-                    let _ = writeln!(out, "# [{}]: not converted: {why}", section.name);
-                    None
-                }
-                _ => {
-                    let _ =
-                        writeln!(out, "# [{}]: not converted: unknown to supervisord and to taskmaster", section.name);
-                    None
-                }
-            };
-            if let Some(header) = &header {
-                out.push_str(header);
-                out.push('\n');
-            }
-            for entry in &section.entries {
-                push_comments(&mut out, &entry.comments);
-                let converted = header.as_ref().and(target).and_then(|t| t.entries.iter().find(|e| e.key == entry.key));
-                let inline =
-                    if entry.inline.is_empty() { String::new() } else { format!("  # {}", entry.inline.join(" ")) };
-                match converted {
-                    Some(converted) => {
-                        let mut value = converted.value.clone();
-                        if dir != main_dir {
-                            rebase(&mut value, &entry.key, &dir);
-                        }
-                        let _ = writeln!(out, "{} = {}{inline}", entry.key, toml_value(&value));
-                    }
-                    None => {
-                        let original = entry.value.replace('\n', " ");
-                        let why = match &kind {
-                            Some((Mapping::To(k), _)) if header.is_some() => supervisord_only(*k, &entry.key).map_or(
-                                "not converted: unknown key",
-                                |_| "not converted: not implemented by taskmaster yet",
-                            ),
-                            _ => "",
-                        };
-                        let note = if why.is_empty() {
-                            inline
-                        } else {
-                            format!("  # {why}{}", inline.replacen("  #", ";", 1))
-                        };
-                        let _ = writeln!(out, "# {} = {original}{note}", entry.key);
-                    }
-                }
-            }
-        }
-        if !lexed.trailing_comments.is_empty() {
-            out.push('\n');
-            push_comments(&mut out, &lexed.trailing_comments);
-        }
-    }
-    Ok(out)
-}
+// `taskmaster convert` lives in its own file.
+#[path = "ini_convert.rs"]
+mod convert;
+pub use convert::convert_to_toml;
 
 #[cfg(test)]
 #[path = "ini_tests.rs"]

@@ -11,11 +11,14 @@
 pub mod checks;
 pub mod diff;
 mod ini;
+mod ini_lex;
 pub mod keys;
+pub mod overrides;
 mod sections;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod value_readers;
 pub mod values;
 
 use std::fmt;

@@ -20,5 +20,6 @@ mod reload;
 mod shell;
 mod supervisorctl_compat;
 mod supervisord_compat;
+mod taskmasterctl_compat;
 mod web;
 mod xmlrpc_reference;

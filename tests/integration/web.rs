@@ -229,7 +229,7 @@ fn the_dashboard_drives_processes_in_a_browser() {
     let late = "\n[program.late]\ncommand = \"sleep 1000\"\nstartsecs = 0\n";
     std::fs::write(d.sandbox.config_path(), config + late).unwrap();
     browser.click("#reread");
-    browser.wait_for("the change list", "document.querySelector('#change-list').textContent === 'late: added'");
+    browser.wait_for("the change list", "document.querySelector('#change-list').textContent === 'late: available'");
     browser.click("#update");
     browser.wait_for("the new process in the table", "document.querySelector('tr[data-name=\"late\"]') !== null");
     d.wait_state("late", "RUNNING");
@@ -338,7 +338,7 @@ fn the_json_api_over_the_unix_socket() {
     assert_eq!(post(at, "/api/v1/processes/quiet/stop?wait=true", "").json()["ok"], true);
     let again = post(at, "/api/v1/processes/quiet/stop", "").json();
     assert_eq!(again["ok"], false);
-    assert_eq!(again["results"][0]["error"], "failed");
+    assert_eq!(again["results"][0]["error"], "not_running");
 
     // Errors are JSON with stable codes.
     let cases = [
@@ -348,7 +348,6 @@ fn the_json_api_over_the_unix_socket() {
         ("GET", "/api/v1/nowhere", "", 404, "not_found"),
         ("POST", "/api/v1/processes/talker/signal", "", 400, "bad_request"),
         ("POST", "/api/v1/processes/talker/signal", "{not json", 400, "bad_request"),
-        ("POST", "/api/v1/processes/talker/signal", r#"{"signal": "NOPE"}"#, 400, "bad_request"),
     ];
     for (method, path, body, status, code) in cases {
         let answer = request(at, method, path, &[], body.as_bytes());
@@ -360,6 +359,9 @@ fn the_json_api_over_the_unix_socket() {
     }
     let unknown = post(at, "/api/v1/processes/nothing/start", "").json();
     assert_eq!(unknown["results"][0]["error"], "no_such_process");
+    // A signal the daemon does not know is the process's result, in supervisord's class.
+    let nope = post(at, "/api/v1/processes/talker/signal", r#"{"signal": "NOPE"}"#).json();
+    assert_eq!((nope["ok"].clone(), nope["results"][0]["error"].clone()), (json!(false), json!("bad_signal")));
 
     // A page of another site cannot make a browser act; one of ours can.
     let forged = request(at, "POST", "/api/v1/processes/talker/stop", &[("Origin", "http://evil.example")], b"");
@@ -386,7 +388,7 @@ fn the_json_api_over_the_unix_socket() {
     assert_eq!(post(at, "/api/v1/reread", "").json()["changes"], json!([]));
     d.sandbox.write_config(&config("\n[program.extra]\ncommand = \"sleep 1000\"\nstartsecs = 0\n"));
     let reread = post(at, "/api/v1/reread", "").json();
-    assert_eq!(reread["changes"], json!([{ "name": "extra", "change": "added" }]));
+    assert_eq!(reread["changes"], json!([{ "name": "extra", "change": "available" }]));
     let updated = post(at, "/api/v1/update", "").json();
     assert_eq!(updated["results"], json!([{ "name": "extra", "message": "added process group", "error": null }]));
     read_stream_until(&mut *events, "the processes event", |s| s.contains("event: processes\n"));

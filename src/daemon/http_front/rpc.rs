@@ -214,7 +214,7 @@ impl Supervisor {
             ApiCall::GetState => done(Ok(self.supervisor_state().to_value())),
             ApiCall::GetPid => done(Ok(Value::from(std::process::id()))),
             ApiCall::ReadLog { offset, length } => done(self.read_main_log(offset, length)),
-            ApiCall::ClearLog => done(self.clear_main_log()),
+            ApiCall::ClearLog => done(self.rpc_clear_main_log(client)),
             ApiCall::Shutdown => {
                 self.handle(client.id, &client.peer, Request::Shutdown);
                 done(Ok(Value::Bool(true)))
@@ -274,11 +274,12 @@ impl Supervisor {
                 let ids = self.processes.keys().copied().collect();
                 done(Ok(self.signal_many(client, ids, &signal)))
             }
-            ApiCall::SendProcessStdin { name, chars } => done(self.send_process_stdin(&name, &chars)),
+            ApiCall::SendProcessStdin { name, chars } => done(self.send_process_stdin(client, &name, &chars)),
             ApiCall::SendRemoteCommEvent { kind, data } => {
-                // No event listeners run yet: the event has no subscriber to reach.
-                log::debug!("remote communication event {kind:?} ({} bytes) has no listener", data.len());
-                done(Ok(Value::Bool(true)))
+                match self.handle(client.id, &client.peer, Request::SendRemoteCommEvent { kind, data }) {
+                    Handled::Reply(response) => done(response_fault(&response).map_or(Ok(Value::Bool(true)), Err)),
+                    _ => done(Err(Fault::new(FaultCode::Failed))),
+                }
             }
             ApiCall::ReadProcessLog { name, channel, offset, length } => {
                 done(self.read_process_log(&name, channel, offset, length))
@@ -454,23 +455,13 @@ impl Supervisor {
     fn reload_config(&self) -> Result<Value, Fault> {
         let new = self.load_file()?;
         let plan = diff::plan(&self.config, &new, None);
-        let group_of = |name: &str| {
-            new.programs
-                .iter()
-                .chain(&self.config.programs)
-                .find(|p| p.name == name)
-                .map_or(name.to_string(), |p| p.group.clone())
-        };
+        // The plan is per group already, in update's order, as supervisord's reloadConfig is.
         let (mut added, mut changed, mut removed) = (Vec::new(), Vec::new(), Vec::new());
-        for (name, kind) in &plan.programs {
-            let list = match kind {
-                diff::ProgramChangeKind::Added => &mut added,
-                diff::ProgramChangeKind::Changed => &mut changed,
-                diff::ProgramChangeKind::Removed => &mut removed,
-            };
-            let group = group_of(name);
-            if !list.contains(&group) {
-                list.push(group);
+        for (group, kind) in &plan.groups {
+            match kind {
+                diff::GroupChangeKind::Added => added.push(group.clone()),
+                diff::GroupChangeKind::Changed => changed.push(group.clone()),
+                diff::GroupChangeKind::Removed => removed.push(group.clone()),
             }
         }
         Ok(info::reload_result(&added, &changed, &removed))
@@ -506,17 +497,15 @@ impl Supervisor {
         }
     }
 
-    fn send_process_stdin(&mut self, spec: &str, chars: &str) -> Result<Value, Fault> {
+    fn send_process_stdin(&mut self, client: &Caller, spec: &str, chars: &str) -> Result<Value, Fault> {
         let id = self.one_process(spec)?;
         if !running(self.processes[&id].public_state()) || self.processes[&id].stdin.is_none() {
             return Err(Fault::with(FaultCode::NotRunning, spec));
         }
-        match self.send_stdin(id, chars.as_bytes()) {
-            Ok(()) => Ok(Value::Bool(true)),
-            Err(crate::daemon::streams::StdinRefused::NotRunning) => Err(Fault::with(FaultCode::NotRunning, spec)),
-            Err(crate::daemon::streams::StdinRefused::Full) => {
-                Err(Fault::with(FaultCode::Failed, format!("{spec}: its stdin is not being read")))
-            }
+        let request = Request::SendStdin { name: self.display_name(id), data: chars.to_string() };
+        match self.handle(client.id, &client.peer, request) {
+            Handled::Reply(response) => response_fault(&response).map_or(Ok(Value::Bool(true)), Err),
+            _ => Err(Fault::new(FaultCode::Failed)),
         }
     }
 
@@ -561,18 +550,21 @@ impl Supervisor {
         read_file_range(self.config.daemon.logfile.as_deref(), offset, length)
     }
 
-    fn clear_main_log(&mut self) -> Result<Value, Fault> {
+    fn rpc_clear_main_log(&mut self, client: &Caller) -> Result<Value, Fault> {
         let Some(path) = self.config.daemon.logfile.clone().filter(|p| p.exists()) else {
             let shown = self.config.daemon.logfile.as_ref().map_or("None".to_string(), |p| p.display().to_string());
             return Err(Fault::with(FaultCode::NoFile, shown));
         };
-        let cleared = self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).clear();
-        match cleared {
-            Ok(()) => {
-                log::info!("reopening log file");
-                Ok(Value::Bool(true))
-            }
-            Err(e) => Err(Fault::with(FaultCode::Failed, format!("{}: {e}", path.display()))),
+        match self.handle(client.id, &client.peer, Request::ClearMainLog) {
+            Handled::Reply(response) => match response_fault(&response) {
+                Some(fault) => Err(fault),
+                None => {
+                    // supervisord's words when it reopens its log after clearing it.
+                    log::info!("reopening log file {}", path.display());
+                    Ok(Value::Bool(true))
+                }
+            },
+            _ => Err(Fault::new(FaultCode::Failed)),
         }
     }
 

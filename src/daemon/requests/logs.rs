@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::{ClientId, Handled, failure, unknown_names};
 use crate::daemon::jobs::{failed, ok};
-use crate::daemon::streams::FollowSource;
+use crate::daemon::streams::{FollowSource, StdinRefused};
 use crate::daemon::supervisor::Supervisor;
 use crate::protocol::{Channel, ErrorKind, Response};
 
@@ -34,7 +34,7 @@ impl Supervisor {
             None if follow => Ok(Vec::new()),
             None => {
                 let message = format!("{} has no {} log file (it is NONE)", p.config.name, channel.as_str());
-                return Handled::Reply(failure(message));
+                return Handled::Reply(Response::Error { kind: ErrorKind::NoFile, message });
             }
         };
         match initial {
@@ -65,20 +65,50 @@ impl Supervisor {
         }
     }
 
-    /// `clear NAME…`: empties the processes' log files.
+    /// `clear NAME…`: empties the processes' log files, answering in the order of the names.
     pub(super) fn clear(&mut self, names: &[String]) -> Response {
-        let resolved = self.resolve(names);
-        let mut results = unknown_names(&resolved.unknown);
-        for id in resolved.ids {
-            let p = self.processes.get_mut(&id).expect("resolved");
-            let name = p.config.qualified_name();
-            let outcome = p.stdout_log.clear().and_then(|()| p.stderr_log.clear());
-            results.push(match outcome {
-                Ok(()) => ok(&name, "cleared"),
-                Err(e) => failed(&name, &format!("can't clear its logs: {e}"), ErrorKind::Failed),
-            });
+        let mut results = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for m in self.resolve_each(names) {
+            if m.ids.is_empty() {
+                results.extend(unknown_names(std::slice::from_ref(&m.name)));
+            }
+            for id in m.ids.into_iter().filter(|id| seen.insert(*id)) {
+                let p = self.processes.get_mut(&id).expect("resolved");
+                let name = p.config.qualified_name();
+                let outcome = p.stdout_log.clear().and_then(|()| p.stderr_log.clear());
+                results.push(match outcome {
+                    Ok(()) => ok(&name, "cleared"),
+                    Err(e) => failed(&name, &format!("can't clear its logs: {e}"), ErrorKind::Failed),
+                });
+            }
         }
         Response::Results { results }
+    }
+
+    /// Text for a running process's stdin (supervisord's `sendProcessStdin`).
+    pub(super) fn send_stdin_request(&mut self, name: &str, data: &[u8]) -> Response {
+        let id = match self.resolve_one(name, "sending to stdin") {
+            Ok(id) => id,
+            Err(error) => return error,
+        };
+        match self.send_stdin(id, data) {
+            Ok(()) => Response::Done { message: format!("sent {} bytes to the stdin of {name}", data.len()) },
+            Err(StdinRefused::NotRunning) => failure(format!("{name} is not running")),
+            Err(StdinRefused::Full) => failure(format!("{name} is not reading its stdin")),
+        }
+    }
+
+    /// Empties the daemon's own log file (supervisord's `clearLog`).
+    pub(super) fn clear_main_log(&mut self) -> Response {
+        let Some(path) = self.config.daemon.logfile.clone() else {
+            return failure("the daemon has no log file (logfile = NONE)".to_string());
+        };
+        let cleared = self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        match cleared {
+            Ok(()) => Response::Done { message: format!("cleared {}", path.display()) },
+            Err(e) => failure(format!("can't clear {}: {e}", path.display())),
+        }
     }
 
     /// `fg NAME`: the process's output to the client, the client's input to its stdin.

@@ -48,10 +48,10 @@
 //! with no change, and both front-ends give the same answers and errors. For example,
 //! supervisord's `startProcess(name, wait)` is [`Request::Start`] with `wait`,
 //! `stopProcessGroup` is [`Request::Stop`] with `GROUP:*`, `signalProcess` is
-//! [`Request::Signal`], `tailProcessStdoutLog` is close to [`Request::Tail`], `clearLog` is
-//! [`Request::Clear`], `reloadConfig` is [`Request::Reread`], `addProcessGroup` is
-//! [`Request::Add`]; `readProcessStdoutLog(offset, length)` and `sendProcessStdin` need new
-//! variants (over the log file's path and `send_stdin`).
+//! [`Request::Signal`], `clearProcessLogs` is [`Request::Clear`], `addProcessGroup` is
+//! [`Request::Add`], `sendProcessStdin` is [`Request::SendStdin`], `clearLog` is
+//! [`Request::ClearMainLog`] (see `http_front::rpc` for all of them). Calls that only read
+//! (process info, log ranges) read the same process table directly.
 
 pub mod audit;
 mod config_changes;
@@ -133,6 +133,8 @@ impl Supervisor {
                 info!("reopened log files at a client's request");
                 Response::Done { message: "Reopened log files".to_string() }
             }
+            Request::SendStdin { name, data } => self.send_stdin_request(&name, data.as_bytes()),
+            Request::ClearMainLog => self.clear_main_log(),
             Request::Fg { name } => {
                 let handled = self.attach(client, &name);
                 if matches!(handled, Handled::Stream { .. }) {

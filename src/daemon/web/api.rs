@@ -72,7 +72,8 @@ pub struct LogQuery {
     pub length: u64,
 }
 
-/// The stable error codes of the API.
+/// The stable error codes of the API: the HTTP side's own, and the request layer's kinds (the
+/// `ErrorKind` of `protocol`, supervisord's fault classes) under their snake_case names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
@@ -80,28 +81,53 @@ pub enum Code {
     Unauthorized,
     CrossOrigin,
     NotFound,
-    NoSuchProcess,
     MethodNotAllowed,
+    NoSuchProcess,
+    NoSuchGroup,
     Failed,
+    AlreadyStarted,
+    NotRunning,
+    NoFile,
+    NotExecutable,
+    SpawnError,
+    AbnormalTermination,
+    BadSignal,
+    AlreadyAdded,
 }
 
 impl Code {
     pub fn status(self) -> Status {
         match self {
-            Code::BadRequest => Status::BAD_REQUEST,
+            Code::BadRequest | Code::BadSignal => Status::BAD_REQUEST,
             Code::Unauthorized => Status::UNAUTHORIZED,
             Code::CrossOrigin => Status::FORBIDDEN,
-            Code::NotFound | Code::NoSuchProcess => Status::NOT_FOUND,
+            Code::NotFound | Code::NoSuchProcess | Code::NoSuchGroup => Status::NOT_FOUND,
             Code::MethodNotAllowed => Status::METHOD_NOT_ALLOWED,
-            Code::Failed => Status::CONFLICT,
+            Code::Failed
+            | Code::AlreadyStarted
+            | Code::NotRunning
+            | Code::NoFile
+            | Code::NotExecutable
+            | Code::SpawnError
+            | Code::AbnormalTermination
+            | Code::AlreadyAdded => Status::CONFLICT,
         }
     }
 
     fn of(kind: ErrorKind) -> Code {
         match kind {
             ErrorKind::NoSuchProcess => Code::NoSuchProcess,
+            ErrorKind::NoSuchGroup => Code::NoSuchGroup,
             ErrorKind::BadRequest => Code::BadRequest,
             ErrorKind::Failed => Code::Failed,
+            ErrorKind::AlreadyStarted => Code::AlreadyStarted,
+            ErrorKind::NotRunning => Code::NotRunning,
+            ErrorKind::NoFile => Code::NoFile,
+            ErrorKind::NotExecutable => Code::NotExecutable,
+            ErrorKind::SpawnError => Code::SpawnError,
+            ErrorKind::AbnormalTermination => Code::AbnormalTermination,
+            ErrorKind::BadSignal => Code::BadSignal,
+            ErrorKind::AlreadyAdded => Code::AlreadyAdded,
         }
     }
 }
@@ -450,6 +476,29 @@ mod tests {
             apply_body(stop, br#"{"wait":true}"#).unwrap(),
             Endpoint::Act { name: "a".into(), act: Act::Stop { wait: true } }
         );
+    }
+
+    /// The request layer's kinds keep their protocol names in the API.
+    #[test]
+    fn request_layer_kinds_keep_their_names() {
+        use ErrorKind::*;
+        let kinds = [
+            NoSuchProcess,
+            NoSuchGroup,
+            BadRequest,
+            Failed,
+            AlreadyStarted,
+            NotRunning,
+            NoFile,
+            NotExecutable,
+            SpawnError,
+            AbnormalTermination,
+            BadSignal,
+            AlreadyAdded,
+        ];
+        for kind in kinds {
+            assert_eq!(serde_json::to_value(Code::of(kind)).unwrap(), serde_json::to_value(kind).unwrap());
+        }
     }
 
     #[test]
