@@ -30,7 +30,7 @@ complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "daemon" -d 'T
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "ctl" -d 'Control a running taskmaster daemon'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "check" -d 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s c -l configuration -d 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)' -r -F
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s c -l configuration -d 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s n -l nodaemon -d 'Stay in the foreground instead of daemonizing'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s s -l silent -d 'In the foreground, do not copy the activity log to stderr'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s v -l version -d 'Print the version and exit'

@@ -81,7 +81,8 @@ Signals: TERM, INT and QUIT stop every program and exit; HUP applies the changed
 )]
 pub struct DaemonArgs {
     /// The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in
-    /// the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)
+    /// the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/),
+    /// /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
 

@@ -22,7 +22,7 @@ use clap_mangen::roff::{Roff, bold, italic, roman};
 
 use crate::cli::{CTL_NAME, Cli, CtlArgs, DAEMON_NAME, DaemonArgs, MAIN_NAME};
 use crate::config::keys::{DefaultValue, KEYS, Key, Kind, Section, keys_of};
-use crate::config::{CONFIG_ENV, search_path};
+use crate::config::{CONFIG_ENV, search_path_with};
 
 /// Set to `1` to make `generated_files_are_fresh` rewrite the committed files.
 pub const REGENERATE_ENV: &str = "TASKMASTER_REGENERATE";
@@ -284,10 +284,122 @@ fn main_page() -> Vec<u8> {
     page.into_bytes()
 }
 
+/// A `.SH` of plain paragraphs.
+fn paragraphs(heading: &str, texts: &[&str]) -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", [heading]);
+    for (i, text) in texts.iter().enumerate() {
+        if i > 0 {
+            roff.control("PP", []);
+        }
+        roff.text([roman(*text)]);
+    }
+    roff
+}
+
+/// A `.SH` of tagged paragraphs: a bold term, then its meaning.
+fn tagged(heading: &str, entries: &[(&str, &str)]) -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", [heading]);
+    for (term, text) in entries {
+        roff.control("TP", []);
+        roff.text([bold(*term)]);
+        roff.text([roman(*text)]);
+    }
+    roff
+}
+
 fn daemon_page() -> Vec<u8> {
     let cmd = for_man_page(DaemonArgs::command());
     let mut page = page_head(DAEMON_NAME, &cmd, "8");
-    page.push_roff(&environment_section());
+    page.push_roff(&paragraphs(
+        "RUNNING UNDER SYSTEMD",
+        &[
+            "Run it in the foreground (-n) as a Type=notify service. When NOTIFY_SOCKET is set (a path, \
+             or an abstract socket written @NAME) the daemon speaks the sd_notify protocol: READY=1 once \
+             its socket is bound and the autostart programs were started; RELOADING=1 then READY=1 around \
+             a reload (the reload action, or SIGHUP); STOPPING=1 when it begins to shut down; and \
+             STATUS= with a one-line count of processes by state (as `systemctl status` shows it) \
+             whenever that count changes. The variable is removed from the programs' environment.",
+            "The unit contrib/taskmaster.service is installed by `make install` into \
+             PREFIX/lib/systemd/system with the installed binary's path; enable it with \
+             `systemctl daemon-reload && systemctl enable --now taskmaster`. Its ExecReload sends SIGHUP \
+             (apply the changed config, restarting only the programs whose settings changed), and its \
+             KillMode=mixed sends SIGTERM to the daemon alone, which stops its programs itself in \
+             reverse priority order; systemd kills whatever is left once the daemon has exited.",
+        ],
+    ));
+    page.push_roff(&paragraphs(
+        "LOGS, ROTATION AND SYSLOG",
+        &[
+            "The daemon rotates its own log and the program logs at their *_maxbytes. To let logrotate(8) \
+             rotate them instead, use contrib/logrotate.d/taskmaster (installed by `make install` into \
+             SYSCONFDIR/logrotate.d: /etc for PREFIX /usr and /usr/local), which renames the files and then \
+             runs `taskmasterctl reopen` (SIGUSR2 does the same); set logfile_maxbytes = 0 and each \
+             program's stdout_logfile_maxbytes and stderr_logfile_maxbytes = 0 with it, so that only \
+             logrotate rotates.",
+            "With logfile = \"syslog\" in [taskmasterd] the activity log goes to syslog (facility daemon, \
+             tag taskmasterd[PID]); with stdout_syslog or stderr_syslog in a [program.NAME] each line of \
+             that output also goes to syslog, tagged with the process name (daemon.info for stdout, \
+             daemon.err for stderr), besides its log file. Messages are datagrams to /dev/log, or to the \
+             socket TASKMASTER_SYSLOG_SOCKET names; a syslog that is missing or full loses lines, never \
+             stalls the daemon.",
+        ],
+    ));
+    page.push_roff(&paragraphs(
+        "CONTAINERS",
+        &[
+            "As PID 1 the daemon is the parent of every orphan and reaps them. Otherwise, on Linux, it \
+             makes itself a child subreaper (PR_SET_CHILD_SUBREAPER), so that a process a program leaves \
+             behind when it exits (a double fork, a shell's background job) is adopted and reaped by \
+             the daemon rather than by init.",
+            "Two [taskmasterd] keys end the daemon when its work is over, as a container's main process \
+             should: exit_with_program = \"NAME\" shuts down (stopping the other programs) when a process \
+             of program NAME ends on its own and will not be restarted (EXITED, or FATAL), and exits with \
+             its exit code (128+N after signal N, 1 after FATAL); exit_when_all_fatal = true shuts down \
+             with exit code 1 once no process is starting, running, in backoff or stopping and at least \
+             one is FATAL. An operator's stop does not count.",
+        ],
+    ));
+    page.push_roff(&tagged(
+        "ENVIRONMENT",
+        &[
+            (
+                CONFIG_ENV,
+                "Names the config file when -c is not given; see taskmaster.toml(5) for the rest of the search.",
+            ),
+            (
+                "XDG_CONFIG_HOME",
+                "The per-user config directory searched after the current directory: \
+                 $XDG_CONFIG_HOME/taskmaster/, or ~/.config/taskmaster/ when it is unset.",
+            ),
+            ("NOTIFY_SOCKET", "Set by systemd for a Type=notify service: where the sd_notify messages go."),
+            ("TASKMASTER_SYSLOG_SOCKET", "The syslog socket to send to instead of /dev/log."),
+        ],
+    ));
+    page.push_roff(&tagged(
+        "FILES",
+        &[
+            (
+                "/etc/taskmaster/taskmaster.toml",
+                "The system-wide config file (see taskmaster.toml(5) for the whole search).",
+            ),
+            (
+                "taskmasterd.pid, taskmasterd.log",
+                "The pidfile (locked while the daemon runs) and the activity log, next to the config file by default.",
+            ),
+            ("PREFIX/lib/systemd/system/taskmaster.service", "The systemd unit."),
+            ("SYSCONFDIR/logrotate.d/taskmaster", "The logrotate configuration."),
+        ],
+    ));
+    page.push_roff(&tagged(
+        "EXIT STATUS",
+        &[
+            ("0", "The daemon was asked to stop (a signal, or the shutdown action) and did."),
+            ("1", "It could not start (a config error, a locked pidfile, a socket in use), or exit_when_all_fatal ended it."),
+            ("N", "exit_with_program ended it: the exit code of that program's process (128+N after signal N)."),
+        ],
+    ));
     page.push_roff(&see_also(&[(CTL_NAME, "1"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
     page.into_bytes()
 }
@@ -452,7 +564,7 @@ fn config_page() -> Vec<u8> {
     roff.text([roman("taskmaster.toml - configuration file of the taskmaster process supervisor")]);
 
     roff.control("SH", ["SYNOPSIS"]);
-    let candidates = search_path();
+    let candidates = search_path_with(Some(PathBuf::from("$XDG_CONFIG_HOME/taskmaster")));
     for (i, path) in candidates.iter().enumerate() {
         if i > 0 {
             roff.control("br", []);

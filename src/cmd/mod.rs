@@ -45,7 +45,7 @@ fn parse_ctl(args: Vec<OsString>) -> CtlArgs {
 
 fn run_daemon(args: DaemonArgs) -> ExitCode {
     match crate::daemon::run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("taskmasterd: {e:#}");
             ExitCode::FAILURE

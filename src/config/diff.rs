@@ -144,8 +144,18 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
 
 /// The daemon settings that take effect without a restart: the one list that both this plan
 /// and the daemon's reload (which carries each of them out) read.
-pub const LIVE_DAEMON_SETTINGS: &[&str] =
-    &["logfile", "logfile_maxbytes", "logfile_backups", "loglevel", "umask", "environment", "childlogdir", "minfds"];
+pub const LIVE_DAEMON_SETTINGS: &[&str] = &[
+    "logfile",
+    "logfile_maxbytes",
+    "logfile_backups",
+    "loglevel",
+    "umask",
+    "environment",
+    "childlogdir",
+    "minfds",
+    "exit_when_all_fatal",
+    "exit_with_program",
+];
 
 fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     let (a, b): (&DaemonConfig, &DaemonConfig) = (&old.daemon, &new.daemon);
@@ -161,7 +171,7 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(old.unix_server.file != new.unix_server.file, "unix_server file");
     check(old.unix_server.chmod != new.unix_server.chmod, "unix_server chmod");
     check(old.unix_server.chown != new.unix_server.chown, "unix_server chown");
-    check(a.logfile != b.logfile, "logfile");
+    check(a.logfile != b.logfile || a.syslog != b.syslog, "logfile");
     check(a.logfile_maxbytes != b.logfile_maxbytes, "logfile_maxbytes");
     check(a.logfile_backups != b.logfile_backups, "logfile_backups");
     check(a.loglevel != b.loglevel, "loglevel");
@@ -174,6 +184,8 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(a.nodaemon != b.nodaemon, "nodaemon");
     check(a.silent != b.silent, "silent");
     check(a.minfds != b.minfds, "minfds");
+    check(a.exit_when_all_fatal != b.exit_when_all_fatal, "exit_when_all_fatal");
+    check(a.exit_with_program != b.exit_with_program, "exit_with_program");
 }
 
 /// The active configuration after applying `plan`'s programs from `new` onto `old`: the

@@ -182,7 +182,7 @@ pub const KEYS: &[Key] = &[
         "logfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.log\""),
-        "The daemon's activity log. NONE disables it.",
+        "The daemon's activity log. NONE disables it; syslog sends it to syslog (the daemon facility, tag taskmasterd) instead of a file.",
     ),
     key(
         Taskmasterd,
@@ -243,6 +243,20 @@ pub const KEYS: &[Key] = &[
         Kind::Int { min: 0, max: 1 << 30 },
         Value("1024"),
         "Raise the soft limit of open files to at least this at start-up; fail if the hard limit is lower.",
+    ),
+    key(
+        Taskmasterd,
+        "exit_when_all_fatal",
+        Kind::Bool,
+        Value("false"),
+        "Exit policy for a container: shut the daemon down (exit code 1) once no process is starting, running, in backoff or stopping and at least one is FATAL.",
+    ),
+    key(
+        Taskmasterd,
+        "exit_with_program",
+        Kind::Str,
+        Unset,
+        "Exit policy for a container: when a process of this program ends for good (EXITED, or FATAL), stop the others and exit with its exit code (128+N after signal N, 1 for FATAL). A stop asked by an operator does not count.",
     ),
     key(
         Taskmasterctl,
@@ -359,6 +373,20 @@ pub const KEYS: &[Key] = &[
         "Rotate the stderr log at this size; 0 never rotates.",
     ),
     key(Program, "stderr_logfile_backups", COUNT, Value("10"), "Rotated stderr logs to keep."),
+    key(
+        Program,
+        "stdout_syslog",
+        Kind::Bool,
+        Value("false"),
+        "Also send each stdout line to syslog (priority daemon.info), tagged with the process name; with redirect_stderr, stderr's lines too.",
+    ),
+    key(
+        Program,
+        "stderr_syslog",
+        Kind::Bool,
+        Value("false"),
+        "Also send each stderr line to syslog (priority daemon.err), tagged with the process name.",
+    ),
     key(
         Program,
         "stdout_log_timestamps",

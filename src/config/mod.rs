@@ -61,6 +61,13 @@ pub struct DaemonConfig {
     pub nodaemon: bool,
     pub silent: bool,
     pub minfds: u64,
+    /// `logfile = "syslog"`: the activity log goes to syslog (and `logfile` is None).
+    pub syslog: bool,
+    /// The exit policy (a container's daemon): shut down once no process runs and some are FATAL.
+    pub exit_when_all_fatal: bool,
+    /// The exit policy: shut down when a process of this program ends (EXITED or FATAL), with
+    /// its exit code.
+    pub exit_with_program: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,6 +136,8 @@ pub struct LogConfig {
     pub backups: u32,
     /// Prefix each line with an RFC 3339 timestamp.
     pub timestamps: bool,
+    /// Also send each line to syslog, tagged with the process name (`stdout_syslog`).
+    pub syslog: bool,
 }
 
 /// The effective settings of one process: everything the daemon needs to run it.
@@ -240,11 +249,26 @@ pub const CONFIG_ENV: &str = "TASKMASTER_CONFIG";
 
 /// Where a config file is looked for when `-c` is absent, after `$TASKMASTER_CONFIG`.
 pub fn search_path() -> Vec<PathBuf> {
+    search_path_with(user_config_dir())
+}
+
+/// The per-user config directory, for a user's own daemon: `$XDG_CONFIG_HOME/taskmaster`, or
+/// `~/.config/taskmaster` (the XDG base directory default).
+pub fn user_config_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("XDG_CONFIG_HOME").or_else(|| var("HOME").map(|home| home.join(".config"))).map(|d| d.join("taskmaster"))
+}
+
+/// [`search_path`] with the per-user directory passed in (the man page shows it unexpanded).
+pub fn search_path_with(user_dir: Option<PathBuf>) -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from(".")];
+    dirs.extend(user_dir);
+    dirs.extend(["/usr/local/etc/taskmaster", "/etc/taskmaster", "/etc"].map(PathBuf::from));
     let mut paths = Vec::new();
-    for dir in [".", "/usr/local/etc/taskmaster", "/etc/taskmaster", "/etc"] {
+    for dir in dirs {
         for name in ["taskmaster.toml", "taskmaster.conf"] {
             // "./x" reads better than "x" in "looked in" messages.
-            paths.push(Path::new(dir).join(name));
+            paths.push(dir.join(name));
         }
     }
     paths

@@ -419,8 +419,12 @@ fn build(
     let daemon_raw = find(Section::Taskmasterd).map_or_else(|| empty(Section::Taskmasterd), clone_section);
     let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
     let logfile = r.value("logfile", as_string);
-    let logfile =
-        if logfile.eq_ignore_ascii_case("NONE") { None } else { expand_path(&mut r, "logfile", Some(logfile)) };
+    let syslog = logfile.eq_ignore_ascii_case("syslog");
+    let logfile = if logfile.eq_ignore_ascii_case("NONE") || syslog {
+        None
+    } else {
+        expand_path(&mut r, "logfile", Some(logfile))
+    };
     let pidfile = r.value("pidfile", as_string);
     let directory = r.get("directory", as_string);
     let childlogdir = r.get("childlogdir", as_string);
@@ -448,6 +452,9 @@ fn build(
         nodaemon: r.value("nodaemon", as_bool),
         silent: r.value("silent", as_bool),
         minfds: r.int("minfds") as u64,
+        syslog,
+        exit_when_all_fatal: r.value("exit_when_all_fatal", as_bool),
+        exit_with_program: r.get("exit_with_program", as_string),
     };
 
     let ctl_raw = find(Section::Taskmasterctl).map_or_else(|| empty(Section::Taskmasterctl), clone_section);
@@ -505,6 +512,16 @@ fn build(
     }
     check_process_names(&programs, files, diagnostics);
 
+    if let Some(program) = &daemon.exit_with_program
+        && !program_names.contains(&program.as_str())
+    {
+        let hint = keys::did_you_mean(program, program_names.iter().copied())
+            .map(|s| format!("; did you mean '{s}'?"))
+            .unwrap_or_default();
+        let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
+        let offset = r.value_offset("exit_with_program");
+        r.error_at(offset, "exit_with_program", format!("no program named '{program}'{hint}"));
+    }
     let programs = programs.into_iter().map(|(program, _)| program).collect();
     Config { source: path.to_path_buf(), unix_server, daemon, ctl, programs }
 }
@@ -580,6 +597,8 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     let stderr_maxbytes = r.value("stderr_logfile_maxbytes", as_size);
     let stderr_backups = r.int("stderr_logfile_backups") as u32;
     let stdout_timestamps = r.value("stdout_log_timestamps", as_bool);
+    let stdout_syslog = r.value("stdout_syslog", as_bool);
+    let stderr_syslog = r.value("stderr_syslog", as_bool);
     let stderr_timestamps = r.value("stderr_log_timestamps", as_bool);
     let log_lifecycle = r.value("log_lifecycle", as_bool);
     let environment = r.get("environment", as_environment).unwrap_or_default();
@@ -633,7 +652,11 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             }
         });
         let auto_name = name.as_deref().unwrap_or(&program);
-        let log = |r: &mut SectionReader<'_>, key: &str, raw: &str, channel: &str, (maxbytes, backups, timestamps)| {
+        let log = |r: &mut SectionReader<'_>,
+                   key: &str,
+                   raw: &str,
+                   channel: &str,
+                   (maxbytes, backups, timestamps, syslog)| {
             let destination = if raw.eq_ignore_ascii_case("NONE") {
                 LogDestination::None
             } else if raw.eq_ignore_ascii_case("AUTO") {
@@ -641,14 +664,15 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             } else {
                 LogDestination::File(resolve_path(&here, &expand(r, key, raw).unwrap_or_default()))
             };
-            LogConfig { destination, maxbytes, backups, timestamps }
+            LogConfig { destination, maxbytes, backups, timestamps, syslog }
         };
-        let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps);
+        let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps, stdout_syslog);
         let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_settings);
         let stderr = if redirect_stderr {
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false }
+            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, syslog: false }
         } else {
-            log(r, "stderr_logfile", &stderr_logfile, "stderr", (stderr_maxbytes, stderr_backups, stderr_timestamps))
+            let settings = (stderr_maxbytes, stderr_backups, stderr_timestamps, stderr_syslog);
+            log(r, "stderr_logfile", &stderr_logfile, "stderr", settings)
         };
         let environment: Vec<(String, String)> =
             environment.iter().map(|(k, v)| (k.clone(), expand(r, "environment", v).unwrap_or_default())).collect();

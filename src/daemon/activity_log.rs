@@ -10,6 +10,7 @@ use flexi_logger::{DeferredNow, Duplicate, LogSpecification, Logger, LoggerHandl
 use log::Record;
 
 use super::log_files::RotatingFile;
+use super::syslog::SyslogSender;
 use crate::config::DaemonConfig;
 
 /// supervisord's level names, so operators' greps keep working.
@@ -35,15 +36,19 @@ fn format_line(w: &mut dyn Write, now: &mut DeferredNow, record: &Record) -> std
 pub struct ActivityLog {
     file: Option<RotatingFile>,
     followed: Option<Vec<u8>>,
+    /// `logfile = "syslog"`.
+    syslog: Option<SyslogSender>,
 }
 
 impl ActivityLog {
     pub fn new(file: Option<RotatingFile>) -> Self {
-        ActivityLog { file, followed: None }
+        ActivityLog { file, followed: None, syslog: None }
     }
 
-    pub fn set_file(&mut self, file: Option<RotatingFile>) {
-        self.file = file;
+    /// Takes the destination `config` asks for: a rotating file, syslog, or nothing (NONE).
+    pub fn configure(&mut self, config: &DaemonConfig) {
+        self.file = log_file(config);
+        self.syslog = config.syslog.then(SyslogSender::new);
     }
 
     pub fn reopen(&mut self) {
@@ -83,6 +88,11 @@ impl LogWriter for ActivityWriter {
         format_line(&mut line, now, record)?;
         line.push(b'\n');
         let mut log = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(syslog) = &mut log.syslog {
+            let message = record.args().to_string();
+            // Nowhere else to say it: the log is the thing failing.
+            let _ = syslog.send(record.level().into(), "taskmasterd", Some(std::process::id()), message.as_bytes());
+        }
         if let Some(followed) = &mut log.followed
             && followed.len() < (1 << 20)
         {
@@ -107,7 +117,9 @@ impl LogWriter for ActivityWriter {
 /// Starts the activity log: the logfile (rotating), and stderr too when `to_stderr`.
 pub fn start_logging(config: &DaemonConfig, to_stderr: bool) -> anyhow::Result<(LoggerHandle, ActivityFile)> {
     let level = config.loglevel.as_log_filter();
-    let file: ActivityFile = Arc::new(Mutex::new(ActivityLog::new(log_file(config))));
+    let mut log = ActivityLog::new(None);
+    log.configure(config);
+    let file: ActivityFile = Arc::new(Mutex::new(log));
     if let Some(path) = &config.logfile {
         // Fail at start-up, loudly, rather than log into the void.
         OpenOptions::new()

@@ -84,6 +84,7 @@ impl Supervisor {
                 }
             }
             self.settle_jobs();
+            self.host_pass();
             self.feed_main_log_followers();
             self.deliver();
         }

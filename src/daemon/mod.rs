@@ -25,17 +25,20 @@
 mod activity_log;
 mod control_socket;
 mod event_loop;
+mod host;
 mod jobs;
 mod log_files;
 mod names;
 pub mod process_state;
 mod requests;
+mod sd_notify;
 mod server;
 mod signals;
 mod spawn;
 mod startup;
 mod streams;
 mod supervisor;
+mod syslog;
 pub mod timers;
 mod user_switch;
 
@@ -44,7 +47,11 @@ use anyhow::Context;
 use crate::cli::DaemonArgs;
 use crate::config;
 
-pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
+/// Runs the daemon until it shuts down; returns its exit code (0, or what the exit policy of
+/// `[taskmasterd]` chose).
+pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
+    // Taken before anything else: it leaves the environment while one thread exists.
+    let notifier = sd_notify::Notifier::from_env();
     let config = config::find_and_load(args.configuration.as_deref())?;
     let daemon = &config.daemon;
     let foreground = args.nodaemon || daemon.nodaemon;
@@ -57,6 +64,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     startup::ensure_min_fds(daemon.minfds)?;
     startup::mark_inherited_fds_cloexec();
     startup::reset_signal_dispositions();
+    host::become_subreaper();
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
     let listener = server::bind(&config.unix_server)?;
@@ -74,7 +82,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
         }
     });
 
-    let outcome = (|| -> anyhow::Result<()> {
+    let outcome = (|| -> anyhow::Result<u8> {
         pidfile.write_pid().context("can't write the pidfile")?;
         let (logger, activity_file) = activity_log::start_logging(daemon, foreground && !silent)?;
         log::info!(
@@ -91,11 +99,14 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
             activity_file,
             Some(logger),
         )?;
+        supervisor.host.notifier = notifier;
         supervisor.autostart();
         if let Some(report) = report.take() {
             report.ready();
         }
-        supervisor.run()
+        supervisor.notify_ready();
+        supervisor.run()?;
+        Ok(supervisor.host.exit_code.unwrap_or(0))
     })();
     // Clean up before telling the launcher, so that when it returns nothing is left behind.
     server::unlink(&socket_path);

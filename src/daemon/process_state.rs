@@ -307,7 +307,8 @@ pub(crate) mod tests {
 
     /// A plain process's settings, for tests elsewhere too.
     pub(crate) fn policy() -> ProcessConfig {
-        let log = LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false };
+        let log =
+            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, syslog: false };
         ProcessConfig {
             name: "web".into(),
             program: "web".into(),

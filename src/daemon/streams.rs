@@ -148,6 +148,7 @@ impl Supervisor {
         let Some(log) = self.channel_log(id, channel) else { return };
         let report = log.write(data);
         self.report_log_write(id, report);
+        self.syslog_output(id, channel, data);
         self.feed_followers(FollowSource::Process { id, channel: Some(channel) }, data);
     }
 

@@ -178,6 +178,8 @@ pub struct Supervisor {
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// The service manager and container side of the daemon (`host`).
+    pub host: super::host::HostState,
 }
 
 impl Supervisor {
@@ -220,6 +222,7 @@ impl Supervisor {
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            host: Default::default(),
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
@@ -331,6 +334,7 @@ impl Supervisor {
             return;
         };
         self.drain_outputs_of(id);
+        self.syslog_flush(id);
         self.close_stdin(id);
         self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
         if let Some(p) = self.processes.get_mut(&id) {

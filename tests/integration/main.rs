@@ -6,6 +6,7 @@ mod harness;
 mod cli;
 mod clients;
 mod daemon_life;
+mod host;
 mod lifecycle;
 mod output;
 mod process_settings;
