@@ -63,7 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('maintail', 'maintail', [CompletionResultType]::ParameterValue, 'Print the end of the daemon''s own log, or follow it with -f')
@@ -79,40 +79,46 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;ctl;status' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of a table')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;start' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;stop' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;restart' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;signal' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;pid' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;avail' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -123,6 +129,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;ctl;shutdown' {
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -130,6 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         'taskmaster;ctl;wait' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state to wait for')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds (exit code 1)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -168,21 +177,25 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;ctl;reread' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;update' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;add' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;remove' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -203,7 +216,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('maintail', 'maintail', [CompletionResultType]::ParameterValue, 'Print the end of the daemon''s own log, or follow it with -f')
@@ -307,7 +320,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('maintail', 'maintail', [CompletionResultType]::ParameterValue, 'Print the end of the daemon''s own log, or follow it with -f')

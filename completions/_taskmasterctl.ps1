@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('maintail', 'maintail', [CompletionResultType]::ParameterValue, 'Print the end of the daemon''s own log, or follow it with -f')
@@ -55,40 +55,46 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             break
         }
         'taskmasterctl;status' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of a table')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;start' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;stop' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;restart' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;signal' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;pid' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;avail' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -99,6 +105,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             break
         }
         'taskmasterctl;shutdown' {
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -106,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
         'taskmasterctl;wait' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state to wait for')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds (exit code 1)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -144,21 +153,25 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             break
         }
         'taskmasterctl;reread' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;update' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;add' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;remove' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -179,7 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('maintail', 'maintail', [CompletionResultType]::ParameterValue, 'Print the end of the daemon''s own log, or follow it with -f')

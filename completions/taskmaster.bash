@@ -365,7 +365,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__add)
-            opts="-h --help"
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,7 +379,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__avail)
-            opts="-h --help"
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,7 +751,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__pid)
-            opts="-h --help"
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,7 +779,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__remove)
-            opts="-h --help"
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -807,7 +807,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__reread)
-            opts="-h --help"
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -821,7 +821,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__restart)
-            opts="-h --no-wait --help"
+            opts="-h --no-wait --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -835,7 +835,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__shutdown)
-            opts="-h --help"
+            opts="-y -h --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,7 +849,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__signal)
-            opts="-h --help"
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,7 +863,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__start)
-            opts="-h --no-wait --help"
+            opts="-h --no-wait --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,7 +891,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__stop)
-            opts="-h --no-wait --help"
+            opts="-h --no-wait --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,7 +927,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__update)
-            opts="-h --help"
+            opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -955,7 +955,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__ctl__subcmd__wait)
-            opts="-h --state --timeout --help"
+            opts="-h --json --state --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

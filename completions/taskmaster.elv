@@ -58,7 +58,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
@@ -73,34 +73,40 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;ctl;status'= {
-            cand --json 'Print machine-readable JSON instead of a table'
+            cand --json 'Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;start'= {
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;stop'= {
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;restart'= {
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;signal'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;pid'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;avail'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -109,12 +115,15 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --help 'Print help'
         }
         &'taskmaster;ctl;shutdown'= {
+            cand -y 'Do not ask for confirmation in the interactive shell'
+            cand --yes 'Do not ask for confirmation in the interactive shell'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;wait'= {
             cand --state 'The state to wait for'
             cand --timeout 'Give up after this many seconds (exit code 1)'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -147,18 +156,22 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --help 'Print help'
         }
         &'taskmaster;ctl;reread'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;update'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;add'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;remove'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -177,7 +190,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
@@ -256,7 +269,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'

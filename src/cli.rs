@@ -202,7 +202,7 @@ impl From<StateArg> for protocol::ProcessState {
 pub enum Action {
     /// Show the state of processes (all of them with no NAME)
     Status {
-        /// Print machine-readable JSON instead of a table
+        /// Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)
         #[arg(long)]
         json: bool,
         /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob such as web_*
@@ -217,6 +217,9 @@ pub enum Action {
     Restart(ProcessSelection),
     /// Send a signal to processes
     Signal {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// The signal: a name with or without SIG (TERM, SIGHUP) or a number
         #[arg(value_name = "SIGNAL")]
         signal: String,
@@ -226,18 +229,32 @@ pub enum Action {
     },
     /// Print the pid of processes, or of the daemon with no NAME
     Pid {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob
         #[arg(value_name = "NAME")]
         names: Vec<String>,
     },
     /// List every configured process with its group, autostart and priority
-    Avail,
+    Avail {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the daemon's version
     Version,
-    /// Stop every process and shut the daemon down
-    Shutdown,
+    /// Stop every process and shut the daemon down (the interactive shell asks first)
+    Shutdown {
+        /// Do not ask for confirmation in the interactive shell
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
     /// Wait until processes reach a state
     Wait {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// The state to wait for
         #[arg(long, value_enum, default_value = "RUNNING", ignore_case = true)]
         state: StateArg,
@@ -288,21 +305,34 @@ pub enum Action {
         name: String,
     },
     /// Read the config file again and show what would change, changing nothing
-    Reread,
+    Reread {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply the config file's changes (all programs, or the named ones)
     Update {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Programs or groups to update (default: all)
         #[arg(value_name = "NAME")]
         names: Vec<String>,
     },
     /// Activate programs present in the config but not active
     Add {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Programs or groups to activate
         #[arg(value_name = "NAME", required = true)]
         names: Vec<String>,
     },
     /// Drop stopped programs from the active configuration
     Remove {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Programs or groups to drop; their processes must be stopped
         #[arg(value_name = "NAME", required = true)]
         names: Vec<String>,
@@ -321,12 +351,32 @@ pub struct ProcessSelection {
     /// Return at once instead of waiting for the outcome
     #[arg(long)]
     pub no_wait: bool,
+    /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+    #[arg(long)]
+    pub json: bool,
     /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob such as web_*
     #[arg(value_name = "NAME", required = true)]
     pub names: Vec<String>,
 }
 
 impl Action {
+    /// Whether the action was asked for JSON output (`--json`).
+    pub fn json(&self) -> bool {
+        match self {
+            Action::Status { json, .. }
+            | Action::Signal { json, .. }
+            | Action::Pid { json, .. }
+            | Action::Avail { json }
+            | Action::Wait { json, .. }
+            | Action::Reread { json }
+            | Action::Update { json, .. }
+            | Action::Add { json, .. }
+            | Action::Remove { json, .. } => *json,
+            Action::Start(selection) | Action::Stop(selection) | Action::Restart(selection) => selection.json,
+            _ => false,
+        }
+    }
+
     /// The action's name as typed on the command line.
     pub fn name(&self) -> &'static str {
         match self {
@@ -336,16 +386,16 @@ impl Action {
             Action::Restart(_) => "restart",
             Action::Signal { .. } => "signal",
             Action::Pid { .. } => "pid",
-            Action::Avail => "avail",
+            Action::Avail { .. } => "avail",
             Action::Version => "version",
-            Action::Shutdown => "shutdown",
+            Action::Shutdown { .. } => "shutdown",
             Action::Wait { .. } => "wait",
             Action::Tail { .. } => "tail",
             Action::Maintail { .. } => "maintail",
             Action::Clear { .. } => "clear",
             Action::Reopen => "reopen",
             Action::Fg { .. } => "fg",
-            Action::Reread => "reread",
+            Action::Reread { .. } => "reread",
             Action::Update { .. } => "update",
             Action::Add { .. } => "add",
             Action::Remove { .. } => "remove",

@@ -94,9 +94,32 @@ pub fn run(args: &CtlArgs) -> u8 {
         Err(failure) if failure.code == OUTPUT_CLOSED => exit::SUCCESS,
         Err(failure) => {
             eprintln!("taskmasterctl: {}", failure.message);
+            if matches!(failure.code, exit::NO_SOCKET | exit::UNKNOWN)
+                && let Some(note) = no_config_note(args)
+            {
+                eprintln!("taskmasterctl: {note}");
+            }
             failure.code
         }
     }
+}
+
+/// When no config file was found, the socket tried was the built-in default: says so, and
+/// where config files are looked for, so that a failed connection explains itself.
+pub fn no_config_note(args: &CtlArgs) -> Option<String> {
+    if args.serverurl.is_some() || args.configuration.is_some() {
+        return None;
+    }
+    if config::find_config_file(None).is_ok() {
+        return None;
+    }
+    let looked: Vec<String> = config::search_path().iter().map(|p| p.display().to_string()).collect();
+    Some(format!(
+        "no config file was found (looked in ${}, then {}), so the default socket was tried; \
+         name a config with -c FILE or the socket with -s PATH",
+        config::CONFIG_ENV,
+        looked.join(", ")
+    ))
 }
 
 fn wants_colour() -> bool {
@@ -126,20 +149,22 @@ fn results_code(results: &[protocol::ProcessResult]) -> u8 {
 pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8, Failure> {
     let request = match action {
         Action::Status { names, .. } => Request::Status { names: names.clone() },
-        Action::Start(ProcessSelection { names, no_wait }) => Request::Start { names: names.clone(), wait: !no_wait },
-        Action::Stop(ProcessSelection { names, no_wait }) => Request::Stop { names: names.clone(), wait: !no_wait },
-        Action::Restart(ProcessSelection { names, no_wait }) => {
+        Action::Start(ProcessSelection { names, no_wait, .. }) => {
+            Request::Start { names: names.clone(), wait: !no_wait }
+        }
+        Action::Stop(ProcessSelection { names, no_wait, .. }) => Request::Stop { names: names.clone(), wait: !no_wait },
+        Action::Restart(ProcessSelection { names, no_wait, .. }) => {
             Request::Restart { names: names.clone(), wait: !no_wait }
         }
-        Action::Signal { signal, names } => {
+        Action::Signal { signal, names, .. } => {
             Signal::parse(signal).map_err(|e| Failure::new(exit::BAD_ARGUMENTS, format!("signal: {e}")))?;
             Request::Signal { signal: signal.clone(), names: names.clone() }
         }
-        Action::Pid { names } => Request::Pid { names: names.clone() },
-        Action::Avail => Request::Avail,
+        Action::Pid { names, .. } => Request::Pid { names: names.clone() },
+        Action::Avail { .. } => Request::Avail,
         Action::Version => Request::Version,
-        Action::Shutdown => Request::Shutdown,
-        Action::Wait { state, timeout, names } => {
+        Action::Shutdown { .. } => Request::Shutdown,
+        Action::Wait { state, timeout, names, .. } => {
             let timeout_ms = match timeout {
                 Some(t) if !t.is_finite() || *t < 0.0 => {
                     return Err(Failure::new(exit::BAD_ARGUMENTS, format!("wait: bad --timeout {t}")));
@@ -149,10 +174,10 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             };
             Request::Wait { names: names.clone(), state: (*state).into(), timeout_ms }
         }
-        Action::Reread => Request::Reread,
-        Action::Update { names } => Request::Update { names: names.clone() },
-        Action::Add { names } => Request::Add { names: names.clone() },
-        Action::Remove { names } => Request::Remove { names: names.clone() },
+        Action::Reread { .. } => Request::Reread,
+        Action::Update { names, .. } => Request::Update { names: names.clone() },
+        Action::Add { names, .. } => Request::Add { names: names.clone() },
+        Action::Remove { names, .. } => Request::Remove { names: names.clone() },
         Action::Reload { .. } => Request::Reload,
         Action::Tail { follow, bytes, name, channel } => Request::Tail {
             name: name.clone(),
@@ -170,17 +195,26 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
     let mut connection = Connection::open(socket)?;
     let response = connection.request(request)?;
     let write_failed = output_failed;
+    let json = action.json();
+    // With --json, stdout holds one JSON document; names that matched nothing are said on stderr.
+    let unknown_names = |out: &mut dyn Write, unknown: &[String]| {
+        for name in unknown {
+            if json {
+                eprintln!("taskmasterctl: {name}: ERROR (no such process)");
+            } else {
+                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
+            }
+        }
+        Ok::<(), Failure>(())
+    };
     match (action, response) {
         (Action::Status { json, .. }, Response::Status { now, processes, unknown }) => {
             if *json {
-                let text = serde_json::to_string_pretty(&processes).expect("serializable");
-                writeln!(out, "{text}").map_err(write_failed)?;
+                writeln!(out, "{}", render::status_json(&processes, now)).map_err(write_failed)?;
             } else {
                 write!(out, "{}", render::status_table(&processes, now, wants_colour())).map_err(write_failed)?;
             }
-            for name in &unknown {
-                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
-            }
+            unknown_names(out, &unknown)?;
             Ok(if !unknown.is_empty() {
                 exit::UNKNOWN
             } else if processes.iter().any(|p| p.state != ProcessState::Running) {
@@ -190,32 +224,44 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             })
         }
         (_, Response::Results { results }) => {
-            write!(out, "{}", render::results(&results)).map_err(write_failed)?;
+            let text = if json { render::results_json(&results) + "\n" } else { render::results(&results) };
+            write!(out, "{text}").map_err(write_failed)?;
             Ok(results_code(&results))
         }
         (_, Response::DaemonPid { pid }) => {
-            writeln!(out, "{pid}").map_err(write_failed)?;
+            let pids = [("taskmasterd".to_string(), Some(pid))];
+            let text = if json { render::pids_json(&pids) } else { pid.to_string() };
+            writeln!(out, "{text}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
         (_, Response::Pids { pids, unknown }) => {
-            for (_, pid) in &pids {
-                writeln!(out, "{}", pid.unwrap_or(0)).map_err(write_failed)?;
+            if json {
+                writeln!(out, "{}", render::pids_json(&pids)).map_err(write_failed)?;
+            } else {
+                for (_, pid) in &pids {
+                    writeln!(out, "{}", pid.unwrap_or(0)).map_err(write_failed)?;
+                }
             }
-            for name in &unknown {
-                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
-            }
+            unknown_names(out, &unknown)?;
             Ok(if unknown.is_empty() { exit::SUCCESS } else { exit::UNKNOWN })
         }
         (_, Response::Avail { programs }) => {
-            write!(out, "{}", render::avail(&programs)).map_err(write_failed)?;
+            let text = if json { render::avail_json(&programs) + "\n" } else { render::avail(&programs) };
+            write!(out, "{text}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
         (_, Response::Version { version }) => {
             writeln!(out, "{version}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
-        (Action::Fg { .. }, Response::Stream) => {
-            connection.attach(out)?;
+        (Action::Fg { name }, Response::Stream) => {
+            // On stderr, as the notices of a tool that pipes a process's output should be.
+            eprintln!(
+                "==> attached to {name}: its output follows, what you type goes to its stdin; Ctrl-C or Ctrl-D detaches <=="
+            );
+            if connection.attach(out)? {
+                eprintln!("==> detached from {name}; it keeps running <==");
+            }
             Ok(exit::SUCCESS)
         }
         (_, Response::Stream) => {
@@ -223,7 +269,10 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             Ok(exit::SUCCESS)
         }
         (_, Response::Done { message }) => {
-            writeln!(out, "{message}").map_err(write_failed)?;
+            // Among the --json actions, only reread and update answer with a message, the one
+            // that says nothing changed: no results.
+            let text = if json { render::results_json(&[]) } else { message };
+            writeln!(out, "{text}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
         (_, other) => Err(unexpected(other)),

@@ -181,12 +181,58 @@ fn page_head(name: &str, cmd: &Command, section: &str) -> Page {
     let mut page = Page::new();
     page.push_str(&title_line(name, section));
     page.push_str(&rendered(|w| man.render_name_section(w)));
-    page.push_str(&rendered(|w| man.render_synopsis_section(w)));
+    let mut synopsis = Roff::new();
+    synopsis.control("SH", ["SYNOPSIS"]);
+    synopsis.text(synopsis_line(cmd, name));
+    page.push_roff(&synopsis);
     page.push_str(&rendered(|w| man.render_description_section(w)));
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
         page.push_str(&rendered(|w| man.render_options_section(w)));
     }
     page
+}
+
+/// A synopsis with each option's value placeholder (`[-c|--configuration FILE]`), which
+/// clap_mangen leaves out, and `...` after a repeatable argument.
+fn synopsis_line(cmd: &Command, bin: &str) -> Vec<clap_mangen::roff::Inline> {
+    let mut line = vec![bold(bin)];
+    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        line.push(roman(" "));
+        let values: Vec<String> =
+            arg.get_value_names().map(|names| names.iter().map(|n| n.to_string()).collect()).unwrap_or_default();
+        let takes_value = arg.get_action().takes_values();
+        let repeated = matches!(arg.get_num_args(), Some(range) if range.max_values() > 1);
+        if arg.is_positional() {
+            let name = values.first().cloned().unwrap_or_else(|| arg.get_id().to_string().to_uppercase());
+            let dots = if repeated { "..." } else { "" };
+            if arg.is_required_set() {
+                line.extend([italic(name), roman(dots)]);
+            } else {
+                line.extend([roman("["), italic(name), roman(format!("{dots}]"))]);
+            }
+            continue;
+        }
+        line.push(roman("["));
+        if let Some(short) = arg.get_short() {
+            line.push(bold(format!("-{short}")));
+            if arg.get_long().is_some() {
+                line.push(roman("|"));
+            }
+        }
+        if let Some(long) = arg.get_long() {
+            line.push(bold(format!("--{long}")));
+        }
+        if takes_value {
+            let name = values.first().cloned().unwrap_or_else(|| "VALUE".to_string());
+            line.extend([roman(" "), italic(name)]);
+        }
+        line.push(roman("]"));
+    }
+    if cmd.has_subcommands() {
+        let name = cmd.get_subcommand_value_name().unwrap_or("COMMAND").to_string();
+        line.extend([roman(" ["), italic(name), roman(" ...]")]);
+    }
+    line
 }
 
 /// Prepares a grammar for a man page: built (so subcommands know their full `bin_name`), without
@@ -210,8 +256,8 @@ fn push_subcommands(page: &mut Page, cmd: &Command, heading: &str, note: impl Fn
         let man = Man::new(sub.clone());
         let mut title = Roff::new();
         title.control("SS", [sub.get_name()]);
+        title.text(synopsis_line(sub, sub.get_bin_name().unwrap_or(sub.get_name())));
         page.push_roff(&title);
-        page.push_str(&demote_headings(&rendered(|w| man.render_synopsis_section(w)), ""));
         page.push_str(&demote_headings(&rendered(|w| man.render_description_section(w)), ".PP\n"));
         if sub.get_arguments().any(|a| !a.is_hide_set()) {
             page.push_str(&demote_headings(&rendered(|w| man.render_options_section(w)), ""));
@@ -280,6 +326,22 @@ fn main_page() -> Vec<u8> {
         Some(note)
     });
     page.push_roff(&environment_section());
+    page.push_roff(&tagged(
+        "EXIT STATUS",
+        &[
+            ("daemon", "As taskmasterd(8) says."),
+            ("ctl", "As taskmasterctl(1) says."),
+            (
+                "check",
+                "0 when the config is valid, 1 when it has errors (each printed with its place) or is not found.",
+            ),
+        ],
+    ));
+    page.push_roff(&examples(&[
+        ("taskmaster check -c /etc/taskmaster/taskmaster.toml", "Validate a config file, as nginx -t does."),
+        ("taskmaster daemon -n", "Run the daemon in the foreground on the config found by the usual search."),
+        ("taskmaster ctl status", "The same as taskmasterctl status."),
+    ]));
     page.push_roff(&see_also(&[(DAEMON_NAME, "8"), (CTL_NAME, "1"), ("taskmaster.toml", "5")]));
     page.into_bytes()
 }
@@ -392,6 +454,11 @@ fn daemon_page() -> Vec<u8> {
             ("SYSCONFDIR/logrotate.d/taskmaster", "The logrotate configuration."),
         ],
     ));
+    page.push_roff(&examples(&[
+        ("taskmasterd -n -c /etc/taskmaster/taskmaster.toml", "Run in the foreground (under systemd, in a container)."),
+        ("taskmasterd", "Daemonize; returns once the daemon serves, or prints why it could not start."),
+        ("kill -HUP $(cat taskmasterd.pid)", "Apply the changed config file, as taskmasterctl update does."),
+    ]));
     page.push_roff(&tagged(
         "EXIT STATUS",
         &[
@@ -404,11 +471,104 @@ fn daemon_page() -> Vec<u8> {
     page.into_bytes()
 }
 
+/// A `.SH` of example command lines, each with what it does.
+fn examples(entries: &[(&str, &str)]) -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", ["EXAMPLES"]);
+    for (command, meaning) in entries {
+        roff.control("TP", []);
+        roff.text([bold(*command)]);
+        roff.text([roman(*meaning)]);
+    }
+    roff
+}
+
 fn ctl_page() -> Vec<u8> {
     let cmd = for_man_page(CtlArgs::command());
     let mut page = page_head(CTL_NAME, &cmd, "1");
     push_subcommands(&mut page, &cmd, "ACTIONS", |_| None);
-    page.push_roff(&environment_section());
+    page.push_roff(&paragraphs(
+        "THE INTERACTIVE SHELL",
+        &[
+            "With no ACTION, or with -i after one, taskmasterctl reads actions from its standard input. \
+             On a terminal it shows status, then prompts with [taskmasterctl] prompt (the prompt says \
+             \"(not connected)\" while the daemon does not answer). A line is parsed exactly as a command \
+             line is. Besides the actions, the shell knows: help and help ACTION (the --help texts), and \
+             exit, quit or Ctrl-D to leave. Tab completes actions, options, their values, signal names \
+             and the names the daemon knows; Ctrl-R searches the history; Ctrl-C clears the line, or \
+             abandons a waiting action (start, wait, tail -f, fg) without stopping anything on the \
+             daemon. reload and shutdown ask for confirmation unless given -y.",
+            "The history is kept in [taskmasterctl] history_file, by default \
+             $XDG_DATA_HOME/taskmaster/history, else ~/.local/share/taskmaster/history.",
+            "With standard input not a terminal (a pipe, a file), each line is an action: no prompt, no \
+             banner, no questions; # starts a comment. An error names its line (\"line 3: ...\"), and \
+             the exit status is that of the last action that failed.",
+        ],
+    ));
+    let mut json = Roff::new();
+    json.control("SH", ["JSON OUTPUT"]);
+    json.text([roman(
+        "With --json, an action prints one JSON document on standard output: an array with one \
+         object per process (or program), each holding its name; names that matched nothing are \
+         reported on standard error, and the exit status is the same as without --json. The fields:",
+    )]);
+    for (actions, fields) in crate::client::render::JSON_SHAPES {
+        json.control("TP", []);
+        json.text([bold(actions)]);
+        json.text([roman(fields)]);
+    }
+    json.control("PP", []);
+    json.text([roman("reread and update print [] when nothing changed.")]);
+    page.push_roff(&json);
+    page.push_roff(&tagged(
+        "ENVIRONMENT",
+        &[
+            (
+                CONFIG_ENV,
+                "Names the config file when -c is not given; see taskmaster.toml(5) for the rest of the search.",
+            ),
+            ("NO_COLOR", "When set and not empty, status prints no colours (they are used on a terminal only)."),
+            ("XDG_CONFIG_HOME", "Where the per-user config directory taskmaster/ is looked for (default ~/.config)."),
+            ("XDG_DATA_HOME", "Where the shell's history is kept, under taskmaster/history (default ~/.local/share)."),
+            (
+                "XDG_RUNTIME_DIR",
+                "Holds the default socket, taskmaster.sock, when the config names none and the user is not root.",
+            ),
+        ],
+    ));
+    page.push_roff(&tagged(
+        "FILES",
+        &[
+            ("~/.local/share/taskmaster/history", "The interactive shell's history."),
+            (
+                "$XDG_RUNTIME_DIR/taskmaster.sock, /run/taskmaster.sock, /tmp/taskmaster-UID.sock",
+                "The default socket: for a user with a runtime directory, for root, and otherwise.",
+            ),
+        ],
+    ));
+    page.push_roff(&tagged(
+        "EXIT STATUS",
+        &[
+            ("0", "Success."),
+            ("1", "An action failed (a spawn error, a timeout of wait, an error from the daemon)."),
+            ("2", "Bad arguments (an unknown action or option, a bad signal, a broken config file)."),
+            ("3", "status found a process that is not RUNNING."),
+            ("4", "A name matched no process, or the daemon could not be reached."),
+            ("7", "There is no socket file: the daemon is not running."),
+        ],
+    ));
+    page.push_roff(&examples(&[
+        ("taskmasterctl status", "The state of every process."),
+        ("taskmasterctl restart web:*", "Restart every process of group web, waiting until each is RUNNING."),
+        ("taskmasterctl signal HUP nginx", "Send SIGHUP to nginx."),
+        ("taskmasterctl tail -f worker stderr", "Follow worker's stderr until Ctrl-C."),
+        ("taskmasterctl wait --timeout 30 all", "Wait up to 30 seconds for everything to be RUNNING."),
+        (
+            "taskmasterctl status --json | jq -r '.[] | select(.state != \"RUNNING\") | .name'",
+            "The processes not running.",
+        ),
+        ("printf 'stop web\\nupdate\\n' | taskmasterctl", "A script: one action per line."),
+    ]));
     page.push_roff(&see_also(&[(DAEMON_NAME, "8"), ("taskmaster.toml", "5"), (MAIN_NAME, "1")]));
     page.into_bytes()
 }

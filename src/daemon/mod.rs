@@ -67,7 +67,14 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
     host::become_subreaper();
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
-    let listener = server::bind(&config.unix_server)?;
+    // From here the pidfile is ours: a start that fails removes it, so no empty one is left.
+    let listener = match server::bind(&config.unix_server) {
+        Ok(listener) => listener,
+        Err(e) => {
+            pidfile.remove();
+            return Err(e);
+        }
+    };
     let socket_path = config.unix_server.file.clone();
 
     let mut report = Some(if foreground {
@@ -77,6 +84,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
             Ok(report) => report,
             Err(e) => {
                 server::unlink(&socket_path);
+                pidfile.remove();
                 return Err(e);
             }
         }

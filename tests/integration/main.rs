@@ -4,6 +4,7 @@
 mod harness;
 
 mod cli;
+mod client_edges;
 mod clients;
 mod daemon_life;
 mod host;
