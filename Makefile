@@ -3,6 +3,7 @@
 #   make                       build the release binary
 #   make install               install under /usr/local (PREFIX=... and DESTDIR=... change that)
 #   make install-files         the same without building (the binary must already be built)
+#   make install-compat        install, and add the names supervisord and supervisorctl (a drop-in)
 #   make uninstall             remove what `make install` put there (same PREFIX and DESTDIR)
 #   make test                  run every test
 #
@@ -15,6 +16,10 @@
 # too) and the logrotate file to $(SYSCONFDIR)/logrotate.d; both have the installed binary's
 # path written in. SYSCONFDIR defaults to /etc for PREFIX=/usr or /usr/local, else to
 # $(PREFIX)/etc, so that a user's `make install PREFIX=~/.local` writes nothing outside it.
+#
+# install-compat adds `supervisord` and `supervisorctl` links to the same binary, which reads
+# supervisord.conf as it is; it refuses to replace a file of those names that is not its own link
+# (a real supervisord): remove that first.
 
 .POSIX:
 
@@ -42,6 +47,7 @@ SYSCONFDIR =
 
 NAMES = taskmaster taskmasterd taskmasterctl
 LINKS = taskmasterd taskmasterctl
+COMPAT_LINKS = supervisord supervisorctl
 MAN1 = man/taskmaster.1 man/taskmasterctl.1
 MAN5 = man/taskmaster.toml.5
 MAN8 = man/taskmasterd.8
@@ -84,6 +90,18 @@ install-files:
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/logrotate.d/taskmaster > "$(DESTDIR)$$sysconfdir/logrotate.d/taskmaster" && \
 	chmod 644 "$(DESTDIR)$$sysconfdir/logrotate.d/taskmaster"
 
+install-compat: install
+	for link in $(COMPAT_LINKS); do \
+		target="$(DESTDIR)$(BINDIR)/$$link"; \
+		if [ -e "$$target" ] || [ -L "$$target" ]; then \
+			if [ "$$(readlink "$$target")" != taskmaster ]; then \
+				echo "install-compat: $$target exists and is not taskmaster's link; remove it first" >&2; \
+				exit 1; \
+			fi; \
+		fi; \
+		ln -sf taskmaster "$$target" || exit 1; \
+	done
+
 uninstall:
 	for name in $(NAMES); do \
 		rm -f "$(DESTDIR)$(BINDIR)/$$name" "$(DESTDIR)$(BASHDIR)/$$name" "$(DESTDIR)$(ZSHDIR)/_$$name" \
@@ -99,6 +117,10 @@ uninstall:
 		case "$(PREFIX)" in /usr|/usr/|/usr/local|/usr/local/) sysconfdir=/etc ;; *) sysconfdir="$(PREFIX)/etc" ;; esac; \
 	fi; \
 	rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/taskmaster.service" "$(DESTDIR)$$sysconfdir/logrotate.d/taskmaster"
+	for link in $(COMPAT_LINKS); do \
+		target="$(DESTDIR)$(BINDIR)/$$link"; \
+		if [ "$$(readlink "$$target" 2>/dev/null)" = taskmaster ]; then rm -f "$$target" || exit 1; fi; \
+	done
 	rmdir "$(DESTDIR)$(OTHERCOMPDIR)" "$(DESTDIR)$(DATADIR)/taskmaster" 2>/dev/null || true
 
-.PHONY: all build test install install-files uninstall
+.PHONY: all build test install install-files install-compat uninstall

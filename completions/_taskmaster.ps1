@@ -28,12 +28,13 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'The taskmaster supervisor daemon')
             [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Control a running taskmaster daemon')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Print the taskmaster TOML equivalent of a supervisord config file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'taskmaster;daemon' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)')
-            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
+            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stay in the foreground instead of daemonizing')
             [CompletionResult]::new('--nodaemon', '--nodaemon', [CompletionResultType]::ParameterName, 'Stay in the foreground instead of daemonizing')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'In the foreground, do not copy the activity log to stderr')
@@ -301,10 +302,16 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'taskmaster;convert' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'taskmaster;help' {
             [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'The taskmaster supervisor daemon')
             [CompletionResult]::new('ctl', 'ctl', [CompletionResultType]::ParameterValue, 'Control a running taskmaster daemon')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)')
+            [CompletionResult]::new('convert', 'convert', [CompletionResultType]::ParameterValue, 'Print the taskmaster TOML equivalent of a supervisord config file')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -395,6 +402,9 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;help;check' {
+            break
+        }
+        'taskmaster;help;convert' {
             break
         }
         'taskmaster;help;help' {

@@ -21,8 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterd' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'taskmasterd' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)')
-            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
+            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stay in the foreground instead of daemonizing')
             [CompletionResult]::new('--nodaemon', '--nodaemon', [CompletionResultType]::ParameterName, 'Stay in the foreground instead of daemonizing')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'In the foreground, do not copy the activity log to stderr')

@@ -19,6 +19,9 @@ _taskmaster() {
             taskmaster,check)
                 cmd="taskmaster__subcmd__check"
                 ;;
+            taskmaster,convert)
+                cmd="taskmaster__subcmd__convert"
+                ;;
             taskmaster,ctl)
                 cmd="taskmaster__subcmd__ctl"
                 ;;
@@ -157,6 +160,9 @@ _taskmaster() {
             taskmaster__subcmd__help,check)
                 cmd="taskmaster__subcmd__help__subcmd__check"
                 ;;
+            taskmaster__subcmd__help,convert)
+                cmd="taskmaster__subcmd__help__subcmd__convert"
+                ;;
             taskmaster__subcmd__help,ctl)
                 cmd="taskmaster__subcmd__help__subcmd__ctl"
                 ;;
@@ -233,7 +239,7 @@ _taskmaster() {
 
     case "${cmd}" in
         taskmaster)
-            opts="-v -h --version --help daemon ctl check help"
+            opts="-v -h --version --help daemon ctl check convert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +289,20 @@ _taskmaster() {
                     fi
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        taskmaster__subcmd__convert)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -1021,7 +1041,7 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__help)
-            opts="daemon ctl check help"
+            opts="daemon ctl check convert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1035,6 +1055,20 @@ _taskmaster() {
             return 0
             ;;
         taskmaster__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        taskmaster__subcmd__help__subcmd__convert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

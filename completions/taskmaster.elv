@@ -25,11 +25,12 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand daemon 'The taskmaster supervisor daemon'
             cand ctl 'Control a running taskmaster daemon'
             cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+            cand convert 'Print the taskmaster TOML equivalent of a supervisord config file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;daemon'= {
-            cand -c 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)'
-            cand --configuration 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)'
+            cand -c 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
+            cand --configuration 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
             cand -n 'Stay in the foreground instead of daemonizing'
             cand --nodaemon 'Stay in the foreground instead of daemonizing'
             cand -s 'In the foreground, do not copy the activity log to stderr'
@@ -252,10 +253,15 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'taskmaster;convert'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'taskmaster;help'= {
             cand daemon 'The taskmaster supervisor daemon'
             cand ctl 'Control a running taskmaster daemon'
             cand check 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+            cand convert 'Print the taskmaster TOML equivalent of a supervisord config file'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;help;daemon'= {
@@ -323,6 +329,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         &'taskmaster;help;ctl;reload'= {
         }
         &'taskmaster;help;check'= {
+        }
+        &'taskmaster;help;convert'= {
         }
         &'taskmaster;help;help'= {
         }

@@ -29,8 +29,9 @@ complete -c taskmaster -n "__fish_taskmaster_needs_command" -s h -l help -d 'Pri
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "daemon" -d 'The taskmaster supervisor daemon'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "ctl" -d 'Control a running taskmaster daemon'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "check" -d 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "convert" -d 'Print the taskmaster TOML equivalent of a supervisord config file'
 complete -c taskmaster -n "__fish_taskmaster_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s c -l configuration -d 'The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)' -r -F
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s c -l configuration -d 'The config file, TOML or supervisord\'s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord\'s own search path)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s n -l nodaemon -d 'Stay in the foreground instead of daemonizing'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s s -l silent -d 'In the foreground, do not copy the activity log to stderr'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand daemon" -s v -l version -d 'Print the version and exit'
@@ -133,10 +134,12 @@ complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_se
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand check" -s c -l configuration -d 'The config file (default: the same search as the daemon\'s)' -r -F
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand check" -s h -l help -d 'Print help'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "daemon" -d 'The taskmaster supervisor daemon'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "ctl" -d 'Control a running taskmaster daemon'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "check" -d 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand convert" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check convert help" -f -a "daemon" -d 'The taskmaster supervisor daemon'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check convert help" -f -a "ctl" -d 'Control a running taskmaster daemon'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check convert help" -f -a "check" -d 'Validate a config file and print every error, or a one-line summary (like `nginx -t`)'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check convert help" -f -a "convert" -d 'Print the taskmaster TOML equivalent of a supervisord config file'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and not __fish_seen_subcommand_from daemon ctl check convert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "status" -d 'Show the state of processes (all of them with no NAME)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "start" -d 'Start processes, waiting until each is RUNNING or has failed'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand help; and __fish_seen_subcommand_from ctl" -f -a "stop" -d 'Stop processes, waiting until each has stopped'

@@ -16,6 +16,9 @@ use crate::protocol;
 pub const MAIN_NAME: &str = "taskmaster";
 pub const DAEMON_NAME: &str = "taskmasterd";
 pub const CTL_NAME: &str = "taskmasterctl";
+/// supervisord's names, which `make install-compat` links to the binary too: a drop-in.
+pub const COMPAT_DAEMON_NAME: &str = "supervisord";
+pub const COMPAT_CTL_NAME: &str = "supervisorctl";
 
 /// Which grammar applies, decided by the file name the binary was invoked as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +33,8 @@ pub enum Personality {
 pub fn personality_from_argv0(argv0: &str) -> Personality {
     let file_name = std::path::Path::new(argv0).file_name().and_then(|n| n.to_str()).unwrap_or(argv0);
     match file_name {
-        DAEMON_NAME => Personality::Daemon,
-        CTL_NAME => Personality::Ctl,
+        DAEMON_NAME | COMPAT_DAEMON_NAME => Personality::Daemon,
+        CTL_NAME | COMPAT_CTL_NAME => Personality::Ctl,
         _ => Personality::Main,
     }
 }
@@ -65,6 +68,20 @@ pub enum MainCommand {
     Ctl(CtlArgs),
     /// Validate a config file and print every error, or a one-line summary (like `nginx -t`)
     Check(CheckArgs),
+    /// Print the taskmaster TOML equivalent of a supervisord config file
+    ///
+    /// Prints, on standard output, the TOML equivalent of a supervisord config file (its INI
+    /// dialect): the same programs, groups and settings, which taskmaster loads to the same
+    /// configuration. Comments stay above the keys and sections they were written above. Files
+    /// named by [include] are inlined. Event listener pools become [eventlistener.NAME] tables
+    /// (read, not started yet). What has no TOML equivalent ([fcgi-program:x], supervisord-only
+    /// keys) is kept as comments saying why.
+    ///
+    /// %(here)s and relative paths refer to the directory of the file they are written in: save
+    /// the output beside the original. Converting is optional: taskmaster reads supervisord.conf
+    /// as it is. A file with errors is not converted: its errors are printed, and the exit code
+    /// is 1.
+    Convert(ConvertArgs),
 }
 
 /// `taskmasterd`: the supervisor daemon.
@@ -80,9 +97,10 @@ Signals: TERM, INT and QUIT stop every program and exit; HUP applies the changed
 `taskmasterctl update`); USR2 reopens the log files."
 )]
 pub struct DaemonArgs {
-    /// The config file (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in
-    /// the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/),
-    /// /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/)
+    /// The config file, TOML or supervisord's INI (default: $TASKMASTER_CONFIG, then taskmaster.toml
+    /// or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or
+    /// ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then
+    /// supervisord's own search path)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
 
@@ -152,6 +170,14 @@ pub struct CheckArgs {
     /// The config file (default: the same search as the daemon's)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
+}
+
+/// `taskmaster convert`.
+#[derive(Debug, Clone, Args)]
+pub struct ConvertArgs {
+    /// The supervisord config file
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: PathBuf,
 }
 
 /// Which output channel of a process, as the command line spells it.
@@ -445,6 +471,8 @@ mod tests {
             ("taskmasterctl", Personality::Ctl),
             ("/usr/local/bin/taskmasterd", Personality::Daemon),
             ("./taskmasterctl", Personality::Ctl),
+            ("/usr/bin/supervisord", Personality::Daemon),
+            ("supervisorctl", Personality::Ctl),
             ("/opt/x/bin/taskmaster", Personality::Main),
             ("something-else", Personality::Main),
             ("", Personality::Main),

@@ -3,9 +3,11 @@
 //! # Map
 //! - [`cli`]: the clap grammar of every command line; the single source for `--help`, the shell's
 //!   parser, completions and man pages.
-//! - [`config`]: shared by daemon and client. Finds the config file, checks it against the key
-//!   table (`config::keys`, which also generates the config man page) and builds the model, each
-//!   program expanded into its processes.
+//! - [`config`]: shared by daemon and client. Finds the config file, reads it (our TOML, or
+//!   supervisord's INI as it is: `config::ini`, which maps it onto the same sections), checks it
+//!   against the key table (`config::keys`, which also generates the config man page) and builds
+//!   the model, each program expanded into its processes. `taskmaster convert` prints an INI
+//!   file as TOML.
 //! - [`protocol`]: the typed messages daemon and client exchange, one JSON object per line. Wire
 //!   types only: no clap (the CLI maps its own value enums onto them), no I/O.
 //! - [`daemon`]: the supervisor. One single-threaded event loop (`daemon::event_loop`, the loop

@@ -113,7 +113,7 @@ pub fn no_config_note(args: &CtlArgs) -> Option<String> {
     if config::find_config_file(None).is_ok() {
         return None;
     }
-    let looked: Vec<String> = config::search_path().iter().map(|p| p.display().to_string()).collect();
+    let looked: Vec<String> = config::config_candidates().iter().map(|p| p.display().to_string()).collect();
     Some(format!(
         "no config file was found (looked in ${}, then {}), so the default socket was tried; \
          name a config with -c FILE or the socket with -s PATH",

@@ -15,13 +15,23 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     match config::load(&path) {
         Ok(config) => {
+            for warning in &config.warnings {
+                eprintln!("warning: {warning}");
+            }
             let programs = config.programs.len();
             let processes = config.processes().count();
+            let warnings = config.warnings.len();
             println!(
-                "{}: ok ({programs} program{}, {processes} process{})",
+                "{}: ok, {} ({programs} program{}, {processes} process{}{})",
                 config.source.display(),
+                config.format.describe(),
                 if programs == 1 { "" } else { "s" },
                 if processes == 1 { "" } else { "es" },
+                match warnings {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_string(),
+                    n => format!(", {n} warnings"),
+                },
             );
             ExitCode::SUCCESS
         }

@@ -321,6 +321,13 @@ fn main_page() -> Vec<u8> {
                     roman(format!("(1), are: {}.", actions.join(", "))),
                 ]);
             }
+            "convert" => {
+                note.text([
+                    roman("How a supervisord config is read: "),
+                    bold("taskmaster.toml"),
+                    roman("(5), SUPERVISORD FORMAT."),
+                ]);
+            }
             _ => return None,
         }
         Some(note)
@@ -617,6 +624,10 @@ fn kind_syntax(kind: Kind) -> &'static str {
         Kind::StrList => "A list of strings, such as [\"a\", \"b\"].",
         Kind::LogLevel => "One of critical, error, warn, info, debug, trace, blather.",
         Kind::Chown => "A user name, or user:group; names or numeric ids.",
+        Kind::InetAddress => {
+            "A TCP address: HOST:PORT, or *:PORT, :PORT or a bare PORT for every interface; a string, \
+             or an integer for a bare port."
+        }
     }
 }
 
@@ -635,7 +646,8 @@ fn expands(kind: Kind) -> bool {
         | Kind::ExitCodes
         | Kind::StrList
         | Kind::LogLevel
-        | Kind::Chown => false,
+        | Kind::Chown
+        | Kind::InetAddress => false,
     }
 }
 
@@ -731,11 +743,16 @@ fn config_page() -> Vec<u8> {
         }
         roff.text([bold(path.display().to_string())]);
     }
+    roff.control("br", []);
+    roff.text([roman("then supervisord's own (see SUPERVISORD FORMAT)")]);
 
     roff.control("SH", ["DESCRIPTION"]);
     roff.text([
         bold(DAEMON_NAME),
-        roman("(8) reads one TOML file that describes the programs it supervises and its own settings; "),
+        roman(
+            "(8) reads one TOML file (or a supervisord config as it is: see SUPERVISORD FORMAT) that \
+             describes the programs it supervises and its own settings; ",
+        ),
         bold(CTL_NAME),
         roman("(1) reads it for the path of the daemon's socket, and "),
         bold("taskmaster check"),
@@ -821,6 +838,8 @@ fn config_page() -> Vec<u8> {
         }
     }
 
+    supervisord_format(&mut roff);
+
     roff.control("SH", ["EXAMPLE"]);
     roff.control("PP", []);
     roff.control("RS", ["4"]);
@@ -847,6 +866,72 @@ fn config_page() -> Vec<u8> {
     page.push_str(&title_line("taskmaster.toml", "5"));
     page.push_roff(&roff);
     page.into_bytes()
+}
+
+/// The SUPERVISORD FORMAT section of the config page: how a supervisord.conf is read, from the
+/// reader's own tables.
+fn supervisord_format(roff: &mut Roff) {
+    roff.control("SH", ["SUPERVISORD FORMAT"]);
+    roff.text([roman(
+        "A supervisord config file (supervisord 4.3's INI dialect) is read as it is, wherever a TOML \
+         one is: the format is decided by the content, not the file name (a [supervisord], \
+         [unix_http_server], [supervisorctl], [program:NAME] or similar section header means INI), and \
+         taskmaster check says which it read. It is parsed the way supervisord parses it: ; and # \
+         start a comment at the start of a line or after whitespace; indented lines continue a value; \
+         key = value or key: value, keys in any case; a key given twice takes the later value (with a \
+         warning); booleans are true, false, yes, no, on, off, 1 or 0; every value takes the \
+         expansions; [group:NAME] programs is comma-separated and [include] files blank-separated, \
+         relative to the main file, with globs (an included file's own [include] is not followed, as \
+         in supervisord); [supervisorctl] serverurl is a unix:// URL.",
+    )]);
+    roff.control("PP", []);
+    roff.text([roman("Its sections map onto the tables above, keys of the same names:")]);
+    for (ini, table, why) in crate::config::section_mapping() {
+        roff.control("TP", []);
+        roff.text([bold(ini)]);
+        match table {
+            Some(section) => roff.text([roman("is "), bold(section_title(section))]),
+            None => roff.text([roman(format!("gives a warning: {why}."))]),
+        };
+    }
+    roff.control("PP", []);
+    roff.text([roman(
+        "supervisord's standard [rpcinterface:supervisor] is accepted silently: it describes the \
+         control interface taskmaster always serves. These supervisord keys have no table entry; set \
+         to supervisord's default they change nothing, set otherwise they give a warning:",
+    )]);
+    let mapping = crate::config::section_mapping();
+    for (section, key, why) in crate::config::supervisord_only_keys() {
+        let ini = mapping.iter().find(|(_, table, _)| *table == Some(section)).map_or("", |(ini, _, _)| *ini);
+        roff.control("TP", []);
+        roff.text([bold(format!("{ini} {key}"))]);
+        roff.text([roman(why)]);
+    }
+    roff.control("PP", []);
+    roff.text([roman(
+        "A key or section supervisord does not know is ignored with a warning naming its place and \
+         the likely intended name, since supervisord ignores it silently. Errors (a bad value, a \
+         missing command, a [DEFAULT] section, which supervisord would apply to every section) are \
+         reported as for TOML, with FILE:LINE:COLUMN. Two differences from supervisord: relative paths \
+         are relative to the directory of the file they are written in (supervisord's are relative to \
+         its working directory), and a section defined again in another included file is an error \
+         (supervisord merges the two).",
+    )]);
+    roff.control("PP", []);
+    roff.text([roman(
+        "When no taskmaster config file is found, supervisord's own search path is tried: \
+         ../etc/supervisord.conf and ../supervisord.conf relative to the directory of the executable, \
+         then supervisord.conf and etc/supervisord.conf in the current directory, then \
+         /etc/supervisord.conf and /etc/supervisor/supervisord.conf.",
+    )]);
+    roff.control("PP", []);
+    roff.text([
+        bold("taskmaster convert"),
+        roman(
+            " FILE prints the equivalent TOML, comments kept above the keys they were written above, \
+             included files inlined, and what has no TOML equivalent yet kept as comments.",
+        ),
+    ]);
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
-//! The entry points the binary dispatches to: the daemon, the control client, `check`; and,
-//! in test builds only, the generator of the committed completions and man pages (`generate`),
-//! so the shipped binary carries neither clap_complete nor clap_mangen.
+//! The entry points the binary dispatches to: the daemon, the control client, `check`,
+//! `convert`; and, in test builds only, the generator of the committed completions and man
+//! pages (`generate`), so the shipped binary carries neither clap_complete nor clap_mangen.
 
 pub mod check;
+pub mod convert;
 #[cfg(test)]
 pub mod generate;
 
@@ -32,6 +33,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 MainCommand::Daemon(args) => run_daemon(args),
                 MainCommand::Ctl(args) => run_ctl(args),
                 MainCommand::Check(args) => check::run(&args),
+                MainCommand::Convert(args) => convert::run(&args),
             }
         }
     }

@@ -9,20 +9,24 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     UnixServer,
+    InetHttpServer,
     Taskmasterd,
     Taskmasterctl,
     Program,
     Group,
+    EventListener,
     Include,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 8] = [
         Section::UnixServer,
+        Section::InetHttpServer,
         Section::Taskmasterd,
         Section::Taskmasterctl,
         Section::Program,
         Section::Group,
+        Section::EventListener,
         Section::Include,
     ];
 
@@ -30,17 +34,19 @@ impl Section {
     pub fn table_name(self) -> &'static str {
         match self {
             Section::UnixServer => "unix_server",
+            Section::InetHttpServer => "inet_http_server",
             Section::Taskmasterd => "taskmasterd",
             Section::Taskmasterctl => "taskmasterctl",
             Section::Program => "program",
             Section::Group => "group",
+            Section::EventListener => "eventlistener",
             Section::Include => "include",
         }
     }
 
     /// Whether the section is a table of named sub-tables (`[program.NAME]`).
     pub fn is_named(self) -> bool {
-        matches!(self, Section::Program | Section::Group)
+        matches!(self, Section::Program | Section::Group | Section::EventListener)
     }
 
     pub fn from_table_name(name: &str) -> Option<Section> {
@@ -50,6 +56,10 @@ impl Section {
     pub fn doc(self) -> &'static str {
         match self {
             Section::UnixServer => "The control socket the daemon listens on.",
+            Section::InetHttpServer => {
+                "supervisord's HTTP (XML-RPC) server on a TCP port. Read and kept, but not served yet: \
+                 setting it gives a warning, and taskmasterctl uses the unix socket."
+            }
             Section::Taskmasterd => "The daemon's own settings.",
             Section::Taskmasterctl => "Settings of the control client and its interactive shell.",
             Section::Program => {
@@ -59,6 +69,13 @@ impl Section {
             Section::Group => {
                 "[group.NAME] gathers programs under one name: their processes are then \
                  addressed as NAME:PROCESS, and NAME:* means all of them."
+            }
+            Section::EventListener => {
+                "supervisord's event listener pool, [eventlistener.NAME]: processes that are sent \
+                 events on their stdin. Read and kept, but not started yet (a warning says so): \
+                 taskmaster emits no events yet. It takes every key of [program.NAME] (its priority \
+                 defaults to -1, and redirect_stderr cannot be true, since stdout carries the \
+                 listener protocol), and these."
             }
             Section::Include => "Further config files to read, for a conf.d layout.",
         }
@@ -103,6 +120,8 @@ pub enum Kind {
     LogLevel,
     /// `user` or `user:group`.
     Chown,
+    /// `HOST:PORT`, `:PORT`, `*:PORT` or `PORT`.
+    InetAddress,
 }
 
 impl Kind {
@@ -123,6 +142,7 @@ impl Kind {
             Kind::StrList => "list of strings",
             Kind::LogLevel => "log level",
             Kind::Chown => "user[:group]",
+            Kind::InetAddress => "[host:]port",
         }
     }
 }
@@ -155,10 +175,36 @@ const fn key(section: Section, name: &'static str, kind: Kind, default: DefaultV
 }
 
 use DefaultValue::{Computed, Required, Unset, Value};
-use Section::{Group, Include, Program, Taskmasterctl, Taskmasterd, UnixServer};
+use Section::{EventListener, Group, Include, InetHttpServer, Program, Taskmasterctl, Taskmasterd, UnixServer};
 
-const SECONDS: Kind = Kind::Int { min: 0, max: 86_400 * 365 };
-const COUNT: Kind = Kind::Int { min: 0, max: 1_000_000 };
+// supervisord checks no upper bound on its integers; these bounds only keep the values in the
+// model's types (u32 counts and seconds: 136 years), so that configs in the wild that write
+// startretries=1000000 to mean "keep trying" load unchanged.
+const SECONDS: Kind = Kind::Int { min: 0, max: u32::MAX as i64 };
+const COUNT: Kind = Kind::Int { min: 0, max: u32::MAX as i64 };
+const PRIORITY: Kind = Kind::Int { min: i64::MIN, max: i64::MAX };
+
+/// Why a key that taskmaster reads but does not act on yet gives a warning when it is set.
+const NO_HTTP: &str =
+    "not implemented yet: taskmaster does not serve HTTP (XML-RPC) yet, and taskmasterctl uses the unix socket";
+const NO_AUTH: &str = "not implemented yet: the control socket asks no password; its chmod and chown protect it";
+
+/// Keys that are read into the model but change nothing yet. Setting one gives a warning at its
+/// place, so that nothing is silently ignored.
+pub const NOT_YET: &[(Section, &str, &str)] = &[
+    (UnixServer, "username", NO_AUTH),
+    (UnixServer, "password", NO_AUTH),
+    (InetHttpServer, "port", NO_HTTP),
+    (InetHttpServer, "username", NO_HTTP),
+    (InetHttpServer, "password", NO_HTTP),
+    (Taskmasterctl, "username", NO_AUTH),
+    (Taskmasterctl, "password", NO_AUTH),
+];
+
+/// Why a key of [`NOT_YET`] is not acted on, if it is one.
+pub fn not_yet(section: Section, name: &str) -> Option<&'static str> {
+    NOT_YET.iter().find(|(s, n, _)| *s == section && *n == name).map(|(_, _, why)| *why)
+}
 
 /// Every key taskmaster knows, in documentation order.
 pub const KEYS: &[Key] = &[
@@ -177,6 +223,17 @@ pub const KEYS: &[Key] = &[
         Unset,
         "Owner of the socket file, as user or user:group (the daemon must be root to change it).",
     ),
+    key(UnixServer, "username", Kind::Str, Unset, "supervisord's user name for the control interface (not used yet)."),
+    key(UnixServer, "password", Kind::Str, Unset, "supervisord's password for the control interface (not used yet)."),
+    key(
+        InetHttpServer,
+        "port",
+        Kind::InetAddress,
+        Required,
+        "The TCP address to serve HTTP on, as HOST:PORT, :PORT, *:PORT or PORT (not served yet).",
+    ),
+    key(InetHttpServer, "username", Kind::Str, Unset, "The HTTP server's user name (not used yet)."),
+    key(InetHttpServer, "password", Kind::Str, Unset, "The HTTP server's password (not used yet)."),
     key(
         Taskmasterd,
         "logfile",
@@ -265,6 +322,8 @@ pub const KEYS: &[Key] = &[
         Computed("the [unix_server] file"),
         "The socket taskmasterctl connects to.",
     ),
+    key(Taskmasterctl, "username", Kind::Str, Unset, "The user name sent to the server (not used yet)."),
+    key(Taskmasterctl, "password", Kind::Str, Unset, "The password sent to the server (not used yet)."),
     key(Taskmasterctl, "prompt", Kind::Str, Value("\"taskmaster\""), "The interactive shell's prompt."),
     key(
         Taskmasterctl,
@@ -290,18 +349,12 @@ pub const KEYS: &[Key] = &[
     key(
         Program,
         "numprocs",
-        Kind::Int { min: 1, max: 10_000 },
+        Kind::Int { min: 0, max: 100_000 },
         Value("1"),
         "How many processes of this program to run.",
     ),
-    key(Program, "numprocs_start", Kind::Int { min: 0, max: 1_000_000 }, Value("0"), "The first %(process_num)."),
-    key(
-        Program,
-        "priority",
-        Kind::Int { min: -1_000_000, max: 1_000_000 },
-        Value("999"),
-        "Lower priorities start first and stop last.",
-    ),
+    key(Program, "numprocs_start", COUNT, Value("0"), "The first %(process_num)."),
+    key(Program, "priority", PRIORITY, Value("999"), "Lower priorities start first and stop last."),
     key(Program, "autostart", Kind::Bool, Value("true"), "Start the program when the daemon starts."),
     key(
         Program,
@@ -313,7 +366,7 @@ pub const KEYS: &[Key] = &[
     key(
         Program,
         "startretries",
-        Kind::Int { min: 0, max: 1_000 },
+        COUNT,
         Value("3"),
         "Failed starts in a row allowed before FATAL; each retry waits one second more than the last.",
     ),
@@ -418,12 +471,27 @@ pub const KEYS: &[Key] = &[
     key(Program, "directory", Kind::Path, Unset, "Working directory of the process. Expansions apply."),
     key(Program, "umask", Kind::Octal, Unset, "The process's umask (default: the daemon's)."),
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
+    key(Group, "priority", PRIORITY, Value("999"), "The group's priority, given to its programs."),
     key(
-        Group,
-        "priority",
-        Kind::Int { min: -1_000_000, max: 1_000_000 },
-        Value("999"),
-        "The group's priority, given to its programs.",
+        EventListener,
+        "events",
+        Kind::StrList,
+        Required,
+        "The event types the pool subscribes to, such as PROCESS_STATE_EXITED or TICK_60 (supervisord's names).",
+    ),
+    key(
+        EventListener,
+        "buffer_size",
+        Kind::Int { min: 1, max: u32::MAX as i64 },
+        Value("10"),
+        "How many events may wait for a free listener.",
+    ),
+    key(
+        EventListener,
+        "result_handler",
+        Kind::Str,
+        Value("\"supervisor.dispatchers:default_handler\""),
+        "supervisord's Python handler of the listeners' results.",
     ),
     key(
         Include,
@@ -439,8 +507,22 @@ pub fn keys_of(section: Section) -> impl Iterator<Item = &'static Key> + Clone {
     KEYS.iter().filter(move |k| k.section == section)
 }
 
+/// A key of a section; an event listener pool also takes every program key.
 pub fn find(section: Section, name: &str) -> Option<&'static Key> {
-    keys_of(section).find(|k| k.name == name)
+    keys_of(section).find(|k| k.name == name).or_else(|| match section {
+        Section::EventListener => find(Section::Program, name),
+        _ => None,
+    })
+}
+
+/// Every key name a section takes, its inherited ones included: the candidates of a
+/// did-you-mean.
+pub fn names_of(section: Section) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = keys_of(section).map(|k| k.name).collect();
+    if section == Section::EventListener {
+        names.extend(keys_of(Section::Program).map(|k| k.name));
+    }
+    names
 }
 
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo.

@@ -1,12 +1,15 @@
 //! The configuration model, shared by the daemon, the client and `taskmaster check`.
 //!
-//! A config file is found ([`find_config_file`]), parsed with spans by `toml`, then validated
-//! against the key table ([`keys`]) into this model, with every error reported at once as
-//! `FILE:LINE:COL: [section] key: message` ([`ConfigErrors`]). Each program is expanded into its
+//! A config file is found ([`find_config_file`]), parsed with spans by `toml` (or, when its
+//! content says it is supervisord's INI, by [`ini`] into the same format-neutral sections), then
+//! validated against the key table ([`keys`]) into this model, with every error reported at once
+//! as `FILE:LINE:COL: [section] key: message` ([`ConfigErrors`]), and whatever is accepted but
+//! not acted on kept as located warnings ([`Config::warnings`]). Each program is expanded into its
 //! processes here, with supervisord's `%(...)s` expansions applied, so the rest of the code (and
 //! the reload diff) only ever sees the effective per-process settings.
 
 pub mod diff;
+mod ini;
 pub mod keys;
 mod sections;
 #[cfg(test)]
@@ -17,6 +20,7 @@ pub mod values;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use ini::{convert_to_toml, looks_like_ini, section_mapping, supervisord_only_keys};
 pub use validate::parse_str;
 pub use values::Signal;
 
@@ -30,6 +34,61 @@ pub struct Config {
     pub ctl: CtlConfig,
     /// Programs in the order they were declared.
     pub programs: Vec<ProgramConfig>,
+    /// supervisord's event listener pools, read and kept but not started yet.
+    pub event_listeners: Vec<EventListenerConfig>,
+    /// What the HTTP front-end and authentication will need; read and kept, not acted on yet.
+    pub http: HttpConfig,
+    /// The syntax the main file is written in.
+    pub format: ConfigFormat,
+    /// What was accepted but is not acted on (a supervisord key taskmaster does not implement
+    /// yet, an unknown supervisord key), each with its place. Not errors: the config loads.
+    pub warnings: Vec<ConfigError>,
+}
+
+/// The two syntaxes a config file may be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigFormat {
+    /// taskmaster's own TOML.
+    Toml,
+    /// supervisord's INI dialect (`[supervisord]`, `[program:x]`).
+    Ini,
+}
+
+impl ConfigFormat {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ConfigFormat::Toml => "taskmaster TOML",
+            ConfigFormat::Ini => "supervisord INI",
+        }
+    }
+}
+
+/// Settings of supervisord's HTTP servers and of their authentication. taskmaster reads them
+/// (from `[inet_http_server]` and the username and password keys) so that a supervisord config
+/// keeps its meaning, but serves no HTTP and asks no password yet: setting one gives a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HttpConfig {
+    /// `[inet_http_server]`, when present.
+    pub inet: Option<InetServerConfig>,
+    /// `[unix_server]` (supervisord's `[unix_http_server]`) username and password.
+    pub unix_credentials: Option<Credentials>,
+    /// `[taskmasterctl]` (supervisord's `[supervisorctl]`) username and password.
+    pub ctl_credentials: Option<Credentials>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InetServerConfig {
+    /// Empty for every interface, as supervisord's `*:9001` and `9001`.
+    pub host: String,
+    pub port: u16,
+    pub credentials: Option<Credentials>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    /// As written: plain text, or `{SHA}` followed by a hex SHA-1 digest.
+    pub password: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +169,18 @@ pub struct ProgramConfig {
     pub group: String,
     pub priority: i64,
     pub processes: Vec<ProcessConfig>,
+}
+
+/// One `[eventlistener.NAME]` (supervisord's `[eventlistener:NAME]`): a pool of processes fed
+/// events on their stdin. Read and kept for the events work; the daemon does not start them yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventListenerConfig {
+    /// The pool's processes, with every program setting.
+    pub pool: ProgramConfig,
+    /// supervisord's event type names, upper-case.
+    pub events: Vec<String>,
+    pub buffer_size: u32,
+    pub result_handler: String,
 }
 
 /// When a process that exits from RUNNING is restarted.
@@ -274,10 +345,42 @@ pub fn search_path_with(user_dir: Option<PathBuf>) -> Vec<PathBuf> {
     paths
 }
 
+/// supervisord's own search path (its `options.py`), looked in when none of ours exists: two
+/// places relative to the directory above the executable's (`/usr/bin/supervisord` looks in
+/// `/usr/etc/`), then the current directory, then `/etc`.
+pub fn supervisord_search_path(executable: &Path) -> Vec<PathBuf> {
+    let base = executable.parent().and_then(Path::parent).unwrap_or(Path::new(""));
+    vec![
+        base.join("etc/supervisord.conf"),
+        base.join("supervisord.conf"),
+        PathBuf::from("supervisord.conf"),
+        PathBuf::from("etc/supervisord.conf"),
+        PathBuf::from("/etc/supervisord.conf"),
+        PathBuf::from("/etc/supervisor/supervisord.conf"),
+    ]
+}
+
+/// The executable as supervisord sees it (`sys.argv[0]`): the path it was run by, or, for a
+/// bare name found in PATH, the file it is.
+fn executable_path() -> PathBuf {
+    match std::env::args_os().next().map(PathBuf::from) {
+        Some(argv0) if argv0.components().count() > 1 => argv0,
+        _ => std::env::current_exe().unwrap_or_default(),
+    }
+}
+
 /// Finds the config file: `explicit` (from -c) if given, else `$TASKMASTER_CONFIG`, else the
-/// first file of [`search_path`] that exists.
+/// first file of [`search_path`] that exists, else the first of supervisord's own
+/// ([`supervisord_search_path`]).
 pub fn find_config_file(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
-    find_config_file_in(explicit, std::env::var_os(CONFIG_ENV), &search_path())
+    find_config_file_in(explicit, std::env::var_os(CONFIG_ENV), &config_candidates())
+}
+
+/// Every file looked for when neither -c nor `$TASKMASTER_CONFIG` names one, in order.
+pub fn config_candidates() -> Vec<PathBuf> {
+    let mut candidates = search_path();
+    candidates.extend(supervisord_search_path(&executable_path()));
+    candidates
 }
 
 /// [`find_config_file`] with the environment variable's value and the candidates passed in.
@@ -301,9 +404,8 @@ fn find_config_file_in(
     anyhow::bail!("no config file found; pass one with -c FILE. Looked in: {}", looked.join(", "))
 }
 
-/// Reads and validates a config file.
-pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+fn read(path: &Path) -> Result<String, ConfigErrors> {
+    std::fs::read_to_string(path).map_err(|e| {
         ConfigErrors(vec![ConfigError {
             file: path.to_path_buf(),
             line: 0,
@@ -312,8 +414,17 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
             key: String::new(),
             message: format!("cannot read the config file: {e}"),
         }])
-    })?;
-    validate::parse_str(&text, path)
+    })
+}
+
+/// Parses a config in either format, decided by its content ([`looks_like_ini`]).
+pub fn parse_any(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
+    if looks_like_ini(text) { ini::parse_str(text, path) } else { validate::parse_str(text, path) }
+}
+
+/// Reads and validates a config file, in either format.
+pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    parse_any(&read(path)?, path)
 }
 
 /// Loads what the client needs (the socket, the shell's settings): only the `[unix_server]`
@@ -322,6 +433,11 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
 /// programs are broken. The programs of the result are empty. A broken client table is
 /// reported from a full load, so that lines and columns point into the real file.
 pub fn load_client_settings(path: &Path) -> Result<Config, ConfigErrors> {
+    if let Ok(text) = std::fs::read_to_string(path)
+        && looks_like_ini(&text)
+    {
+        return ini::parse_client_settings(&text, path);
+    }
     let client_only = std::fs::read_to_string(path).ok().and_then(|text| {
         let mut table = text.parse::<toml::Table>().ok()?;
         table.retain(|section, _| section == "unix_server" || section == "taskmasterctl");

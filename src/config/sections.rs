@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::keys::{self, Section};
-use super::{ConfigError, ConfigErrors};
+use super::{Config, ConfigError, ConfigErrors};
 
 /// One file's text, kept to turn byte offsets into lines and columns.
 pub(super) struct SourceFile {
@@ -37,13 +37,34 @@ impl SourceFile {
     }
 }
 
-/// Collects errors; each is stamped with its place at once.
+/// Collects errors and warnings; each is stamped with its place at once.
 #[derive(Default)]
 pub(super) struct Diagnostics {
     errors: Vec<(usize, usize, ConfigError)>,
+    warnings: Vec<(usize, usize, ConfigError)>,
+}
+
+/// Sorts problems into file order and drops repeats (a per-process problem is found once per
+/// process).
+fn in_file_order(mut list: Vec<(usize, usize, ConfigError)>) -> Vec<ConfigError> {
+    list.sort_by_key(|(file, offset, _)| (*file, *offset));
+    let mut seen = HashSet::new();
+    list.into_iter().map(|(_, _, e)| e).filter(|e| seen.insert(e.to_string())).collect()
 }
 
 impl Diagnostics {
+    fn located(file: &SourceFile, offset: usize, section: &str, key: &str, message: String) -> ConfigError {
+        let (line, column) = file.line_col(offset);
+        ConfigError {
+            file: file.path.clone(),
+            line,
+            column,
+            section: section.to_string(),
+            key: key.to_string(),
+            message,
+        }
+    }
+
     pub(super) fn push(
         &mut self,
         file: (usize, &SourceFile),
@@ -52,26 +73,27 @@ impl Diagnostics {
         key: &str,
         message: String,
     ) {
-        let (line, column) = file.1.line_col(offset);
-        let error = ConfigError {
-            file: file.1.path.clone(),
-            line,
-            column,
-            section: section.to_string(),
-            key: key.to_string(),
-            message,
-        };
-        self.errors.push((file.0, offset, error));
+        self.errors.push((file.0, offset, Self::located(file.1, offset, section, key, message)));
     }
 
-    pub(super) fn into_result<T>(mut self, value: T) -> Result<T, ConfigErrors> {
+    /// Something accepted but not acted on: reported, and the config still loads.
+    pub(super) fn warn(
+        &mut self,
+        file: (usize, &SourceFile),
+        offset: usize,
+        section: &str,
+        key: &str,
+        message: String,
+    ) {
+        self.warnings.push((file.0, offset, Self::located(file.1, offset, section, key, message)));
+    }
+
+    pub(super) fn into_result(self, mut config: Config) -> Result<Config, ConfigErrors> {
         if self.errors.is_empty() {
-            return Ok(value);
+            config.warnings = in_file_order(self.warnings);
+            return Ok(config);
         }
-        self.errors.sort_by_key(|(file, offset, _)| (*file, *offset));
-        let mut seen = HashSet::new();
-        let errors = self.errors.into_iter().map(|(_, _, e)| e).filter(|e| seen.insert(e.to_string())).collect();
-        Err(ConfigErrors(errors))
+        Err(ConfigErrors(in_file_order(self.errors)))
     }
 }
 
@@ -82,7 +104,8 @@ pub(super) type Entry<'a> = (Spanned<String>, Spanned<DeValue<'a>>);
 pub(super) struct RawSection<'a> {
     pub(super) file: usize,
     pub(super) kind: Section,
-    /// `taskmasterd` or `program.web`.
+    /// `taskmasterd` or `program.web` (`program:web` when read from supervisord's INI): how
+    /// messages name the section.
     pub(super) label: String,
     /// The NAME of a named section.
     pub(super) name: String,
@@ -136,7 +159,8 @@ pub(super) fn read_sections<'a>(
             continue;
         };
         if !is_main && !kind.is_named() {
-            let msg = "only [program.*] and [group.*] tables may stand in an included file".to_string();
+            let msg =
+                "only [program.*], [group.*] and [eventlistener.*] tables may stand in an included file".to_string();
             at(diagnostics, offset, kind.table_name(), "", msg);
             continue;
         }
@@ -190,7 +214,7 @@ fn push_section<'a>(
         table.into_iter().map(|(k, v)| (Spanned::new(k.span(), k.into_inner().into_owned()), v)).collect();
     for (key, _) in &entries {
         if keys::find(kind, key.get_ref()).is_none() {
-            let hint = keys::did_you_mean(key.get_ref(), keys::keys_of(kind).map(|k| k.name))
+            let hint = keys::did_you_mean(key.get_ref(), keys::names_of(kind))
                 .map(|s| format!("; did you mean '{s}'?"))
                 .unwrap_or_default();
             diagnostics.push((index, file), key.span().start, &label, key.get_ref(), format!("unknown key{hint}"));

@@ -28,6 +28,20 @@ fn errors(config: &str) -> Vec<String> {
     }
 }
 
+/// Every warning's Display form, of a config that loads.
+#[track_caller]
+fn warnings(config: &str) -> Vec<String> {
+    parse(config).warnings.iter().map(ToString::to_string).collect()
+}
+
+/// The one warning a config that loads has.
+#[track_caller]
+fn warning(config: &str) -> String {
+    let all = warnings(config);
+    assert_eq!(all.len(), 1, "expected one warning, got {all:#?}");
+    all.into_iter().next().unwrap()
+}
+
 /// The one error a config has.
 #[track_caller]
 fn error(config: &str) -> String {
@@ -189,12 +203,14 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
 
 #[test]
 fn writing_every_table_default_explicitly_changes_nothing() {
-    let base = "[program.x]\ncommand = \"x\"\n[group.g]\nprograms = [\"x\"]\n";
+    let listener = "[eventlistener.l]\ncommand = \"l\"\nevents = [\"TICK_5\"]";
+    let base = format!("[program.x]\ncommand = \"x\"\n[group.g]\nprograms = [\"x\"]\n{listener}\n");
     let mut explicit = String::new();
     for section in Section::ALL {
         let header = match section {
             Section::Program => "[program.x]\ncommand = \"x\"".to_string(),
             Section::Group => "[group.g]\nprograms = [\"x\"]".to_string(),
+            Section::EventListener => listener.to_string(),
             other => format!("[{}]", other.table_name()),
         };
         let lines: Vec<String> = keys::keys_of(section)
@@ -207,7 +223,14 @@ fn writing_every_table_default_explicitly_changes_nothing() {
             explicit += &format!("{header}\n{}\n", lines.join("\n"));
         }
     }
-    assert_eq!(parse(&explicit), parse(base), "with every default written out:\n{explicit}");
+    if !explicit.contains("[eventlistener.l]") {
+        explicit += &format!("{listener}\n");
+    }
+    let mut explicit_config = parse(&explicit);
+    let base_config = parse(&base);
+    // The warnings (the pool is not started) stand at other lines.
+    explicit_config.warnings = base_config.warnings.clone();
+    assert_eq!(explicit_config, base_config, "with every default written out:\n{explicit}");
 }
 
 #[test]
@@ -216,6 +239,7 @@ fn every_key_in_the_table_is_checked() {
         let (header, rest) = match key.section {
             Section::Program => ("[program.x]".to_string(), ""),
             Section::Group => ("[group.g]".to_string(), "[program.x]\ncommand = \"x\"\n"),
+            Section::EventListener => ("[eventlistener.l]".to_string(), ""),
             other => (format!("[{}]", other.table_name()), "[program.x]\ncommand = \"x\"\n"),
         };
         let label = header.trim_matches(['[', ']']);
@@ -684,7 +708,7 @@ fn included_files_may_hold_only_program_and_group_tables() {
     write(&inc, "[program.a]\ncommand = \"a\"\n[taskmasterd]\nnodaemon = true\n");
     let e = load(&main).unwrap_err().to_string();
     let want = format!(
-        "{}:3:2: [taskmasterd]: only [program.*] and [group.*] tables may stand in an included file",
+        "{}:3:2: [taskmasterd]: only [program.*], [group.*] and [eventlistener.*] tables may stand in an included file",
         inc.display()
     );
     assert_eq!(e, want);
@@ -813,9 +837,8 @@ process_name = "same"
 stdout_logfile = "/l/x.log"
 "#,
     );
-    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(all.len(), 1, "{all:#?}");
     assert_error(&all[0], 7, 16, "[program.b] process_name: duplicate process name 'same'");
-    assert_error(&all[1], 8, 18, "[program.b] stdout_logfile: /l/x.log is also the log of process 'same'");
 }
 
 #[test]
@@ -833,7 +856,12 @@ fn invalid_process_names_are_rejected() {
 #[test]
 fn invalid_program_names_are_rejected() {
     let e = error("\n[program.\"a b\"]\ncommand = \"x\"\n");
-    assert_error(&e, 1, 10, "[program.a b]: a program name may hold only letters, digits, '_', '-' and '.'");
+    assert_error(&e, 1, 10, "[program.a b]: a program name must not be empty nor hold spaces, ':' or '/'");
+    let e = error("\n[program.\"a/b\"]\ncommand = \"x\"\n");
+    assert_error(&e, 1, 10, "[program.a/b]: a program name must not be empty");
+    // supervisord accepts any other character, and so does taskmaster.
+    let config = parse("\n[program.\"my@app+1\"]\ncommand = \"x\"\n");
+    assert_eq!(config.programs[0].name, "my@app+1");
 }
 
 #[test]
@@ -851,18 +879,27 @@ fn stopasgroup_implies_killasgroup() {
 #[test]
 fn out_of_range_numbers_are_rejected() {
     let cases = [
-        ("numprocs = 0", 12, "numprocs: 0 is out of range (1 to 10000)"),
-        ("startretries = 1001", 16, "startretries: 1001 is out of range (0 to 1000)"),
-        ("startsecs = -1", 13, "startsecs: -1 is out of range (0 to 31536000)"),
-        ("stopwaitsecs = -5", 16, "stopwaitsecs: -5 is out of range (0 to 31536000)"),
-        ("priority = 1000001", 12, "priority: 1000001 is out of range (-1000000 to 1000000)"),
-        ("numprocs_start = -1", 18, "numprocs_start: -1 is out of range (0 to 1000000)"),
-        ("stdout_logfile_backups = -1", 26, "stdout_logfile_backups: -1 is out of range (0 to 1000000)"),
+        ("numprocs = -1", 12, "numprocs: -1 is out of range (0 to 100000)"),
+        ("startretries = 4294967296", 16, "startretries: 4294967296 is out of range (0 to 4294967295)"),
+        ("startsecs = -1", 13, "startsecs: -1 is out of range (0 to 4294967295)"),
+        ("stopwaitsecs = -5", 16, "stopwaitsecs: -5 is out of range (0 to 4294967295)"),
+        ("numprocs_start = -1", 18, "numprocs_start: -1 is out of range (0 to 4294967295)"),
+        ("stdout_logfile_backups = -1", 26, "stdout_logfile_backups: -1 is out of range (0 to 4294967295)"),
     ];
     for (line, column, message) in cases {
         let e = error(&format!("\n[program.x]\ncommand = \"x\"\n{line}\n"));
         assert_eq!(e, format!("{FILE}:3:{column}: [program.x] {message}"));
     }
+}
+
+/// supervisord checks no upper bound; configs in the wild write startretries=1000000 to mean
+/// "keep trying", and huge priorities.
+#[test]
+fn supervisord_sized_numbers_are_accepted() {
+    let p = process_with("startretries = 1000000\nstartsecs = 100000000\npriority = -5000000000");
+    assert_eq!((p.startretries, p.startsecs, p.priority), (1_000_000, 100_000_000, -5_000_000_000));
+    let config = parse("\n[program.x]\ncommand = \"x\"\nnumprocs = 0\n");
+    assert!(config.programs[0].processes.is_empty());
 }
 
 #[test]
@@ -873,9 +910,10 @@ fn wrong_types_name_what_was_expected_and_found() {
     assert_eq!(e, format!("{FILE}:3:12: [program.x] numprocs: expected an integer, found a string"));
 }
 
+/// supervisord allows it, and configs in the wild rely on it: a warning, not an error.
 #[test]
-fn two_programs_sharing_a_log_file_are_rejected() {
-    let e = error(
+fn two_programs_sharing_a_log_file_are_warned_about() {
+    let e = warning(
         r#"
 [program.a]
 command = "a"
@@ -890,7 +928,7 @@ stderr_logfile = "/var/log/shared.log"
 
 #[test]
 fn a_shared_log_is_found_through_relative_paths() {
-    let e = error(
+    let e = warning(
         r#"
 [program.a]
 command = "a"
@@ -904,19 +942,19 @@ stdout_logfile = "/cfg/./x.log"
 }
 
 #[test]
-fn numprocs_sharing_one_log_file_is_rejected() {
-    let e = error("\n[program.w]\ncommand = \"w\"\nnumprocs = 2\nstdout_logfile = \"/var/log/w.log\"\n");
+fn numprocs_sharing_one_log_file_is_warned_about() {
+    let e = warning("\n[program.w]\ncommand = \"w\"\nnumprocs = 2\nstdout_logfile = \"/var/log/w.log\"\n");
     assert_error(&e, 4, 18, "[program.w] stdout_logfile: /var/log/w.log is also the log of process 'w_0'");
 }
 
 #[test]
 fn one_process_logging_stdout_and_stderr_to_one_file_is_told_to_redirect() {
-    let e = error("\n[program.x]\ncommand = \"x\"\nstdout_logfile = \"/l/x.log\"\nstderr_logfile = \"/l/x.log\"\n");
+    let e = warning("\n[program.x]\ncommand = \"x\"\nstdout_logfile = \"/l/x.log\"\nstderr_logfile = \"/l/x.log\"\n");
     assert_error(
         &e,
         4,
         18,
-        "[program.x] stderr_logfile: /l/x.log is both the stdout and stderr log; use redirect_stderr",
+        "[program.x] stderr_logfile: /l/x.log is both the stdout and stderr log; redirect_stderr does this",
     );
 }
 
@@ -943,7 +981,7 @@ fn every_error_is_reported_in_file_order() {
         r#"
 [program.a]
 comand = "a"
-numprocs = 0
+numprocs = -1
 [taskmasterd]
 umask = 22
 [program.b]

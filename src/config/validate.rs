@@ -1,5 +1,9 @@
 //! TOML text → [`Config`], checking every section and key against the key table and collecting
 //! every problem with its file, line and column instead of stopping at the first.
+//!
+//! The model is built from format-neutral sections ([`RawSection`]: typed values with their
+//! places), so supervisord's INI reader (`config::ini`) only has to produce those sections to
+//! get the same validation, the same model and the same messages.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -11,8 +15,8 @@ use super::keys::{self, Key, Kind, Section};
 use super::sections::{Diagnostics, RawSection, SourceFile, include_patterns, read_sections};
 use super::values::{self, ExpansionValue, Signal};
 use super::{
-    AutoRestart, Chown, Config, ConfigErrors, CtlConfig, DaemonConfig, LogConfig, LogDestination, LogLevel,
-    ProcessConfig, ProgramConfig, UnixServerConfig,
+    AutoRestart, Chown, Config, ConfigErrors, ConfigFormat, Credentials, CtlConfig, DaemonConfig, EventListenerConfig,
+    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
 };
 
 /// Reads typed values out of one section, falling back to the key table's defaults and
@@ -26,6 +30,10 @@ struct SectionReader<'a> {
 impl SectionReader<'_> {
     fn error_at(&mut self, offset: usize, key: &str, message: String) {
         self.diagnostics.push((self.section.file, self.file), offset, &self.section.label, key, message);
+    }
+
+    fn warn_at(&mut self, offset: usize, key: &str, message: String) {
+        self.diagnostics.warn((self.section.file, self.file), offset, &self.section.label, key, message);
     }
 
     fn spec(&self, name: &str) -> &'static Key {
@@ -171,6 +179,8 @@ fn as_exitcodes(value: &DeValue<'_>) -> Result<Vec<i32>, String> {
     let one = |v: &DeValue<'_>| as_int_in(0, 255)(v).map(|n| n as i32);
     match value {
         DeValue::Array(array) => array.iter().map(|item| one(item.get_ref())).collect(),
+        // supervisord reads an empty exitcodes as "no exit is expected".
+        DeValue::String(s) if s.trim().is_empty() => Ok(Vec::new()),
         DeValue::String(s) => s
             .split(',')
             .map(|part| {
@@ -231,6 +241,26 @@ fn as_chown(value: &DeValue<'_>) -> Result<Chown, String> {
         return Err(format!("no such group '{g}'"));
     }
     Ok(Chown { user, group })
+}
+
+/// supervisord's `inet_address`: `HOST:PORT`, `:PORT`, `*:PORT` or `PORT`; no host (or `*`)
+/// means every interface.
+fn as_inet_address(value: &DeValue<'_>) -> Result<(String, u16), String> {
+    let text = match value {
+        DeValue::Integer(_) => as_i64(value)?.to_string(),
+        other => as_string(other)?,
+    };
+    let (host, port) = match text.rsplit_once(':') {
+        Some((host, port)) => (if host == "*" { "" } else { host }, port),
+        None => ("", text.as_str()),
+    };
+    let port = port
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|&p| p > 0)
+        .ok_or_else(|| format!("'{text}' has no valid port (1 to 65535)"))?;
+    Ok((host.to_string(), port))
 }
 
 fn as_user(value: &DeValue<'_>) -> Result<String, String> {
@@ -334,7 +364,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
         read_sections(file, index, index == 0, &mut sections, &mut diagnostics);
     }
 
-    let config = build(&path, &here, &files, &sections, &mut diagnostics);
+    let config = build(&path, &files, &sections, ConfigFormat::Toml, &mut diagnostics);
     diagnostics.into_result(config)
 }
 
@@ -357,13 +387,16 @@ pub(super) fn default_history_file() -> Option<PathBuf> {
         .map(|home| PathBuf::from(home).join(".local/share/taskmaster/history"))
 }
 
-fn build(
+/// Builds the model from the sections of every file (`files[0]` being the main one), reporting
+/// problems into `diagnostics`. Shared by both formats.
+pub(super) fn build(
     path: &Path,
-    here: &Path,
     files: &[SourceFile],
     sections: &[RawSection<'_>],
+    format: ConfigFormat,
     diagnostics: &mut Diagnostics,
 ) -> Config {
+    let here = &files[0].dir();
     // A section defined again is reported and ignored, so it adds no errors of its own.
     let mut seen: HashMap<&str, &RawSection<'_>> = HashMap::new();
     let mut unique: Vec<&RawSection<'_>> = Vec::new();
@@ -376,6 +409,14 @@ fn build(
         } else {
             seen.insert(&section.label, section);
             unique.push(section);
+        }
+    }
+    for section in &unique {
+        for (key, _) in &section.entries {
+            if let Some(why) = keys::not_yet(section.kind, key.get_ref()) {
+                let file = (section.file, &files[section.file]);
+                diagnostics.warn(file, key.span().start, &section.label, key.get_ref(), why.to_string());
+            }
         }
     }
     let find = |kind: Section| unique.iter().copied().find(|s| s.kind == kind);
@@ -415,6 +456,13 @@ fn build(
         chmod: r.value("chmod", as_octal),
         chown: r.get("chown", as_chown),
     };
+    let unix_credentials = credentials(&mut r);
+    let inet = find(Section::InetHttpServer).and_then(|section| {
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        let address = r.get("port", as_inet_address);
+        let credentials = credentials(&mut r);
+        address.map(|(host, port)| InetServerConfig { host, port, credentials })
+    });
 
     let daemon_raw = find(Section::Taskmasterd).map_or_else(|| empty(Section::Taskmasterd), clone_section);
     let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
@@ -466,6 +514,8 @@ fn build(
         prompt: r.value("prompt", as_string),
         history_file: expand_path(&mut r, "history_file", history).or_else(default_history_file),
     };
+    let ctl_credentials = credentials(&mut r);
+    let http = HttpConfig { inet, unix_credentials, ctl_credentials };
 
     // Groups first: a program's group and default priority come from them.
     let mut group_of: BTreeMap<String, GroupMembership> = BTreeMap::new();
@@ -522,8 +572,114 @@ fn build(
         let offset = r.value_offset("exit_with_program");
         r.error_at(offset, "exit_with_program", format!("no program named '{program}'{hint}"));
     }
+
+    let mut event_listeners = Vec::new();
+    for section in unique.iter().copied().filter(|s| s.kind == Section::EventListener) {
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        event_listeners.push(build_event_listener(&mut r, &daemon));
+    }
+
     let programs = programs.into_iter().map(|(program, _)| program).collect();
-    Config { source: path.to_path_buf(), unix_server, daemon, ctl, programs }
+    Config {
+        source: path.to_path_buf(),
+        unix_server,
+        daemon,
+        ctl,
+        programs,
+        event_listeners,
+        http,
+        format,
+        warnings: Vec::new(),
+    }
+}
+
+/// supervisord's event type names (`supervisor.events.EventTypes`).
+const EVENT_TYPES: [&str; 27] = [
+    "EVENT",
+    "PROCESS_COMMUNICATION",
+    "PROCESS_COMMUNICATION_STDERR",
+    "PROCESS_COMMUNICATION_STDOUT",
+    "PROCESS_GROUP",
+    "PROCESS_GROUP_ADDED",
+    "PROCESS_GROUP_REMOVED",
+    "PROCESS_LOG",
+    "PROCESS_LOG_STDERR",
+    "PROCESS_LOG_STDOUT",
+    "PROCESS_STATE",
+    "PROCESS_STATE_BACKOFF",
+    "PROCESS_STATE_EXITED",
+    "PROCESS_STATE_FATAL",
+    "PROCESS_STATE_RUNNING",
+    "PROCESS_STATE_STARTING",
+    "PROCESS_STATE_STOPPED",
+    "PROCESS_STATE_STOPPING",
+    "PROCESS_STATE_UNKNOWN",
+    "REMOTE_COMMUNICATION",
+    "SUPERVISOR_STATE_CHANGE",
+    "SUPERVISOR_STATE_CHANGE_RUNNING",
+    "SUPERVISOR_STATE_CHANGE_STOPPING",
+    "TICK",
+    "TICK_3600",
+    "TICK_5",
+    "TICK_60",
+];
+
+/// An event listener pool: a program's settings checked as supervisord checks a pool's, plus
+/// its events. Kept in the model, not started (the warning says so).
+fn build_event_listener(r: &mut SectionReader<'_>, daemon: &DaemonConfig) -> EventListenerConfig {
+    let offset = r.section.offset;
+    let why =
+        "event listeners are not implemented yet: this pool is read but not started, and it does not show in status";
+    r.warn_at(offset, "", why.to_string());
+    let mut pool = build_program(r, daemon, None);
+    // supervisord starts listeners first and stops them last.
+    if !r.is_set("priority") {
+        pool.priority = -1;
+        pool.processes.iter_mut().for_each(|p| p.priority = -1);
+    }
+    if pool.processes.first().is_some_and(|p| p.redirect_stderr) {
+        let offset = r.value_offset("redirect_stderr");
+        let msg = "cannot be true in an event listener: its stdout carries the listener protocol";
+        r.error_at(offset, "redirect_stderr", msg.to_string());
+    }
+    let mut events = Vec::new();
+    let written = r.spanned_strings("events").unwrap_or_default();
+    if written.is_empty() && r.is_set("events") {
+        let offset = r.value_offset("events");
+        r.error_at(offset, "events", "a pool needs at least one event type".to_string());
+    }
+    for (offset, event) in written {
+        let upper = event.to_ascii_uppercase();
+        if EVENT_TYPES.contains(&upper.as_str()) {
+            events.push(upper);
+        } else {
+            let hint =
+                keys::did_you_mean(&upper, EVENT_TYPES).map(|s| format!("; did you mean {s}?")).unwrap_or_default();
+            r.error_at(offset, "events", format!("unknown event type '{event}'{hint}"));
+        }
+    }
+    EventListenerConfig {
+        pool,
+        events,
+        buffer_size: r.int("buffer_size") as u32,
+        result_handler: r.value("result_handler", as_string),
+    }
+}
+
+/// A section's username and password: both or neither, as supervisord requires.
+fn credentials(r: &mut SectionReader<'_>) -> Option<Credentials> {
+    let username = r.get("username", as_string);
+    let password = r.get("password", as_string);
+    match (username, password) {
+        (Some(username), Some(password)) => Some(Credentials { username, password }),
+        (None, None) => None,
+        (username, _) => {
+            let (missing, given) = if username.is_some() { ("password", "username") } else { ("username", "password") };
+            let offset = r.value_offset(given);
+            r.error_at(offset, given, format!("is set without {missing}; set both or neither"));
+            None
+        }
+    }
 }
 
 /// What a `[group.NAME]` gives each program it lists.
@@ -544,11 +700,13 @@ fn clone_section<'a>(s: &RawSection<'a>) -> RawSection<'a> {
     }
 }
 
+/// supervisord's rule (`process_or_group_name`): a name must not hold a space, ':' or '/', which
+/// would break addressing `GROUP:NAME` and URLs; control characters are refused too.
 fn check_name(r: &mut SectionReader<'_>, what: &str) {
     let name = &r.section.name;
-    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    let valid = !name.is_empty() && !name.chars().any(|c| c.is_whitespace() || c.is_control() || ":/".contains(c));
     if !valid {
-        let msg = format!("a {what} name may hold only letters, digits, '_', '-' and '.'");
+        let msg = format!("a {what} name must not be empty nor hold spaces, ':' or '/'");
         let offset = r.section.offset;
         r.error_at(offset, "", msg);
     }
@@ -626,7 +784,13 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             "group_name" => Some(ExpansionValue::Str(group_name.clone())),
             "process_num" => Some(ExpansionValue::Int(process_num)),
             "numprocs" => Some(ExpansionValue::Int(numprocs)),
-            _ => common_lookup(&here, name),
+            // As in supervisord, the daemon's own environment key is an ENV_ name too, and
+            // takes precedence over the daemon's inherited environment.
+            _ => name
+                .strip_prefix("ENV_")
+                .and_then(|var| daemon.environment.iter().find(|(k, _)| k == var))
+                .map(|(_, v)| ExpansionValue::Str(v.clone()))
+                .or_else(|| common_lookup(&here, name)),
         };
         let expand = |r: &mut SectionReader<'_>, key: &str, raw: &str| match values::expand(raw, &lookup) {
             Ok(v) => Some(v),
@@ -709,8 +873,10 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     ProgramConfig { name: program, group: group_name, priority, processes }
 }
 
-/// Process names must be unique across the config (they address processes on the command line),
-/// and two processes must not write the same log file.
+/// Process names must be unique across the config (they address processes on the command line).
+/// Two processes writing one log file get a warning: supervisord allows it and configs in the
+/// wild rely on it (the queue workers of many a framework's guide share one log file), and the
+/// files are opened for appending, so lines interleave but are not lost.
 fn check_process_names(
     programs: &[(ProgramConfig, &RawSection<'_>)],
     files: &[SourceFile],
@@ -752,15 +918,18 @@ fn check_process_names(
                 Some(&(writer, other)) if writer != index => {
                     let offset = r.value_offset(key);
                     let msg = format!(
-                        "{} is also the log of process '{other}'; processes must not share a log file",
+                        "{} is also the log of process '{other}': their lines interleave, and each rotates it on its own",
                         path.display()
                     );
-                    r.error_at(offset, key, msg);
+                    r.warn_at(offset, key, msg);
                 }
                 Some(_) => {
                     let offset = r.value_offset(key);
-                    let msg = format!("{} is both the stdout and stderr log; use redirect_stderr", path.display());
-                    r.error_at(offset, key, msg);
+                    let msg = format!(
+                        "{} is both the stdout and stderr log; redirect_stderr does this with one writer",
+                        path.display()
+                    );
+                    r.warn_at(offset, key, msg);
                 }
                 None => {
                     logs.insert(path, (index, &process.name));

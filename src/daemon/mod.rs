@@ -26,6 +26,7 @@ mod activity_log;
 mod control_socket;
 mod event_loop;
 mod host;
+pub mod http;
 mod jobs;
 mod log_files;
 mod names;
@@ -41,6 +42,7 @@ mod supervisor;
 mod syslog;
 pub mod timers;
 mod user_switch;
+pub mod xmlrpc;
 
 use anyhow::Context;
 
@@ -93,6 +95,9 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
     let outcome = (|| -> anyhow::Result<u8> {
         pidfile.write_pid().context("can't write the pidfile")?;
         let (logger, activity_file) = activity_log::start_logging(daemon, foreground && !silent)?;
+        for warning in &config.warnings {
+            log::warn!("config: {warning}");
+        }
         log::info!(
             "taskmasterd {} started with pid {} (config {}, socket {})",
             env!("CARGO_PKG_VERSION"),

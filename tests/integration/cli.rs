@@ -17,12 +17,24 @@ fn symlinked_names_select_daemon_and_ctl() {
     }
 }
 
+/// `make install-compat` links supervisord's names to the binary: they select the daemon's and
+/// the client's grammars.
+#[test]
+fn supervisord_names_select_daemon_and_ctl() {
+    let sandbox = Sandbox::new();
+    for (name, grammar) in [("supervisord", "taskmasterd"), ("supervisorctl", "taskmasterctl")] {
+        std::os::unix::fs::symlink(BIN, sandbox.path(name)).unwrap();
+        let out = Command::new(sandbox.path(name)).arg("-v").output().unwrap();
+        assert_eq!(stdout(&out).trim(), format!("{grammar} {}", env!("CARGO_PKG_VERSION")));
+    }
+}
+
 #[test]
 fn check_accepts_the_example_and_reports_errors_with_places() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/taskmaster.toml");
     let out = Sandbox::new().run(&["check", "-c", example]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("examples/taskmaster.toml: ok ("), "{}", stdout(&out));
+    assert!(stdout(&out).contains("examples/taskmaster.toml: ok, taskmaster TOML ("), "{}", stdout(&out));
 
     let sandbox = Sandbox::new();
     std::fs::write(sandbox.config_path(), "[program.web]\ncomand = \"x\"\n").unwrap();

@@ -11,5 +11,8 @@ mod host;
 mod lifecycle;
 mod output;
 mod process_settings;
+mod reference;
 mod reload;
 mod shell;
+mod supervisord_compat;
+mod xmlrpc_reference;
