@@ -122,8 +122,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
         'taskmasterctl;tail' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N, as in -3000')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N, as in -3000')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C')
-            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

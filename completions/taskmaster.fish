@@ -93,7 +93,7 @@ complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_se
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from wait" -l json -d 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from tail" -s n -l bytes -d 'How many bytes from the end to print (default 1600); also written -N, as in -3000' -r
-complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Follow: stream new output until Ctrl-C'
+complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from tail" -s f -l follow -d 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from tail" -s h -l help -d 'Print help'
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from maintail" -s n -l bytes -d 'How many bytes from the end to print (default 1600); also written -N' -r
 complete -c taskmaster -n "__fish_taskmaster_using_subcommand ctl; and __fish_seen_subcommand_from maintail" -s f -l follow -d 'Follow: stream new lines until Ctrl-C'

@@ -108,8 +108,8 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
         &'taskmasterctl;tail'= {
             cand -n 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
             cand --bytes 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
-            cand -f 'Follow: stream new output until Ctrl-C'
-            cand --follow 'Follow: stream new output until Ctrl-C'
+            cand -f 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
+            cand --follow 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -81,7 +81,7 @@ complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand wait" -l tim
 complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand wait" -l json -d 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
 complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand tail" -s n -l bytes -d 'How many bytes from the end to print (default 1600); also written -N, as in -3000' -r
-complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand tail" -s f -l follow -d 'Follow: stream new output until Ctrl-C'
+complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand tail" -s f -l follow -d 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
 complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand tail" -s h -l help -d 'Print help'
 complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand maintail" -s n -l bytes -d 'How many bytes from the end to print (default 1600); also written -N' -r
 complete -c taskmasterctl -n "__fish_taskmasterctl_using_subcommand maintail" -s f -l follow -d 'Follow: stream new lines until Ctrl-C'

@@ -293,7 +293,8 @@ pub enum Action {
     },
     /// Print the end of a process's log, or follow it with -f
     Tail {
-        /// Follow: stream new output until Ctrl-C
+        /// Follow: stream new output until Ctrl-C. A follower that falls behind catches up from
+        /// the log file, and fails (exit 1) only if the file was rotated away meanwhile
         #[arg(short = 'f', long)]
         follow: bool,
         /// How many bytes from the end to print (default 1600); also written -N, as in -3000

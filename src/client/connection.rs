@@ -54,6 +54,67 @@ impl Connection {
         }
     }
 
+    /// Copies a framed stream ([`Response::Frames`], `tail -f`) to `out`: each data frame's
+    /// bytes as they arrive, until the end frame, which is returned.
+    pub fn frames_to(&mut self, out: &mut dyn Write) -> Result<protocol::StreamEnd, Failure> {
+        loop {
+            let header = self.read_header()?;
+            match header.first() {
+                Some(b'D') => {
+                    let mut left: usize = std::str::from_utf8(&header[1..])
+                        .ok()
+                        .and_then(|n| n.trim_end().parse().ok())
+                        .ok_or_else(|| Failure::new(exit::ERROR, "a bad frame from taskmasterd"))?;
+                    while left > 0 {
+                        if self.reader.buffer().is_empty() {
+                            waiting::wait_readable(self.reader.get_ref())?;
+                        }
+                        let chunk = match self.reader.fill_buf() {
+                            Ok([]) => return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof))),
+                            Ok(chunk) => chunk,
+                            Err(e) => return Err(self.lost(&e)),
+                        };
+                        let n = chunk.len().min(left);
+                        out.write_all(&chunk[..n]).and_then(|()| out.flush()).map_err(output_failed)?;
+                        self.reader.consume(n);
+                        left -= n;
+                    }
+                }
+                Some(b'E') => {
+                    return serde_json::from_slice(&header[1..])
+                        .map_err(|e| Failure::new(exit::ERROR, format!("a bad end frame from taskmasterd: {e}")));
+                }
+                _ => return Err(Failure::new(exit::ERROR, "a bad frame from taskmasterd")),
+            }
+        }
+    }
+
+    /// One frame header line, newline included (a data frame's is short, an end frame's is a
+    /// JSON line).
+    fn read_header(&mut self) -> Result<Vec<u8>, Failure> {
+        let mut line = Vec::new();
+        loop {
+            if self.reader.buffer().is_empty() {
+                waiting::wait_readable(self.reader.get_ref())?;
+            }
+            let available = match self.reader.fill_buf() {
+                Ok([]) => return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof))),
+                Ok(available) => available,
+                Err(e) => return Err(self.lost(&e)),
+            };
+            let end = available.iter().position(|&b| b == b'\n').map(|i| i + 1);
+            let taken = end.unwrap_or(available.len());
+            line.extend_from_slice(&available[..taken]);
+            self.reader.consume(taken);
+            if end.is_some() {
+                return Ok(line);
+            }
+            if line.len() >= protocol::MAX_LINE {
+                return Err(Failure::new(exit::ERROR, "a bad frame from taskmasterd"));
+            }
+        }
+    }
+
     /// `fg`: the stream to `out`, and what the user types to the process, until the process
     /// exits, the user detaches (Ctrl-C, or Ctrl-D at the start of a line), or the daemon goes.
     /// True when the user detached.

@@ -268,6 +268,17 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             connection.stream_to(out)?;
             Ok(exit::SUCCESS)
         }
+        (_, Response::Frames) => {
+            let end = connection.frames_to(out)?;
+            if end.error {
+                return Err(Failure::new(exit::ERROR, end.message));
+            }
+            // Why the stream ended (the process was removed), apart from its output.
+            if !end.message.is_empty() {
+                eprintln!("taskmasterctl: {}", end.message);
+            }
+            Ok(exit::SUCCESS)
+        }
         (_, Response::Done { message }) => {
             // Among the --json actions, only reread and update answer with a message, the one
             // that says nothing changed: no results.

@@ -23,6 +23,7 @@
 //!   routine, shared with `spawn`).
 
 mod activity_log;
+mod catch_up;
 mod control_socket;
 mod event_loop;
 mod host;

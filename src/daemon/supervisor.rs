@@ -168,6 +168,8 @@ pub struct Supervisor {
     pub activity_log: ActivityFile,
     /// Clients following output (`tail -f`, `maintail -f`, `fg`).
     pub followers: HashMap<ClientId, FollowSource>,
+    /// `tail -f` followers that fell behind, catching up from disk (`catch_up`).
+    pub lagging: HashMap<ClientId, super::catch_up::Lag>,
     /// Clients whose input goes to a process's stdin (`fg`).
     pub attached: HashMap<ClientId, ProcessId>,
     /// What is owed to clients, in order, until a front-end delivers it.
@@ -216,6 +218,7 @@ impl Supervisor {
             base_environment: std::env::vars().collect(),
             activity_log,
             followers: HashMap::new(),
+            lagging: HashMap::new(),
             attached: HashMap::new(),
             outbox: VecDeque::new(),
             log_retry: None,

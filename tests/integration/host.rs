@@ -175,9 +175,12 @@ fn exit_when_all_fatal_ends_the_daemon_once_nothing_runs() {
     write_config_with(
         &sandbox,
         "exit_when_all_fatal = true",
-        "[program.broken]\ncommand = \"sh -c 'exit 3'\"\nstartsecs = 1\nstartretries = 0\n",
+        "[program.broken]\ncommand = \"sh -c 'while [ ! -e go ]; do sleep 0.01; done; exit 3'\"\n\
+         startsecs = 100\nstartretries = 0\n",
     );
     let mut d = Daemon::start_in(sandbox);
+    // It fails only once the test is connected, so the daemon's exit cannot beat the harness.
+    std::fs::write(d.sandbox.path("go"), "").unwrap();
     assert_eq!(d.wait_exit(), 1);
     let log = d.log();
     assert!(log.contains("gave up: broken entered FATAL state"), "{log}");

@@ -7,6 +7,7 @@ mod cli;
 mod client_edges;
 mod clients;
 mod daemon_life;
+mod follow;
 mod host;
 mod lifecycle;
 mod output;
