@@ -6,6 +6,7 @@
 //! shell; [`render`] turns responses into text (pure); [`shell`] is the interactive shell on the
 //! same grammar and the same [`execute`]. The transport knows nothing of the shell.
 
+pub mod complete;
 mod connection;
 pub mod render;
 pub mod shell;

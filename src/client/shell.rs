@@ -121,7 +121,7 @@ fn invoked_name() -> String {
 }
 
 /// The grammar of a shell line: [`CtlLine`], presented as `taskmasterctl`'s actions.
-fn line_command(bin_name: &str) -> Command {
+pub(super) fn line_command(bin_name: &str) -> Command {
     let mut command = CtlLine::command()
         .bin_name(bin_name.to_string())
         .subcommand_value_name("ACTION")
@@ -261,7 +261,7 @@ fn connect_quickly(path: &Path) -> std::io::Result<UnixStream> {
 }
 
 /// Asks the daemon one question for completion, giving up quickly.
-fn fetch(socket: &Path, request: Request) -> Option<Response> {
+pub(super) fn fetch(socket: &Path, request: Request) -> Option<Response> {
     let stream = connect_quickly(socket).ok()?;
     stream.set_read_timeout(Some(COMPLETION_TIMEOUT)).ok()?;
     stream.set_write_timeout(Some(COMPLETION_TIMEOUT)).ok()?;
@@ -402,7 +402,11 @@ enum NameSource {
 /// Completes the last word of `before` (the line up to the cursor). Returns where the word
 /// starts and the candidates, sorted, each a replacement for that word. `fetch` asks the
 /// daemon; `None` means no answer.
-fn complete(command: &Command, before: &str, fetch: &dyn Fn(Request) -> Option<Response>) -> (usize, Vec<String>) {
+pub(super) fn complete(
+    command: &Command,
+    before: &str,
+    fetch: &dyn Fn(Request) -> Option<Response>,
+) -> (usize, Vec<String>) {
     let start =
         before.len() - before.chars().rev().take_while(|c| !c.is_whitespace()).map(char::len_utf8).sum::<usize>();
     let partial = &before[start..];

@@ -98,12 +98,88 @@ fn completions() -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     for (name, cmd) in commands() {
         for shell in SHELLS {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cmd.clone(), name, &mut script);
+            let script = match dynamic_script(shell, name) {
+                Some(script) => script.into_bytes(),
+                None => {
+                    let mut script = Vec::new();
+                    clap_complete::generate(shell, &mut cmd.clone(), name, &mut script);
+                    script
+                }
+            };
             files.push((Path::new("completions").join(shell.file_name(name)), script));
         }
     }
     files
+}
+
+/// bash, zsh and fish complete `taskmaster` and `taskmasterctl` by asking the binary
+/// (`client::complete`), which knows the daemon's live process and group names; the other
+/// shells, and `taskmasterd` (options only), get clap_complete's static scripts.
+fn dynamic_script(shell: Shell, name: &str) -> Option<String> {
+    if name == DAEMON_NAME {
+        return None;
+    }
+    let entry = crate::client::complete::ENTRY;
+    let function = format!("_{name}_complete");
+    Some(match shell {
+        // COMP_WORDS splits at ':' (GROUP:NAME), so the line itself is sent, and the part of
+        // each candidate before the current word's last ':' is taken off again.
+        Shell::Bash => format!(
+            "# bash completion for {name}: the binary answers, with the running daemon's names.
+{function}() {{
+    local IFS=$'\\n' line=\"${{COMP_LINE:0:$COMP_POINT}}\" cur out
+    # mapfile, not $(...) in an array: a candidate such as web:* must not glob.
+    mapfile -t out < <(command \"${{COMP_WORDS[0]}}\" {entry} --line \"$line\" 2>/dev/null)
+    cur=\"${{line##*[[:space:]]}}\"
+    if [[ ${{out[0]}} == files ]]; then
+        COMPREPLY=($(compgen -f -- \"${{COMP_WORDS[COMP_CWORD]}}\"))
+    else
+        COMPREPLY=(\"${{out[@]:1}}\")
+        if [[ $cur == *:* ]]; then
+            local prefix=\"${{cur%:*}}:\"
+            COMPREPLY=(\"${{COMPREPLY[@]#\"$prefix\"}}\")
+        fi
+    fi
+}}
+complete -F {function} {name}
+"
+        ),
+        Shell::Zsh => format!(
+            "#compdef {name}
+# zsh completion for {name}: the binary answers, with the running daemon's names.
+{function}() {{
+    local -a out
+    out=(\"${{(@f)$(command ${{words[1]}} {entry} --cword $((CURRENT - 1)) -- \"${{(@)words[1,CURRENT]}}\" 2>/dev/null)}}\")
+    if [[ ${{out[1]}} == files ]]; then
+        _files
+    else
+        compadd -- \"${{(@)out[2,-1]}}\"
+    fi
+}}
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+    {function} \"$@\"
+else
+    compdef {function} {name}
+fi
+"
+        ),
+        Shell::Fish => format!(
+            "# fish completion for {name}: the binary answers, with the running daemon's names.
+function {function}
+    set -l tokens (commandline -opc)
+    set -l current (commandline -ct)
+    set -l out (command $tokens[1] {entry} --cword (count $tokens) -- $tokens $current 2>/dev/null)
+    if test \"$out[1]\" = files
+        __fish_complete_path $current
+    else
+        printf '%s\\n' $out[2..-1]
+    end
+end
+complete -c {name} -f -a '({function})'
+"
+        ),
+        _ => return None,
+    })
 }
 
 /// roff source assembled from parts rendered by clap_mangen and by the roff crate. Both start

@@ -17,6 +17,11 @@ use crate::cli::{self, Cli, CtlArgs, DaemonArgs, MainCommand, Personality};
 /// Parses `args` with the grammar `args[0]` selects and runs the command.
 pub fn run(args: Vec<OsString>) -> ExitCode {
     let argv0 = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+    // The completion scripts' callback, before any grammar: `NAME __complete ...`.
+    if args.get(1).is_some_and(|a| a == crate::client::complete::ENTRY) {
+        let rest: Vec<String> = args[2..].iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        return ExitCode::from(crate::client::complete::run(&rest));
+    }
     match cli::personality_from_argv0(&argv0) {
         Personality::Daemon => run_daemon(DaemonArgs::parse_from(args)),
         Personality::Ctl => run_ctl(parse_ctl(args)),

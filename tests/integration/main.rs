@@ -6,6 +6,7 @@ mod harness;
 mod cli;
 mod client_edges;
 mod clients;
+mod completion;
 mod daemon_life;
 mod follow;
 mod host;
