@@ -298,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         'taskmaster;check' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file (default: the same search as the daemon''s)')
             [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file (default: the same search as the daemon''s)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Treat missing or unwritable log, socket and pidfile directories as errors, not warnings (they are warnings by default: the daemon may run as another user)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -250,6 +250,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         &'taskmaster;check'= {
             cand -c 'The config file (default: the same search as the daemon''s)'
             cand --configuration 'The config file (default: the same search as the daemon''s)'
+            cand --strict 'Treat missing or unwritable log, socket and pidfile directories as errors, not warnings (they are warnings by default: the daemon may run as another user)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -170,6 +170,11 @@ pub struct CheckArgs {
     /// The config file (default: the same search as the daemon's)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
+
+    /// Treat missing or unwritable log, socket and pidfile directories as errors, not warnings
+    /// (they are warnings by default: the daemon may run as another user)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `taskmaster convert`.

@@ -674,7 +674,10 @@ fn kind_syntax(kind: Kind) -> &'static str {
         }
         Kind::Octal => {
             "A permission mode in octal, at most 7777: a string such as \"022\" or \"0o022\", or a \
-             TOML octal integer such as 0o022. (A plain TOML integer 022 is decimal 22; quote it.)"
+             TOML octal integer such as 0o022. A bare 022 is not valid TOML (no integer may start \
+             with 0): it is reported as an error with its fix, \"022\", and the rest of the file is \
+             still checked. A decimal integer such as 18 is an error too, so that 22 is never taken \
+             for 022."
         }
         Kind::Signal => {
             "A signal name with or without the SIG prefix, in any case (\"TERM\", \"SIGHUP\"), or its \
@@ -686,7 +689,8 @@ fn kind_syntax(kind: Kind) -> &'static str {
              up in PATH. The expansions below apply before splitting."
         }
         Kind::LogFile => {
-            "AUTO (a file named after the process in childlogdir, removed when the daemon stops), \
+            "AUTO (a file named after the process in childlogdir, NAME-stdout.log or NAME-stderr.log, \
+             removed when the daemon starts unless nocleanup is set), \
              NONE (discarded), or a path; the expansions below apply to a path."
         }
         Kind::Environment => {

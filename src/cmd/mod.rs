@@ -3,6 +3,7 @@
 //! pages (`generate`), so the shipped binary carries neither clap_complete nor clap_mangen.
 
 pub mod check;
+mod check_paths;
 pub mod convert;
 #[cfg(test)]
 pub mod generate;

@@ -155,6 +155,8 @@ pub const LIVE_DAEMON_SETTINGS: &[&str] = &[
     "minfds",
     "exit_when_all_fatal",
     "exit_with_program",
+    // Read at start-up only: nothing to apply, nothing to restart for.
+    "nocleanup",
 ];
 
 fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
@@ -185,6 +187,7 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(a.silent != b.silent, "silent");
     check(a.minfds != b.minfds, "minfds");
     check(a.exit_when_all_fatal != b.exit_when_all_fatal, "exit_when_all_fatal");
+    check(a.nocleanup != b.nocleanup, "nocleanup");
     check(a.exit_with_program != b.exit_with_program, "exit_with_program");
 }
 

@@ -45,7 +45,8 @@ pub fn looks_like_ini(text: &str) -> bool {
             return true;
         }
     }
-    if text.parse::<toml::Table>().is_ok() {
+    // TOML but for a `umask = 022`, which the TOML reader reports with its fix.
+    if text.parse::<toml::Table>().is_ok() || super::leading_zero::patch(text).0.parse::<toml::Table>().is_ok() {
         return false;
     }
     let lexed = lex(text);
@@ -321,13 +322,6 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
         kind: Kind::Int { min: i64::MIN, max: i64::MAX },
         default: "200",
         why: "not implemented yet: taskmaster does not raise the process limit (RLIMIT_NPROC)",
-    },
-    SupervisordOnly {
-        section: Section::Taskmasterd,
-        name: "nocleanup",
-        kind: Kind::Bool,
-        default: "false",
-        why: "not implemented: taskmaster removes its AUTO log files when it stops, whatever nocleanup says",
     },
     SupervisordOnly {
         section: Section::Taskmasterd,

@@ -286,6 +286,13 @@ pub const KEYS: &[Key] = &[
         Computed("the system temporary directory ($TMPDIR or /tmp)"),
         "Directory of the AUTO program log files.",
     ),
+    key(
+        Taskmasterd,
+        "nocleanup",
+        Kind::Bool,
+        Value("false"),
+        "Keep the AUTO log files of the programs (and their rotated backups) from an earlier run; by default they are removed when the daemon starts, as supervisord does. They stay when it stops.",
+    ),
     key(Taskmasterd, "nodaemon", Kind::Bool, Value("false"), "Stay in the foreground, as -n does."),
     key(
         Taskmasterd,

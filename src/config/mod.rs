@@ -11,6 +11,7 @@
 pub mod diff;
 mod ini;
 pub mod keys;
+mod leading_zero;
 mod sections;
 #[cfg(test)]
 mod tests;
@@ -122,6 +123,8 @@ pub struct DaemonConfig {
     pub minfds: u64,
     /// `logfile = "syslog"`: the activity log goes to syslog (and `logfile` is None).
     pub syslog: bool,
+    /// Keep the AUTO log files of an earlier run (else they are removed at start, as supervisord does).
+    pub nocleanup: bool,
     /// The exit policy (a container's daemon): shut down once no process runs and some are FATAL.
     pub exit_when_all_fatal: bool,
     /// The exit policy: shut down when a process of this program ends (EXITED or FATAL), with

@@ -192,6 +192,7 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
         silent: false,
         minfds: 1024,
         syslog: false,
+        nocleanup: false,
         exit_when_all_fatal: false,
         exit_with_program: None,
     };

@@ -359,6 +359,14 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
             }
         }
     }
+    // `umask = 022` would be one syntax error hiding every other problem (see `leading_zero`).
+    for (index, file) in files.iter_mut().enumerate() {
+        let (text, found) = super::leading_zero::patch(&file.text);
+        file.text = text;
+        for f in found {
+            diagnostics.push((index, file), f.offset, &f.section, &f.key, f.message);
+        }
+    }
     let mut sections = Vec::new();
     for (index, file) in files.iter().enumerate() {
         read_sections(file, index, index == 0, &mut sections, &mut diagnostics);
@@ -501,6 +509,7 @@ pub(super) fn build(
         silent: r.value("silent", as_bool),
         minfds: r.int("minfds") as u64,
         syslog,
+        nocleanup: r.value("nocleanup", as_bool),
         exit_when_all_fatal: r.value("exit_when_all_fatal", as_bool),
         exit_with_program: r.get("exit_with_program", as_string),
     };

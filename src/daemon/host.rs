@@ -44,6 +44,34 @@ pub fn become_subreaper() {
     }
 }
 
+/// Removes the AUTO log files of the configured processes, and their rotated backups, left by an
+/// earlier run, unless `nocleanup` (supervisord's behaviour at start-up). An AUTO log is the
+/// file `childlogdir/NAME-CHANNEL.log`.
+pub fn remove_auto_logs(config: &crate::config::Config) {
+    if config.daemon.nocleanup {
+        return;
+    }
+    for process in config.processes() {
+        for (channel, log) in [("stdout", &process.stdout), ("stderr", &process.stderr)] {
+            let auto = config.daemon.childlogdir.join(format!("{}-{channel}.log", process.name));
+            if log.destination != crate::config::LogDestination::File(auto.clone()) {
+                continue;
+            }
+            for n in 0..=log.backups {
+                let mut path = auto.clone().into_os_string();
+                if n > 0 {
+                    path.push(format!(".{n}"));
+                }
+                match std::fs::remove_file(&path) {
+                    Ok(()) => log::debug!("removed the old AUTO log {}", path.to_string_lossy()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => log::warn!("can't remove the old AUTO log {}: {e}", path.to_string_lossy()),
+                }
+            }
+        }
+    }
+}
+
 impl Supervisor {
     fn state_summary(&self) -> String {
         sd_notify::summary(self.processes.values().map(|p| p.public_state()))

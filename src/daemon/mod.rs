@@ -106,6 +106,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
             config.source.display(),
             socket_path.display()
         );
+        host::remove_auto_logs(&config);
         let mut supervisor = supervisor::Supervisor::new(
             config.clone(),
             listener,

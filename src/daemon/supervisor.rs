@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::net::UnixListener;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -59,6 +60,23 @@ pub fn channel_log(config: &LogConfig) -> ChannelLog {
         LogDestination::File(path) => Some(RotatingFile::new(path.clone(), config.maxbytes, config.backups)),
     };
     ChannelLog::new(file, config.timestamps)
+}
+
+/// Why a process's log files cannot be opened (its directory is missing, or not writable), if
+/// they cannot: a process started anyway would have its output go nowhere.
+fn unopenable_log(config: &ProcessConfig) -> Option<String> {
+    for (channel, log) in [("stdout", &config.stdout), ("stderr", &config.stderr)] {
+        let LogDestination::File(path) = &log.destination else { continue };
+        // Opened as the log writer opens it (a FIFO must not block here either).
+        let opened = std::fs::OpenOptions::new().create(true).append(true).custom_flags(libc::O_NONBLOCK).open(path);
+        match opened {
+            Ok(_) => {}
+            // A FIFO nobody reads yet: the log writer retries it.
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {}
+            Err(e) => return Some(format!("can't open its {channel} log {}: {e}", path.display())),
+        }
+    }
+    None
 }
 
 impl Process {
@@ -298,6 +316,12 @@ impl Supervisor {
     }
 
     fn spawn(&mut self, id: ProcessId) -> Input {
+        // Output with nowhere to go is refused up front, the reason shown in status.
+        if let Some(error) = unopenable_log(&self.processes[&id].config) {
+            let p = self.processes.get_mut(&id).expect("still there");
+            p.spawn_error = Some(error.clone());
+            return Input::SpawnFailed { error };
+        }
         let p = self.processes.get(&id).expect("spawn of a known process");
         let mut environment = self.base_environment.clone();
         environment.extend(self.config.daemon.environment.iter().cloned());

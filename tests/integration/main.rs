@@ -7,6 +7,7 @@ mod cli;
 mod client_edges;
 mod clients;
 mod completion;
+mod config_checks;
 mod daemon_life;
 mod follow;
 mod host;

@@ -203,7 +203,8 @@ fn reopen_and_sigusr2_follow_moved_files() {
         "[program.ticker]\ncommand = \"sh -c 'while true; do echo tick; sleep 0.05; done'\"\nstartsecs = 0\n",
     );
     let log = d.sandbox.path("ticker-stdout.log");
-    wait_until("output", || log.exists());
+    // The file exists from the spawn on (its log is opened then); wait for output in it.
+    wait_until("output", || d.sandbox.read("ticker-stdout.log").contains("tick"));
     for (round, how) in ["reopen", "SIGUSR2"].iter().enumerate() {
         let moved = d.sandbox.path(&format!("moved-{round}.log"));
         std::fs::rename(&log, &moved).unwrap();
