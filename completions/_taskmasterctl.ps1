@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Follow events live (supervisord''s event types), one line each, until Ctrl-C')
             [CompletionResult]::new('maintail', 'maintail', [CompletionResultType]::ParameterValue, 'Print the end of the daemon''s own log, or follow it with -f')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Empty the log files of processes')
             [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Close and reopen every log file (as SIGUSR2 does)')
@@ -128,6 +129,14 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'taskmasterctl;events' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: eventname, time, headers, data, payload')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'taskmasterctl;maintail' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N')
@@ -195,6 +204,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Follow events live (supervisord''s event types), one line each, until Ctrl-C')
             [CompletionResult]::new('maintail', 'maintail', [CompletionResultType]::ParameterValue, 'Print the end of the daemon''s own log, or follow it with -f')
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Empty the log files of processes')
             [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Close and reopen every log file (as SIGUSR2 does)')
@@ -238,6 +248,9 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             break
         }
         'taskmasterctl;help;tail' {
+            break
+        }
+        'taskmasterctl;help;events' {
             break
         }
         'taskmasterctl;help;maintail' {

@@ -62,6 +62,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
             cand clear 'Empty the log files of processes'
             cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
@@ -136,6 +137,13 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'taskmaster;ctl;events'= {
+            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
+            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
+            cand --json 'One JSON object per line: eventname, time, headers, data, payload'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'taskmaster;ctl;maintail'= {
             cand -n 'How many bytes from the end to print (default 1600); also written -N'
             cand --bytes 'How many bytes from the end to print (default 1600); also written -N'
@@ -194,6 +202,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
             cand clear 'Empty the log files of processes'
             cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
@@ -226,6 +235,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         &'taskmaster;ctl;help;wait'= {
         }
         &'taskmaster;ctl;help;tail'= {
+        }
+        &'taskmaster;ctl;help;events'= {
         }
         &'taskmaster;ctl;help;maintail'= {
         }
@@ -279,6 +290,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
             cand clear 'Empty the log files of processes'
             cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
@@ -310,6 +322,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         &'taskmaster;help;ctl;wait'= {
         }
         &'taskmaster;help;ctl;tail'= {
+        }
+        &'taskmaster;help;ctl;events'= {
         }
         &'taskmaster;help;ctl;maintail'= {
         }

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
             cand clear 'Empty the log files of processes'
             cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
@@ -113,6 +114,13 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'taskmasterctl;events'= {
+            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
+            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
+            cand --json 'One JSON object per line: eventname, time, headers, data, payload'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'taskmasterctl;maintail'= {
             cand -n 'How many bytes from the end to print (default 1600); also written -N'
             cand --bytes 'How many bytes from the end to print (default 1600); also written -N'
@@ -171,6 +179,7 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
+            cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
             cand maintail 'Print the end of the daemon''s own log, or follow it with -f'
             cand clear 'Empty the log files of processes'
             cand reopen 'Close and reopen every log file (as SIGUSR2 does)'
@@ -203,6 +212,8 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
         &'taskmasterctl;help;wait'= {
         }
         &'taskmasterctl;help;tail'= {
+        }
+        &'taskmasterctl;help;events'= {
         }
         &'taskmasterctl;help;maintail'= {
         }

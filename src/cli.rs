@@ -73,8 +73,8 @@ pub enum MainCommand {
     /// Prints, on standard output, the TOML equivalent of a supervisord config file (its INI
     /// dialect): the same programs, groups and settings, which taskmaster loads to the same
     /// configuration. Comments stay above the keys and sections they were written above. Files
-    /// named by [include] are inlined. Event listener pools become [eventlistener.NAME] tables
-    /// (read, not started yet). What has no TOML equivalent ([fcgi-program:x], supervisord-only
+    /// named by [include] are inlined. Event listener pools become [eventlistener.NAME] tables.
+    /// What has no TOML equivalent ([fcgi-program:x], supervisord-only
     /// keys) is kept as comments saying why.
     ///
     /// %(here)s and relative paths refer to the directory of the file they are written in: save
@@ -312,6 +312,27 @@ pub enum Action {
         #[arg(value_enum, default_value = "stdout")]
         channel: ChannelArg,
     },
+    /// Follow events live (supervisord's event types), one line each, until Ctrl-C
+    Events {
+        /// Only events of these types (supervisord's names, supertypes included: PROCESS_STATE,
+        /// TICK, EVENT...); repeat for several
+        #[arg(
+            long = "type",
+            short = 't',
+            value_name = "TYPE",
+            ignore_case = true,
+            hide_possible_values = true,
+            value_parser = clap::builder::PossibleValuesParser::new(crate::config::EVENT_TYPES)
+        )]
+        types: Vec<String>,
+        /// One JSON object per line: eventname, time, headers, data, payload
+        #[arg(long)]
+        json: bool,
+        /// Only events about these processes or groups: NAME, GROUP:NAME, GROUP:* (default: all
+        /// events)
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+    },
     /// Print the end of the daemon's own log, or follow it with -f
     Maintail {
         /// Follow: stream new lines until Ctrl-C
@@ -424,6 +445,7 @@ impl Action {
             Action::Wait { .. } => "wait",
             Action::Tail { .. } => "tail",
             Action::Maintail { .. } => "maintail",
+            Action::Events { .. } => "events",
             Action::Clear { .. } => "clear",
             Action::Reopen => "reopen",
             Action::Fg { .. } => "fg",

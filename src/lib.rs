@@ -19,8 +19,10 @@
 //!   (`daemon::requests`: typed request -> operations -> typed reply) that every front-end
 //!   shares; the JSON-lines socket (`daemon::control_socket`) is the first such front-end.
 //!   Child output, followers and `fg` stdin are `daemon::streams`; log files and rotation
-//!   `daemon::log_files`; start-up `daemon::startup`; the daemon's own log
-//!   `daemon::activity_log`.
+//!   `daemon::log_files`, failing ones `daemon::log_retry`; start-up `daemon::startup`, and
+//!   the children a crashed predecessor left `daemon::orphans`; the daemon's own log
+//!   `daemon::activity_log`; supervisord's events, its listener protocol and pools, and the
+//!   native event stream `daemon::events`.
 //! - [`client`]: `taskmasterctl`: turns an action into a request over its connection
 //!   (`client::Connection`, which waits through `client::waiting`, home of the shell's Ctrl-C),
 //!   renders the response (`client::render`, pure); `client::shell` is the interactive shell on

@@ -102,6 +102,20 @@ pub enum Request {
     Fg {
         name: String,
     },
+    /// Follow events: after a [`Response::Stream`], one line per event (text, or JSON with
+    /// `json`) about the named processes or groups (all with none), of the given types
+    /// (supervisord's names; all with none).
+    Events {
+        names: Vec<String>,
+        types: Vec<String>,
+        json: bool,
+    },
+    /// Send a REMOTE_COMMUNICATION event (supervisord's `sendRemoteCommEvent`).
+    SendRemoteCommEvent {
+        #[serde(rename = "event_type")]
+        kind: String,
+        data: String,
+    },
 }
 
 /// supervisord's process states (also the values of `wait --state`).

@@ -192,6 +192,9 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         Action::Clear { names } => Request::Clear { names: names.clone() },
         Action::Reopen => Request::Reopen,
         Action::Fg { name } => Request::Fg { name: name.clone() },
+        Action::Events { names, types, json } => {
+            Request::Events { names: names.clone(), types: types.clone(), json: *json }
+        }
     };
     let mut connection = Connection::open(socket)?;
     let response = connection.request(request)?;

@@ -454,6 +454,48 @@ fn tagged(heading: &str, entries: &[(&str, &str)]) -> Roff {
     roff
 }
 
+/// What the daemon promises when the disk fills up, and about the permissions of what it creates.
+fn guarantees_sections() -> Roff {
+    let mut roff = simple_section(
+        "FULL DISK",
+        [roman(
+            "When a program's log cannot be written (a full disk, a file size limit, a file that \
+             cannot be opened), the daemon keeps reading the program's output into a backlog of at \
+             most 4 MiB per log, and retries the log at the program's next output and on a back-off \
+             of the log's own (1, 2, 4 ... 32 seconds). A write that stopped short resumes at the \
+             exact byte where it stopped, so once writing works again every line is in the log once, \
+             in order and unbroken. The daemon log says once that a log fails and once that it works \
+             again, with the bytes written; only when a backlog is full is its oldest output \
+             dropped, and the daemon log then says how many bytes. Once a program has stopped, its \
+             backlog is written, or dropped when the back-off reaches 32 seconds, and the daemon log \
+             says which, with the byte count. Lines the daemon log itself cannot write are counted \
+             (the failure is said once, on stderr), and its first line once it can write again is \
+             \"N log lines could not be written\". The file size limit (RLIMIT_FSIZE) never ends the \
+             daemon: SIGXFSZ is caught, and programs start with its default action.",
+        )],
+    );
+    roff.control("SH", ["FILES AND PERMISSIONS"]);
+    roff.text([
+        roman("The control socket is created with the permissions of "),
+        bold("[unix_server] chmod"),
+        roman(
+            " (0700 by default) from its first instant, whatever the umask, so it is never more open \
+             than configured; then it is chowned if asked. AUTO program logs go to ",
+        ),
+        bold("childlogdir"),
+        roman(
+            "; without one, to taskmaster-UID in the temporary directory, which the daemon creates \
+             with mode 0700 and refuses (it does not start) if another user owns it or others may \
+             use it. An AUTO log is created with mode 0600, is never opened through a symbolic link, \
+             and a file at its name that another user owns or that has other hard links is refused \
+             (for writing, tail and clear alike) and reported in the daemon log. Logs at explicit \
+             paths are opened as given. The daemon clears any signal mask it was started with; \
+             programs start with no signal blocked and every signal at its default action.",
+        ),
+    ]);
+    roff
+}
+
 fn daemon_page() -> Vec<u8> {
     let cmd = for_man_page(DaemonArgs::command());
     let mut page = page_head(DAEMON_NAME, &cmd, "8");
@@ -506,6 +548,8 @@ fn daemon_page() -> Vec<u8> {
              one is FATAL. An operator's stop does not count.",
         ],
     ));
+    page.push_roff(&guarantees_sections());
+    page.push_roff(&recovery_sections());
     page.push_roff(&tagged(
         "ENVIRONMENT",
         &[
@@ -566,6 +610,39 @@ fn examples(entries: &[(&str, &str)]) -> Roff {
     roff
 }
 
+/// What the daemon promises after a crash, about crash loops, and about who did what.
+fn recovery_sections() -> Roff {
+    let mut roff = simple_section(
+        "AFTER A CRASH",
+        [roman(
+            "The daemon records each child's pid, process group, start time and stop settings in \
+             PIDFILE.children, beside its pidfile. A daemon started after one that was killed \
+             (SIGKILL, the OOM killer) finds the children its predecessor left running and stops \
+             them the way a stop would: stopsignal (to the process group with stopasgroup), then \
+             SIGKILL after stopwaitsecs (to the group with killasgroup). It logs each one, and \
+             starts its own programs only then; start-up waits at most the largest stopwaitsecs \
+             plus 5 seconds. A recorded pid whose start time differs from the record now belongs \
+             to another process and is never signalled, and a record that is not a private file of \
+             the daemon's user (a symlink, another owner, group- or world-writable) is ignored. A \
+             clean shutdown removes the record.",
+        )],
+    );
+    roff.control("SH", ["CRASH LOOPS"]);
+    roff.text([roman(
+        "A process that exits less than a second after its spawn is restarted no sooner than a \
+         second after that spawn, so autorestart never becomes a fork bomb; one that ran longer \
+         restarts at once.",
+    )]);
+    roff.control("SH", ["WHO DID WHAT"]);
+    roff.text([roman(
+        "Every request that changes something (start, stop, restart, signal, update, add, remove, \
+         reload, shutdown, clear, reopen, fg) is logged with the uid and pid of the client that \
+         sent it, as the kernel reports them for the socket; an fg session is logged again when it \
+         ends, with the bytes of input it sent to the process.",
+    )]);
+    roff
+}
+
 fn ctl_page() -> Vec<u8> {
     let cmd = for_man_page(CtlArgs::command());
     let mut page = page_head(CTL_NAME, &cmd, "1");
@@ -603,6 +680,24 @@ fn ctl_page() -> Vec<u8> {
     json.control("PP", []);
     json.text([roman("reread and update print [] when nothing changed.")]);
     page.push_roff(&json);
+    page.push_roff(&simple_section(
+        "EVENT STREAM",
+        [
+            bold("events"),
+            roman(
+                " writes one line per event until interrupted. In text: the local time, the event \
+                 type and the first line of supervisord's payload, then data:\"...\" (a JSON string) \
+                 for log and communication data. With --json, one object per line: eventname (the \
+                 type), time (seconds since the epoch), headers (the payload's first line as \
+                 key/value strings, such as processname, groupname, from_state, pid, tries, \
+                 expected), data (what follows the first line, or null) and payload (supervisord's \
+                 payload, exactly as a listener receives it). A follower that falls more than 4 MiB \
+                 behind is disconnected. The types and payloads are in ",
+            ),
+            bold("taskmaster.toml"),
+            roman("(5), EVENTS."),
+        ],
+    ));
     page.push_roff(&tagged(
         "ENVIRONMENT",
         &[
@@ -656,6 +751,71 @@ fn ctl_page() -> Vec<u8> {
     page.into_bytes()
 }
 
+/// supervisord's event types with their payloads, as `daemon::events` writes them.
+const EVENT_PAYLOADS: &[(&str, &str)] = &[
+    (
+        "PROCESS_STATE_STARTING, PROCESS_STATE_BACKOFF",
+        "processname:NAME groupname:GROUP from_state:STATE tries:N (N: the failed starts so far)",
+    ),
+    (
+        "PROCESS_STATE_RUNNING, PROCESS_STATE_STOPPING, PROCESS_STATE_STOPPED",
+        "processname:NAME groupname:GROUP from_state:STATE pid:PID (0 when there was none)",
+    ),
+    ("PROCESS_STATE_EXITED", "processname:NAME groupname:GROUP from_state:STATE expected:0|1 pid:PID"),
+    ("PROCESS_STATE_FATAL", "processname:NAME groupname:GROUP from_state:STATE"),
+    (
+        "PROCESS_LOG_STDOUT, PROCESS_LOG_STDERR",
+        "processname:NAME groupname:GROUP pid:PID channel:stdout|stderr, a newline, then the output (with stdout_events_enabled or stderr_events_enabled)",
+    ),
+    (
+        "PROCESS_COMMUNICATION_STDOUT, PROCESS_COMMUNICATION_STDERR",
+        "processname:NAME groupname:GROUP pid:PID, a newline, then what the process wrote between <!--XSUPERVISOR:BEGIN--> and <!--XSUPERVISOR:END--> (with stdout_capture_maxbytes or stderr_capture_maxbytes)",
+    ),
+    ("REMOTE_COMMUNICATION", "type:TYPE, a newline, then the data (sent by a client through the API)"),
+    (
+        "SUPERVISOR_STATE_CHANGE_RUNNING, SUPERVISOR_STATE_CHANGE_STOPPING",
+        "empty: the daemon started (or reloaded), or began to stop",
+    ),
+    ("PROCESS_GROUP_ADDED, PROCESS_GROUP_REMOVED", "groupname:GROUP and a newline"),
+    ("TICK_5, TICK_60, TICK_3600", "when:EPOCH, the start of the period that just began"),
+];
+
+/// The EVENTS section of the config page: the types, the payloads, the listener protocol.
+fn events_section(roff: &mut Roff) {
+    roff.control("SH", ["EVENTS"]);
+    roff.text([roman(
+        "The daemon emits supervisord's events, and sends them to the event listener pools that \
+         subscribe to them ([eventlistener.NAME], above) with supervisord's protocol, byte for \
+         byte, so that listeners written for supervisord (superlance's crashmail, memmon, httpok, \
+         or any written with supervisor.childutils) run unchanged. taskmasterctl events follows \
+         the same events without a listener. The supertypes EVENT (every type), PROCESS_STATE, \
+         PROCESS_LOG, PROCESS_COMMUNICATION, SUPERVISOR_STATE_CHANGE, TICK and PROCESS_GROUP \
+         subscribe to each type of their kind; a pool subscribed both to a supertype and to one of \
+         its types receives such events twice, as under supervisord. The types and their payloads:",
+    )]);
+    for (types, payload) in EVENT_PAYLOADS {
+        roff.control("TP", []);
+        roff.text([bold(*types)]);
+        roff.text([roman(*payload)]);
+    }
+    roff.control("PP", []);
+    roff.text([roman(
+        "The protocol: a listener writes READY and a newline on its stdout when it can take an \
+         event. The daemon then writes on its stdin a header line, ver:3.0 server:supervisor \
+         serial:N pool:POOL poolserial:N eventname:TYPE len:N, and the payload of len characters. \
+         The listener answers RESULT 2, a newline and OK when it handled the event, or RESULT 4, a \
+         newline and FAIL to have it sent again; then READY again. serial counts the events any \
+         pool took over the daemon's life; poolserial the events of that pool. A listener that \
+         writes anything else enters the UNKNOWN state and gets no more events until it is \
+         restarted; one that exits with an event unanswered has that event sent again to the pool. \
+         Events wait in the pool's buffer of buffer_size until a listener is READY; when it is \
+         full the oldest is discarded and the daemon log says so. A listener's stdout carries the \
+         protocol and is logged as supervisord logs it; its stderr is an ordinary log. Every \
+         child, listener or not, gets SUPERVISOR_ENABLED=1, SUPERVISOR_PROCESS_NAME, \
+         SUPERVISOR_GROUP_NAME and SUPERVISOR_SERVER_URL (unix:// and the control socket's path).",
+    )]);
+}
+
 /// How a value of each kind is written. The match is exhaustive so that a new kind cannot be
 /// added to the key table without its syntax being documented.
 fn kind_syntax(kind: Kind) -> &'static str {
@@ -689,9 +849,11 @@ fn kind_syntax(kind: Kind) -> &'static str {
              up in PATH. The expansions below apply before splitting."
         }
         Kind::LogFile => {
-            "AUTO (a file named after the process in childlogdir, NAME-stdout.log or NAME-stderr.log, \
-             removed when the daemon starts unless nocleanup is set), \
-             NONE (discarded), or a path; the expansions below apply to a path."
+            "AUTO (NAME-stdout.log or NAME-stderr.log in childlogdir, removed when the daemon starts \
+             unless nocleanup is set; created with mode 0600, never opened through a symbolic link, and \
+             refused if another user owns it or it has other hard links), NONE (discarded), or a path \
+             (opened as given, symbolic links included, as /dev/stdout needs; created 0666 less the \
+             umask); the expansions below apply to a path."
         }
         Kind::Environment => {
             "Variables, either as a TOML table, { KEY = \"value\", OTHER = \"1\" }, or as \
@@ -806,6 +968,11 @@ umask = "002"
 programs = ["web", "worker"]
 priority = 100
 
+# An event listener pool: superlance's crashmail mails when a process crashes.
+[eventlistener.crashmail]
+command = "crashmail -a -m ops@example.com"
+events = ["PROCESS_STATE_EXITED"]
+
 [include]
 files = ["conf.d/*.toml"]
 "#;
@@ -873,7 +1040,8 @@ fn config_page() -> Vec<u8> {
     roff.text([roman(
         "Some values may contain supervisord's Python-style expansions: %(NAME)s inserts a value as \
          text, %(NAME)d a number, and a width may come between, as in %(process_num)02d, which pads \
-         with zeros to two digits. %% is a literal percent sign. An unknown name is an error. These \
+         with zeros to two digits (a width is at most 1024). %% is a literal percent sign. An \
+         unknown name is an error. These \
          names are known everywhere:",
     )]);
     let everywhere = [
@@ -918,6 +1086,7 @@ fn config_page() -> Vec<u8> {
         }
     }
 
+    events_section(&mut roff);
     supervisord_format(&mut roff);
 
     roff.control("SH", ["EXAMPLE"]);

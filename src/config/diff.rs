@@ -87,19 +87,14 @@ fn selected(program: &ProgramConfig, only: Option<&[String]>) -> bool {
 pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
     let mut plan = Plan::default();
     if let Some(names) = only {
-        let known: BTreeSet<&str> = old
-            .programs
-            .iter()
-            .chain(&new.programs)
-            .flat_map(|p| [p.name.as_str(), p.group.as_str()])
-            .chain(["all"])
-            .collect();
+        let known: BTreeSet<&str> =
+            old.groups().chain(new.groups()).flat_map(|p| [p.name.as_str(), p.group.as_str()]).chain(["all"]).collect();
         plan.unknown = names.iter().filter(|n| !known.contains(n.as_str())).cloned().collect();
     }
     let old_process = |name: &str| old.processes().find(|p| p.name == name);
-    for program in new.programs.iter().filter(|p| selected(p, only)) {
+    for program in new.groups().filter(|p| selected(p, only)) {
         let mut kind = None;
-        let was_present = old.programs.iter().any(|p| p.name == program.name);
+        let was_present = old.groups().any(|p| p.name == program.name);
         for process in &program.processes {
             let change = match old_process(&process.name) {
                 None => Some(ProcessChange::Add(process.clone())),
@@ -113,7 +108,7 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
             }
         }
         // Processes of this program that are no longer in it (numprocs lowered, renamed).
-        if let Some(before) = old.programs.iter().find(|p| p.name == program.name) {
+        if let Some(before) = old.groups().find(|p| p.name == program.name) {
             for gone in before.processes.iter().filter(|p| !program.processes.iter().any(|q| q.name == p.name)) {
                 if !new.processes().any(|q| q.name == gone.name) {
                     plan.processes.push(ProcessChange::Remove(gone.name.clone()));
@@ -125,8 +120,8 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
             plan.programs.push((program.name.clone(), kind));
         }
     }
-    for program in old.programs.iter().filter(|p| selected(p, only)) {
-        if new.programs.iter().any(|p| p.name == program.name) {
+    for program in old.groups().filter(|p| selected(p, only)) {
+        if new.groups().any(|p| p.name == program.name) {
             continue;
         }
         for process in &program.processes {
@@ -135,6 +130,17 @@ pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
             }
         }
         plan.programs.push((program.name.clone(), ProgramChangeKind::Removed));
+    }
+    // A pool whose subscriptions or buffer changed is changed even when its processes are not:
+    // the daemon takes the new settings as the pool runs.
+    for pool in new.event_listeners.iter().filter(|l| selected(&l.pool, only)) {
+        let name = &pool.pool.name;
+        if let Some(before) = old.event_listeners.iter().find(|l| l.pool.name == *name)
+            && (before.events != pool.events || before.buffer_size != pool.buffer_size)
+            && !plan.programs.iter().any(|(n, _)| n == name)
+        {
+            plan.programs.push((name.clone(), ProgramChangeKind::Changed));
+        }
     }
     if only.is_none() {
         compare_daemon(old, new, &mut plan);
@@ -211,6 +217,21 @@ pub fn merge(old: &Config, new: &Config, only: Option<&[String]>) -> Config {
             }
         }
         merged.programs = programs;
+        // A pool is updated whole, as a program is.
+        let mut pools = Vec::new();
+        for pool in &new.event_listeners {
+            if selected(&pool.pool, only) {
+                pools.push(pool.clone());
+            } else if let Some(before) = old.event_listeners.iter().find(|p| p.pool.name == pool.pool.name) {
+                pools.push(before.clone());
+            }
+        }
+        for before in old.event_listeners.iter().filter(|p| !selected(&p.pool, only)) {
+            if !pools.iter().any(|p| p.pool.name == before.pool.name) {
+                pools.push(before.clone());
+            }
+        }
+        merged.event_listeners = pools;
     }
     merged
 }
@@ -241,6 +262,24 @@ mod tests {
     }
 
     const BASE: &str = "[program.web]\ncommand = \"sleep 1\"\n\n[program.db]\ncommand = \"sleep 2\"\n";
+
+    #[test]
+    fn listener_pools_are_planned_like_programs_and_their_events_count() {
+        let pool = "[eventlistener.mail]\ncommand = \"crashmail -a\"\nevents = [\"PROCESS_STATE_EXITED\"]\n";
+        let with_pool = format!("{BASE}{pool}");
+        let p = plan(&config(BASE), &config(&with_pool), None);
+        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Added)]);
+        assert_eq!(names(&p), ["add mail"]);
+        let more_events = with_pool.replace("\"PROCESS_STATE_EXITED\"", "\"PROCESS_STATE\"");
+        let p = plan(&config(&with_pool), &config(&more_events), None);
+        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Changed)]);
+        assert!(p.processes.is_empty(), "no process restarts for new subscriptions");
+        let merged = merge(&config(&with_pool), &config(&more_events), Some(&["mail".to_string()]));
+        assert_eq!(merged.event_listeners[0].events, ["PROCESS_STATE"]);
+        let p = plan(&config(&with_pool), &config(BASE), None);
+        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Removed)]);
+        assert_eq!(names(&p), ["remove mail"]);
+    }
 
     #[test]
     fn same_config_plans_nothing() {

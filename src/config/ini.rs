@@ -313,8 +313,6 @@ struct SupervisordOnly {
     why: &'static str,
 }
 
-const NO_EVENTS: &str = "not implemented yet: taskmaster emits no events for event listeners";
-
 const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
     SupervisordOnly {
         section: Section::Taskmasterd,
@@ -339,38 +337,10 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
     },
     SupervisordOnly {
         section: Section::Program,
-        name: "stdout_capture_maxbytes",
-        kind: Kind::Size,
-        default: "0",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stderr_capture_maxbytes",
-        kind: Kind::Size,
-        default: "0",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stdout_events_enabled",
-        kind: Kind::Bool,
-        default: "false",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stderr_events_enabled",
-        kind: Kind::Bool,
-        default: "false",
-        why: NO_EVENTS,
-    },
-    SupervisordOnly {
-        section: Section::Program,
         name: "serverurl",
         kind: Kind::Str,
         default: "AUTO",
-        why: "not implemented yet: the process gets TASKMASTER_SERVER_URL, the daemon's socket",
+        why: "not implemented yet: the process gets SUPERVISOR_SERVER_URL, unix:// and the daemon's control socket",
     },
 ];
 

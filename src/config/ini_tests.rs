@@ -227,8 +227,6 @@ serverurl=http://localhost:9001
         format!(
             "{FILE}:6:1: [program:x] autostrat: unknown key, ignored as supervisord ignores it; did you mean 'autostart'?"
         ),
-        format!("{FILE}:8:1: [program:x] stdout_events_enabled: not implemented yet"),
-        format!("{FILE}:9:2: [eventlistener:listen]: event listeners are not implemented yet"),
         format!("{FILE}:12:2: [fcgi-program:php]: FastCGI programs are not implemented yet"),
         format!("{FILE}:17:2: [rpcinterface:other]: RPC interface plugins are not supported"),
         format!("{FILE}:19:2: [unknown_thing]: unknown section, ignored as supervisord ignores it"),
@@ -393,7 +391,7 @@ fn the_daemon_environment_is_an_expansion_in_programs() {
 }
 
 #[test]
-fn event_listener_pools_are_kept_in_the_model_not_started() {
+fn event_listener_pools_map_onto_the_model() {
     let config = parse(
         "[supervisord]\n[eventlistener:crash]\ncommand=crashmail -a\nevents=PROCESS_STATE_EXITED,tick_60\nbuffer_size=20\n",
     );
@@ -403,7 +401,13 @@ fn event_listener_pools_are_kept_in_the_model_not_started() {
     assert_eq!((pool.buffer_size, pool.pool.priority), (20, -1));
     assert_eq!(pool.pool.processes[0].command, ["crashmail", "-a"]);
     assert_eq!(pool.result_handler, "supervisor.dispatchers:default_handler");
-    assert!(config.warnings[0].to_string().contains("[eventlistener:crash]: event listeners are not implemented yet"));
+    assert!(!config.warnings.iter().any(|w| w.to_string().contains("eventlistener")), "{:?}", config.warnings);
+    let config =
+        parse("[supervisord]\n[program:x]\ncommand=x\nstdout_events_enabled=true\nstderr_capture_maxbytes=1KB\n");
+    let events = config.programs[0].processes[0].output_events;
+    assert!(events.stdout_events_enabled && !events.stderr_events_enabled);
+    assert_eq!(events.stderr_capture_maxbytes, 1024);
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
     let all = errors("[supervisord]\n[eventlistener:l]\ncommand=x\nevents=TICK_6\nredirect_stderr=true\n");
     assert_eq!(all.len(), 2, "{all:#?}");
     assert!(

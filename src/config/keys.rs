@@ -64,17 +64,18 @@ impl Section {
             Section::Taskmasterctl => "Settings of the control client and its interactive shell.",
             Section::Program => {
                 "One table per supervised program, [program.NAME]. NAME may hold letters, digits, \
-                 '_', '-' and '.'. A program runs numprocs processes."
+                 '_', '-' and '.', and may not be all (taskmasterctl's name for every process). A \
+                 program runs numprocs processes. No value may contain a NUL byte."
             }
             Section::Group => {
-                "[group.NAME] gathers programs under one name: their processes are then \
+                "[group.NAME] gathers programs under one name (not all): their processes are then \
                  addressed as NAME:PROCESS, and NAME:* means all of them."
             }
             Section::EventListener => {
                 "supervisord's event listener pool, [eventlistener.NAME]: processes that are sent \
-                 events on their stdin. Read and kept, but not started yet (a warning says so): \
-                 taskmaster emits no events yet. It takes every key of [program.NAME] (its priority \
-                 defaults to -1, and redirect_stderr cannot be true, since stdout carries the \
+                 events on their stdin with supervisord's listener protocol (see EVENTS below). \
+                 It takes every key of [program.NAME] (its priority defaults to -1, so listeners start \
+                 first and stop last, and redirect_stderr cannot be true, since stdout carries the \
                  listener protocol), and these."
             }
             Section::Include => "Further config files to read, for a conf.d layout.",
@@ -239,7 +240,7 @@ pub const KEYS: &[Key] = &[
         "logfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.log\""),
-        "The daemon's activity log. NONE disables it; syslog sends it to syslog (the daemon facility, tag taskmasterd) instead of a file.",
+        "The daemon's activity log. NONE disables it; syslog sends it to syslog (the daemon facility, tag taskmasterd) instead of a file. Lines it cannot write (a full disk) are counted, and the count is its first line once it can.",
     ),
     key(
         Taskmasterd,
@@ -267,7 +268,7 @@ pub const KEYS: &[Key] = &[
         "pidfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.pid\""),
-        "Where the daemon writes its pid. It is locked while the daemon runs, so a second daemon on the same config refuses to start.",
+        "Where the daemon writes its pid. It is locked while the daemon runs, so a second daemon on the same config refuses to start. Beside it, PIDFILE.children records the running children, so that a daemon started after a crash stops those its predecessor left.",
     ),
     key(
         Taskmasterd,
@@ -283,8 +284,9 @@ pub const KEYS: &[Key] = &[
         Taskmasterd,
         "childlogdir",
         Kind::Path,
-        Computed("the system temporary directory ($TMPDIR or /tmp)"),
-        "Directory of the AUTO program log files.",
+        Computed("taskmaster-UID in the system temporary directory ($TMPDIR or /tmp)"),
+        "Directory of the AUTO program log files. The default one is private: the daemon creates it \
+         with mode 0700, and refuses to start if it exists owned by another user or open to others.",
     ),
     key(
         Taskmasterd,
@@ -382,7 +384,7 @@ pub const KEYS: &[Key] = &[
         "autorestart",
         Kind::AutoRestart,
         Value("\"unexpected\""),
-        "Restart a RUNNING process that exits: always (true), never (false), or when its exit code is not in exitcodes (unexpected).",
+        "Restart a RUNNING process that exits: always (true), never (false), or when its exit code is not in exitcodes (unexpected). One that exits within a second of its spawn is restarted a second after that spawn (no crash loop runs faster); one that ran longer, at once.",
     ),
     key(
         Program,
@@ -475,6 +477,34 @@ pub const KEYS: &[Key] = &[
         Unset,
         "Variables added to the process's environment, after [taskmasterd] environment. Expansions apply to values.",
     ),
+    key(
+        Program,
+        "stdout_events_enabled",
+        Kind::Bool,
+        Value("false"),
+        "Emit a PROCESS_LOG_STDOUT event for each chunk of stdout the process writes.",
+    ),
+    key(
+        Program,
+        "stderr_events_enabled",
+        Kind::Bool,
+        Value("false"),
+        "Emit a PROCESS_LOG_STDERR event for each chunk of stderr the process writes.",
+    ),
+    key(
+        Program,
+        "stdout_capture_maxbytes",
+        Kind::Size,
+        Value("0"),
+        "Capture mode: stdout written between <!--XSUPERVISOR:BEGIN--> and <!--XSUPERVISOR:END--> becomes one PROCESS_COMMUNICATION_STDOUT event instead of log output, keeping about this many bytes of it; 0 disables capture mode.",
+    ),
+    key(
+        Program,
+        "stderr_capture_maxbytes",
+        Kind::Size,
+        Value("0"),
+        "Capture mode on stderr (PROCESS_COMMUNICATION_STDERR), as stdout_capture_maxbytes.",
+    ),
     key(Program, "directory", Kind::Path, Unset, "Working directory of the process. Expansions apply."),
     key(Program, "umask", Kind::Octal, Unset, "The process's umask (default: the daemon's)."),
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
@@ -484,21 +514,21 @@ pub const KEYS: &[Key] = &[
         "events",
         Kind::StrList,
         Required,
-        "The event types the pool subscribes to, such as PROCESS_STATE_EXITED or TICK_60 (supervisord's names).",
+        "The event types the pool subscribes to, such as PROCESS_STATE_EXITED or TICK_60 (supervisord's names; a supertype such as PROCESS_STATE takes all of its kind).",
     ),
     key(
         EventListener,
         "buffer_size",
         Kind::Int { min: 1, max: u32::MAX as i64 },
         Value("10"),
-        "How many events may wait for a free listener.",
+        "How many events may wait for a free listener; when full, the oldest is discarded and the daemon log says so.",
     ),
     key(
         EventListener,
         "result_handler",
         Kind::Str,
         Value("\"supervisor.dispatchers:default_handler\""),
-        "supervisord's Python handler of the listeners' results.",
+        "How a listener's result is read. Only supervisord's default is supported: OK acknowledges the event, anything else rejects it and it is sent again.",
     ),
     key(
         Include,

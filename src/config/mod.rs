@@ -22,7 +22,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use ini::{convert_to_toml, looks_like_ini, section_mapping, supervisord_only_keys};
-pub use validate::parse_str;
+pub use validate::{EVENT_TYPES, default_childlogdir, parse_str};
 pub use values::Signal;
 
 /// The validated configuration.
@@ -35,7 +35,7 @@ pub struct Config {
     pub ctl: CtlConfig,
     /// Programs in the order they were declared.
     pub programs: Vec<ProgramConfig>,
-    /// supervisord's event listener pools, read and kept but not started yet.
+    /// supervisord's event listener pools, in the order they were declared.
     pub event_listeners: Vec<EventListenerConfig>,
     /// What the HTTP front-end and authentication will need; read and kept, not acted on yet.
     pub http: HttpConfig,
@@ -175,15 +175,30 @@ pub struct ProgramConfig {
 }
 
 /// One `[eventlistener.NAME]` (supervisord's `[eventlistener:NAME]`): a pool of processes fed
-/// events on their stdin. Read and kept for the events work; the daemon does not start them yet.
+/// events on their stdin (see `daemon::events`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventListenerConfig {
-    /// The pool's processes, with every program setting.
+    /// The pool's processes, with every program setting; the pool is their group.
     pub pool: ProgramConfig,
     /// supervisord's event type names, upper-case.
     pub events: Vec<String>,
     pub buffer_size: u32,
     pub result_handler: String,
+}
+
+/// The one result handler supported: supervisord's default (`OK` acknowledges, anything else
+/// rejects the event, which is sent again).
+pub const DEFAULT_RESULT_HANDLER: &str = "supervisor.dispatchers:default_handler";
+
+/// What a process's output gives the event listeners (supervisord's `*_events_enabled` and
+/// `*_capture_maxbytes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OutputEvents {
+    pub stdout_events_enabled: bool,
+    pub stderr_events_enabled: bool,
+    /// 0: no capture mode.
+    pub stdout_capture_maxbytes: u64,
+    pub stderr_capture_maxbytes: u64,
 }
 
 /// When a process that exits from RUNNING is restarted.
@@ -210,6 +225,8 @@ pub struct LogConfig {
     pub backups: u32,
     /// Prefix each line with an RFC 3339 timestamp.
     pub timestamps: bool,
+    /// AUTO: the daemon chose the name, in childlogdir (see `RotatingFile`'s rules for those).
+    pub auto: bool,
     /// Also send each line to syslog, tagged with the process name (`stdout_syslog`).
     pub syslog: bool,
 }
@@ -243,6 +260,8 @@ pub struct ProcessConfig {
     pub umask: Option<u32>,
     /// Write spawn and exit markers into the stdout log.
     pub log_lifecycle: bool,
+    /// Events made of its output.
+    pub output_events: OutputEvents,
 }
 
 impl ProcessConfig {
@@ -260,9 +279,19 @@ pub fn qualified_name(group: &str, name: &str) -> String {
 }
 
 impl Config {
-    /// Every process in declaration order.
+    /// Every process in declaration order: the programs', then the event listeners'.
     pub fn processes(&self) -> impl Iterator<Item = &ProcessConfig> {
-        self.programs.iter().flat_map(|p| p.processes.iter())
+        self.groups().flat_map(|p| p.processes.iter())
+    }
+
+    /// Every program, then every event listener pool (a program of listener processes).
+    pub fn groups(&self) -> impl Iterator<Item = &ProgramConfig> {
+        self.programs.iter().chain(self.event_listeners.iter().map(|l| &l.pool))
+    }
+
+    /// The event listener pool a process belongs to, if it is a listener.
+    pub fn listener_pool_of(&self, process: &ProcessConfig) -> Option<&EventListenerConfig> {
+        self.event_listeners.iter().find(|l| l.pool.name == process.program)
     }
 }
 

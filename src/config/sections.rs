@@ -220,5 +220,24 @@ fn push_section<'a>(
             diagnostics.push((index, file), key.span().start, &label, key.get_ref(), format!("unknown key{hint}"));
         }
     }
+    for (key, value) in &entries {
+        if let Some(offset) = nul_byte_offset(value) {
+            diagnostics.push((index, file), offset, &label, key.get_ref(), "contains a NUL byte".to_string());
+        }
+    }
     out.push(RawSection { file: index, kind, label, name, offset, entries });
+}
+
+/// Where a NUL byte stands in a value (a string, or one inside an array or inline table).
+/// No setting can carry one to the system (argv, environment and paths are C strings), so it
+/// is refused at load rather than at the first spawn.
+fn nul_byte_offset(value: &Spanned<DeValue<'_>>) -> Option<usize> {
+    match value.get_ref() {
+        DeValue::String(s) if s.contains('\0') => Some(value.span().start),
+        DeValue::Array(items) => items.iter().find_map(nul_byte_offset),
+        DeValue::Table(table) => table
+            .iter()
+            .find_map(|(k, v)| if k.get_ref().contains('\0') { Some(k.span().start) } else { nul_byte_offset(v) }),
+        _ => None,
+    }
 }

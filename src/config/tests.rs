@@ -136,11 +136,12 @@ command = "x"
     let program = &config.programs[0];
     assert_eq!((program.name.as_str(), program.group.as_str(), program.priority), ("x", "x", 999));
     let auto_log = |channel: &str| LogConfig {
-        destination: LogDestination::File(std::env::temp_dir().join(format!("x-{channel}.log"))),
+        destination: LogDestination::File(default_childlogdir(None).join(format!("x-{channel}.log"))),
         maxbytes: 50 << 20,
         backups: 10,
         timestamps: false,
         syslog: false,
+        auto: true,
     };
     let want = ProcessConfig {
         name: "x".into(),
@@ -166,6 +167,7 @@ command = "x"
         directory: None,
         umask: None,
         log_lifecycle: false,
+        output_events: Default::default(),
     };
     assert_eq!(only_process(&config), &want);
     assert_eq!(only_process(&config).qualified_name(), "x");
@@ -187,7 +189,7 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
         user: None,
         directory: None,
         environment: vec![],
-        childlogdir: std::env::temp_dir(),
+        childlogdir: std::env::temp_dir().join(format!("taskmaster-{}", nix::unistd::geteuid())),
         nodaemon: false,
         silent: false,
         minfds: 1024,
@@ -229,7 +231,7 @@ fn writing_every_table_default_explicitly_changes_nothing() {
     }
     let mut explicit_config = parse(&explicit);
     let base_config = parse(&base);
-    // The warnings (the pool is not started) stand at other lines.
+    // Warnings, if any, stand at other lines.
     explicit_config.warnings = base_config.warnings.clone();
     assert_eq!(explicit_config, base_config, "with every default written out:\n{explicit}");
 }
@@ -1107,4 +1109,45 @@ fn the_example_config_loads() {
     let workers: Vec<_> = config.processes().filter(|p| p.program == "worker").collect();
     assert!(workers.iter().all(|p| p.killasgroup && p.priority == 100));
     assert_eq!(workers[2].environment, pairs(&[("WORKER_NUM", "2")]));
+}
+
+#[test]
+fn event_listener_pools_are_programs_with_events() {
+    let config = parse(
+        "[program.web]\ncommand = \"w\"\n[eventlistener.mail]\ncommand = \"crashmail -a\"\nnumprocs = 2\n\
+         process_name = \"%(program_name)s_%(process_num)d\"\nevents = [\"process_state_exited\", \"TICK_60\"]\n",
+    );
+    assert_eq!(config.programs.len(), 1);
+    let pool = &config.event_listeners[0];
+    assert_eq!(pool.events, ["PROCESS_STATE_EXITED", "TICK_60"]);
+    assert_eq!((pool.buffer_size, pool.result_handler.as_str()), (10, crate::config::DEFAULT_RESULT_HANDLER));
+    let names: Vec<_> = config.processes().map(|p| (p.name.as_str(), p.group.as_str(), p.priority)).collect();
+    assert_eq!(names, [("web", "web", 999), ("mail_0", "mail", -1), ("mail_1", "mail", -1)]);
+    assert_eq!(config.listener_pool_of(config.processes().nth(1).unwrap()).map(|l| l.pool.name.as_str()), Some("mail"));
+}
+
+#[test]
+fn event_listener_mistakes_are_located() {
+    let all = errors(
+        "[eventlistener.l]\ncommand = \"l\"\nevents = [\"PROCES_STATE\"]\nredirect_stderr = true\n\
+         result_handler = \"mymod:handler\"\n",
+    );
+    assert_eq!(
+        all,
+        [
+            format!(
+                "{FILE}:3:11: [eventlistener.l] events: unknown event type 'PROCES_STATE'; did you mean PROCESS_STATE?"
+            ),
+            format!(
+                "{FILE}:4:19: [eventlistener.l] redirect_stderr: cannot be true in an event listener: its stdout carries the listener protocol"
+            ),
+            format!(
+                "{FILE}:5:18: [eventlistener.l] result_handler: 'mymod:handler' is not supported: only supervisord's default handler, supervisor.dispatchers:default_handler, is"
+            ),
+        ]
+    );
+    let all = errors("[eventlistener.l]\ncommand = \"l\"\n");
+    assert_eq!(all, [format!("{FILE}:1:16: [eventlistener.l] events: is required")]);
+    let all = errors("[program.l]\ncommand = \"l\"\n[eventlistener.l]\ncommand = \"l\"\nevents = [\"EVENT\"]\n");
+    assert!(all.iter().any(|e| e.contains("the pool name 'l' is also a program's or group's name")), "{all:?}");
 }

@@ -16,7 +16,8 @@ use super::sections::{Diagnostics, RawSection, SourceFile, include_patterns, rea
 use super::values::{self, ExpansionValue, Signal};
 use super::{
     AutoRestart, Chown, Config, ConfigErrors, ConfigFormat, Credentials, CtlConfig, DaemonConfig, EventListenerConfig,
-    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, ProcessConfig, ProgramConfig, UnixServerConfig,
+    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, OutputEvents, ProcessConfig, ProgramConfig,
+    UnixServerConfig,
 };
 
 /// Reads typed values out of one section, falling back to the key table's defaults and
@@ -386,6 +387,16 @@ pub(super) fn default_socket_path() -> PathBuf {
     }
 }
 
+/// Where AUTO logs go without a childlogdir: `taskmaster-UID` in the temp dir, for the uid the
+/// daemon runs as. The daemon makes it private (0700) and refuses it if it is not, so no other
+/// user can plant a file or a symlink at a log's predictable name.
+pub fn default_childlogdir(user: Option<&str>) -> PathBuf {
+    let uid = user
+        .and_then(|u| u.parse::<u32>().ok().or_else(|| Some(nix::unistd::User::from_name(u).ok()??.uid.as_raw())))
+        .unwrap_or_else(|| nix::unistd::geteuid().as_raw());
+    std::env::temp_dir().join(format!("taskmaster-{uid}"))
+}
+
 pub(super) fn default_history_file() -> Option<PathBuf> {
     if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(data).join("taskmaster/history"));
@@ -494,6 +505,8 @@ pub(super) fn build(
             }
         }
     }
+    let user = r.get("user", as_user);
+    let default_logdir = default_childlogdir(user.as_deref());
     let daemon = DaemonConfig {
         logfile,
         logfile_maxbytes: r.value("logfile_maxbytes", as_size),
@@ -501,10 +514,10 @@ pub(super) fn build(
         loglevel: r.value("loglevel", as_loglevel),
         pidfile: expand_path(&mut r, "pidfile", Some(pidfile)).unwrap_or_else(|| here.join("taskmasterd.pid")),
         umask: r.value("umask", as_octal),
-        user: r.get("user", as_user),
+        user,
         directory: expand_path(&mut r, "directory", directory),
         environment,
-        childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or_else(std::env::temp_dir),
+        childlogdir: expand_path(&mut r, "childlogdir", childlogdir).unwrap_or(default_logdir),
         nodaemon: r.value("nodaemon", as_bool),
         silent: r.value("silent", as_bool),
         minfds: r.int("minfds") as u64,
@@ -569,8 +582,6 @@ pub(super) fn build(
         let program = build_program(&mut r, &daemon, group_of.get(&section.name));
         programs.push((program, section));
     }
-    check_process_names(&programs, files, diagnostics);
-
     if let Some(program) = &daemon.exit_with_program
         && !program_names.contains(&program.as_str())
     {
@@ -585,10 +596,18 @@ pub(super) fn build(
     let mut event_listeners = Vec::new();
     for section in unique.iter().copied().filter(|s| s.kind == Section::EventListener) {
         let mut r = SectionReader { section, file: &files[section.file], diagnostics };
-        event_listeners.push(build_event_listener(&mut r, &daemon));
+        if program_names.contains(&section.name.as_str()) || group_of.values().any(|g| g.group == section.name) {
+            let offset = section.offset;
+            r.error_at(offset, "", format!("the pool name '{}' is also a program's or group's name", section.name));
+        }
+        let listener = build_event_listener(&mut r, &daemon);
+        programs.push((listener.pool.clone(), section));
+        event_listeners.push(listener);
     }
+    check_process_names(&programs, files, diagnostics);
 
-    let programs = programs.into_iter().map(|(program, _)| program).collect();
+    let programs =
+        programs.into_iter().filter(|(_, s)| s.kind == Section::Program).map(|(program, _)| program).collect();
     Config {
         source: path.to_path_buf(),
         unix_server,
@@ -602,8 +621,9 @@ pub(super) fn build(
     }
 }
 
-/// supervisord's event type names (`supervisor.events.EventTypes`).
-const EVENT_TYPES: [&str; 27] = [
+/// supervisord's event type names (`supervisor.events.EventTypes`); `daemon::events` has the
+/// same list (a test checks).
+pub const EVENT_TYPES: [&str; 27] = [
     "EVENT",
     "PROCESS_COMMUNICATION",
     "PROCESS_COMMUNICATION_STDERR",
@@ -634,24 +654,20 @@ const EVENT_TYPES: [&str; 27] = [
 ];
 
 /// An event listener pool: a program's settings checked as supervisord checks a pool's, plus
-/// its events. Kept in the model, not started (the warning says so).
+/// its events, buffer and result handler.
 fn build_event_listener(r: &mut SectionReader<'_>, daemon: &DaemonConfig) -> EventListenerConfig {
-    let offset = r.section.offset;
-    let why =
-        "event listeners are not implemented yet: this pool is read but not started, and it does not show in status";
-    r.warn_at(offset, "", why.to_string());
     let mut pool = build_program(r, daemon, None);
     // supervisord starts listeners first and stops them last.
     if !r.is_set("priority") {
         pool.priority = -1;
         pool.processes.iter_mut().for_each(|p| p.priority = -1);
     }
-    if pool.processes.first().is_some_and(|p| p.redirect_stderr) {
+    if r.value("redirect_stderr", as_bool) {
         let offset = r.value_offset("redirect_stderr");
         let msg = "cannot be true in an event listener: its stdout carries the listener protocol";
         r.error_at(offset, "redirect_stderr", msg.to_string());
     }
-    let mut events = Vec::new();
+    let mut events: Vec<String> = Vec::new();
     let written = r.spanned_strings("events").unwrap_or_default();
     if written.is_empty() && r.is_set("events") {
         let offset = r.value_offset("events");
@@ -660,19 +676,26 @@ fn build_event_listener(r: &mut SectionReader<'_>, daemon: &DaemonConfig) -> Eve
     for (offset, event) in written {
         let upper = event.to_ascii_uppercase();
         if EVENT_TYPES.contains(&upper.as_str()) {
-            events.push(upper);
+            // supervisord keeps a set of names: a name written twice subscribes once.
+            if !events.contains(&upper) {
+                events.push(upper);
+            }
         } else {
             let hint =
                 keys::did_you_mean(&upper, EVENT_TYPES).map(|s| format!("; did you mean {s}?")).unwrap_or_default();
             r.error_at(offset, "events", format!("unknown event type '{event}'{hint}"));
         }
     }
-    EventListenerConfig {
-        pool,
-        events,
-        buffer_size: r.int("buffer_size") as u32,
-        result_handler: r.value("result_handler", as_string),
+    let result_handler = r.value("result_handler", as_string);
+    if result_handler != super::DEFAULT_RESULT_HANDLER {
+        let offset = r.value_offset("result_handler");
+        let msg = format!(
+            "'{result_handler}' is not supported: only supervisord's default handler, {}, is",
+            super::DEFAULT_RESULT_HANDLER
+        );
+        r.error_at(offset, "result_handler", msg);
     }
+    EventListenerConfig { pool, events, buffer_size: r.int("buffer_size") as u32, result_handler }
 }
 
 /// A section's username and password: both or neither, as supervisord requires.
@@ -719,6 +742,18 @@ fn check_name(r: &mut SectionReader<'_>, what: &str) {
         let offset = r.section.offset;
         r.error_at(offset, "", msg);
     }
+    if name == RESERVED_NAME {
+        let offset = r.section.offset;
+        r.error_at(offset, "", reserved_name_message(what));
+    }
+}
+
+/// The name ctl uses for every process; a program, group or process of that name could never
+/// be addressed alone.
+const RESERVED_NAME: &str = "all";
+
+fn reserved_name_message(what: &str) -> String {
+    format!("'{RESERVED_NAME}' is reserved (it means every process in taskmasterctl); choose another {what} name")
 }
 
 fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option<&GroupMembership>) -> ProgramConfig {
@@ -768,6 +803,12 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     let stderr_syslog = r.value("stderr_syslog", as_bool);
     let stderr_timestamps = r.value("stderr_log_timestamps", as_bool);
     let log_lifecycle = r.value("log_lifecycle", as_bool);
+    let output_events = OutputEvents {
+        stdout_events_enabled: r.value("stdout_events_enabled", as_bool),
+        stderr_events_enabled: r.value("stderr_events_enabled", as_bool),
+        stdout_capture_maxbytes: r.value("stdout_capture_maxbytes", as_size),
+        stderr_capture_maxbytes: r.value("stderr_capture_maxbytes", as_size),
+    };
     let environment = r.get("environment", as_environment).unwrap_or_default();
     let directory = r.get("directory", as_string);
     let umask = r.get("umask", as_octal);
@@ -837,12 +878,20 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             } else {
                 LogDestination::File(resolve_path(&here, &expand(r, key, raw).unwrap_or_default()))
             };
-            LogConfig { destination, maxbytes, backups, timestamps, syslog }
+            let auto = raw.eq_ignore_ascii_case("AUTO");
+            LogConfig { destination, maxbytes, backups, timestamps, auto, syslog }
         };
         let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps, stdout_syslog);
         let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_settings);
         let stderr = if redirect_stderr {
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, syslog: false }
+            LogConfig {
+                destination: LogDestination::None,
+                maxbytes: 0,
+                backups: 0,
+                timestamps: false,
+                auto: false,
+                syslog: false,
+            }
         } else {
             let settings = (stderr_maxbytes, stderr_backups, stderr_timestamps, stderr_syslog);
             log(r, "stderr_logfile", &stderr_logfile, "stderr", settings)
@@ -877,6 +926,7 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             directory,
             umask,
             log_lifecycle,
+            output_events,
         });
     }
     ProgramConfig { name: program, group: group_name, priority, processes }
@@ -901,6 +951,11 @@ fn check_process_names(
         if r.is_set("process_name") && (process.name.is_empty() || process.name.contains([':', '/', ' '])) {
             let offset = r.value_offset("process_name");
             r.error_at(offset, "process_name", format!("'{}' is not a valid process name", process.name));
+            continue;
+        }
+        if r.is_set("process_name") && process.name == RESERVED_NAME {
+            let offset = r.value_offset("process_name");
+            r.error_at(offset, "process_name", reserved_name_message("process"));
             continue;
         }
         let duplicate = names.get(process.name.as_str()).copied();

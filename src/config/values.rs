@@ -173,7 +173,7 @@ pub fn expand(template: &str, lookup: &dyn Fn(&str) -> Option<ExpansionValue>) -
         let value = lookup(name).ok_or_else(|| format!("unknown expansion '%({name})' in '{template}'"))?;
         let left = spec.starts_with('-');
         let zero = spec.trim_start_matches(['-', '+', ' ']).starts_with('0') && !left;
-        let width: usize = spec.trim_start_matches(['-', '+', ' ', '0']).parse().unwrap_or(0);
+        let width = expansion_width(spec, name, template)?;
         let text = match (conversion, value) {
             ('s' | 'r', ExpansionValue::Str(s)) => s,
             ('s' | 'r' | 'd' | 'i', ExpansionValue::Int(n)) => n.to_string(),
@@ -197,6 +197,22 @@ pub fn expand(template: &str, lookup: &dyn Fn(&str) -> Option<ExpansionValue>) -
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// The widest field an expansion may ask for. Python would pad to any width; a config that
+/// asks for a billion spaces is a mistake (or an attack on `check`), not a layout.
+pub const MAX_EXPANSION_WIDTH: usize = 1024;
+
+/// The field width of a `%(name)…` spec such as `-08`: its digits after the flags, bounded.
+fn expansion_width(spec: &str, name: &str, template: &str) -> Result<usize, String> {
+    let digits = spec.trim_start_matches(['-', '+', ' ', '0']);
+    if digits.is_empty() {
+        return Ok(0);
+    }
+    match digits.parse::<usize>() {
+        Ok(width) if width <= MAX_EXPANSION_WIDTH => Ok(width),
+        _ => Err(format!("the width {digits} of '%({name})' in '{template}' is larger than {MAX_EXPANSION_WIDTH}")),
+    }
 }
 
 /// Whether a template mentions a given expansion name.
@@ -264,6 +280,9 @@ mod tests {
         assert_eq!(e("%(process_num)-3d|").unwrap(), "3  |");
         assert_eq!(e("100%% %(program_name)s").unwrap(), "100% web");
         assert_eq!(e("%(process_num)s").unwrap(), "3");
+        assert_eq!(e("%(process_num)1024d").unwrap().len(), 1024);
+        assert!(e("%(process_num)1025d").unwrap_err().contains("the width 1025 of '%(process_num)'"));
+        assert!(e("%(process_num)-99999999999999999999999d").unwrap_err().contains("larger than 1024"));
         assert!(e("%(nope)s").unwrap_err().contains("unknown expansion '%(nope)'"));
         assert!(e("%(program_name)d").is_err());
         assert!(e("50%").is_err());

@@ -1,5 +1,6 @@
 //! The daemon's activity log (supervisord's `logfile`): the logger's writer with supervisord's
-//! line format, the rotating file behind it, and the lines kept for `maintail -f` followers.
+//! line format, the rotating file behind it, the lines kept for `maintail -f` followers, and
+//! what happens when the file cannot be written (a full disk): see [`FailureSpell`].
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -36,13 +37,81 @@ fn format_line(w: &mut dyn Write, now: &mut DeferredNow, record: &Record) -> std
 pub struct ActivityLog {
     file: Option<RotatingFile>,
     followed: Option<Vec<u8>>,
+    /// The lines lost since the file stopped taking writes, while it does not.
+    failing: Option<FailureSpell>,
     /// `logfile = "syslog"`.
     syslog: Option<SyslogSender>,
 }
 
+/// A time the activity log could not be written. Its lines are counted, not kept: the
+/// daemon's own log must not grow a backlog in memory, and the count is what an operator needs
+/// (`N log lines could not be written`), written first thing once the file takes writes again.
+/// The failure itself is said once, on stderr (the one place left to say it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FailureSpell {
+    lines: u64,
+    since: String,
+    error: String,
+    /// A failed write left part of a line in the file: start the notice on a fresh line.
+    torn: bool,
+}
+
+fn timestamp(now: &mut DeferredNow) -> String {
+    now.now().format("%Y-%m-%d %H:%M:%S,%3f").to_string()
+}
+
 impl ActivityLog {
     pub fn new(file: Option<RotatingFile>) -> Self {
-        ActivityLog { file, followed: None, syslog: None }
+        ActivityLog { file, followed: None, failing: None, syslog: None }
+    }
+
+    /// Appends one formatted line (with its newline) to the file, counting it as lost when the
+    /// file does not take it, and, once the file takes writes again, saying first how many were.
+    fn append(&mut self, line: &[u8], now: &mut DeferredNow) {
+        let Some(file) = self.file.as_mut() else { return };
+        let mut bytes = Vec::with_capacity(line.len() + 160);
+        if let Some(spell) = &self.failing {
+            if spell.torn {
+                bytes.push(b'\n');
+            }
+            let notice = format!(
+                "{} WARN {} log lines could not be written (from {}: {})\n",
+                timestamp(now),
+                spell.lines,
+                spell.since,
+                spell.error
+            );
+            bytes.extend_from_slice(notice.as_bytes());
+        }
+        let notice_len = bytes.len();
+        bytes.extend_from_slice(line);
+        let error = match file.write_all(&bytes) {
+            Ok(()) => {
+                self.failing = None;
+                return;
+            }
+            Err(e) => e,
+        };
+        let written = file.take_partial_write().min(bytes.len());
+        let torn = written > 0 && bytes[written - 1] != b'\n';
+        match &mut self.failing {
+            // The notice made it to the file: a new spell starts with this line.
+            Some(_) if notice_len > 0 && written >= notice_len => {
+                self.failing = Some(FailureSpell { lines: 1, since: timestamp(now), error: error.to_string(), torn });
+            }
+            Some(spell) => {
+                spell.lines += 1;
+                spell.torn |= torn;
+            }
+            None => {
+                let path = file.path().display().to_string();
+                eprintln!(
+                    "{} ERRO can't write the log file {path} ({error}); counting the lines lost until it can",
+                    timestamp(now)
+                );
+                self.failing = Some(FailureSpell { lines: 1, since: timestamp(now), error: error.to_string(), torn });
+            }
+        }
     }
 
     /// Takes the destination `config` asks for: a rotating file, syslog, or nothing (NONE).
@@ -98,10 +167,10 @@ impl LogWriter for ActivityWriter {
         {
             followed.extend_from_slice(&line);
         }
-        match log.file.as_mut() {
-            Some(file) => file.write_all(&line),
-            None => Ok(()),
-        }
+        // Never an error to the logger: it would print one line per failed write. The
+        // failure is reported once, and the count of lost lines once writes work again.
+        log.append(&line, now);
+        Ok(())
     }
 
     fn flush(&self) -> std::io::Result<()> {
@@ -137,4 +206,30 @@ pub fn start_logging(config: &DaemonConfig, to_stderr: bool) -> anyhow::Result<(
         .start()
         .context("can't start the activity log")?;
     Ok((handle, file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_lost_on_a_failing_disk_are_counted_and_reported_once_it_works_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gone/taskmasterd.log");
+        let mut log = ActivityLog::new(Some(RotatingFile::new(path.clone(), 0, 0)));
+        let mut now = DeferredNow::new();
+        for i in 0..3 {
+            log.append(format!("lost {i}\n").as_bytes(), &mut now);
+        }
+        assert_eq!(log.failing.as_ref().map(|s| s.lines), Some(3));
+        std::fs::create_dir(dir.path().join("gone")).unwrap();
+        log.append(b"back\n", &mut now);
+        log.append(b"again\n", &mut now);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].contains(" WARN 3 log lines could not be written (from "), "{text}");
+        assert!(lines[0].contains("No such file or directory"), "{text}");
+        assert_eq!(&lines[1..], ["back", "again"]);
+    }
 }

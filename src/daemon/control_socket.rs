@@ -17,6 +17,7 @@ use polling::Event;
 
 use super::catch_up::TopUp;
 use super::event_loop::LISTENER_KEY;
+use super::peer::Peer;
 use super::requests::{ClientId, Handled, Outgoing};
 use super::server::{Connection, ReadOutcome};
 use super::streams::{FOLLOWER_BUFFER, FollowSource};
@@ -28,6 +29,8 @@ const LISTEN_RETRY: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub struct Client {
     pub connection: Connection,
+    /// Who connected, for the audit trail.
+    peer: Peer,
     /// A job answers this client's last request: read no further request until it does.
     busy: bool,
     /// The connection carries raw output now (tail, maintail, fg), not requests.
@@ -53,6 +56,7 @@ impl Supervisor {
         loop {
             match self.listener.accept() {
                 Ok((stream, _)) => {
+                    let peer = Peer::of_unix_stream(&stream);
                     let connection = match Connection::new(stream) {
                         Ok(c) => c,
                         Err(e) => {
@@ -67,7 +71,8 @@ impl Supervisor {
                         warn!("can't watch a client connection: {e}");
                         continue;
                     }
-                    let client = Client { connection, busy: false, streaming: false, closing: false, framed: false };
+                    let client =
+                        Client { connection, peer, busy: false, streaming: false, closing: false, framed: false };
                     self.clients.insert(key, client);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
@@ -163,7 +168,8 @@ impl Supervisor {
                     continue;
                 }
             };
-            match self.handle(ClientId(key), request) {
+            let peer = client.peer.clone();
+            match self.handle(ClientId(key), &peer, request) {
                 Handled::Reply(response) => self.send(key, &response),
                 Handled::Later => {
                     if let Some(client) = self.clients.get_mut(&key) {

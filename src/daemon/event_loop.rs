@@ -79,8 +79,11 @@ impl Supervisor {
                         self.feed(id, Input::Timer(timer));
                     }
                     TimerEvent::JobDeadline(job) => self.expire_job(job),
-                    TimerEvent::RetryLogs => self.retry_logs(),
+                    TimerEvent::RetryLog(id, channel) => self.retry_log(id, channel),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
+                    TimerEvent::Tick => self.tick(),
+                    // Only a wake-up: the stop above looks at the listeners again.
+                    TimerEvent::ListenerGrace => {}
                 }
             }
             self.settle_jobs();

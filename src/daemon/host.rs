@@ -45,22 +45,28 @@ pub fn become_subreaper() {
 }
 
 /// Removes the AUTO log files of the configured processes, and their rotated backups, left by an
-/// earlier run, unless `nocleanup` (supervisord's behaviour at start-up). An AUTO log is the
-/// file `childlogdir/NAME-CHANNEL.log`.
+/// earlier run, unless `nocleanup` (supervisord's behaviour at start-up).
 pub fn remove_auto_logs(config: &crate::config::Config) {
     if config.daemon.nocleanup {
         return;
     }
     for process in config.processes() {
-        for (channel, log) in [("stdout", &process.stdout), ("stderr", &process.stderr)] {
-            let auto = config.daemon.childlogdir.join(format!("{}-{channel}.log", process.name));
-            if log.destination != crate::config::LogDestination::File(auto.clone()) {
+        for log in [&process.stdout, &process.stderr] {
+            let crate::config::LogDestination::File(auto) = &log.destination else { continue };
+            if !log.auto {
                 continue;
             }
             for n in 0..=log.backups {
                 let mut path = auto.clone().into_os_string();
                 if n > 0 {
                     path.push(format!(".{n}"));
+                }
+                // Only the daemon's own plain files: a symbolic link, a file with other names or
+                // another owner is left for the log writer to refuse and report.
+                use std::os::unix::fs::MetadataExt;
+                let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+                if !meta.file_type().is_file() || meta.nlink() != 1 || meta.uid() != nix::unistd::geteuid().as_raw() {
+                    continue;
                 }
                 match std::fs::remove_file(&path) {
                     Ok(()) => log::debug!("removed the old AUTO log {}", path.to_string_lossy()),

@@ -4,10 +4,16 @@
 //! activity log. It rotates only between lines when it can (so a line is never split across two
 //! files), never rotates what is not a regular file (`/dev/stdout`, a FIFO), and opens lazily so a
 //! failed open is retried at the next write instead of losing the process.
+//!
+//! A write that stops short (a full disk, a file size limit) is counted to the byte, so the
+//! retry resumes exactly where it stopped: nothing is written twice and no line is spliced.
+//! An AUTO log (a name the daemon chose in childlogdir, a directory others may write to) is
+//! never opened through a symlink, and a file there that another user owns or that has other
+//! hard links is refused rather than written or read.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 pub struct RotatingFile {
@@ -22,6 +28,8 @@ pub struct RotatingFile {
     partial: usize,
     /// The file ends inside a line.
     mid_line: bool,
+    /// An AUTO log: opened with the care a shared directory needs (see the module doc).
+    auto: bool,
 }
 
 /// How far past maxbytes a file may grow to finish the line it ends with.
@@ -29,30 +37,62 @@ pub const LINE_OVERFLOW: usize = 64 * 1024;
 
 impl RotatingFile {
     pub fn new(path: PathBuf, maxbytes: u64, backups: u32) -> Self {
-        RotatingFile { path, maxbytes, backups, file: None, size: 0, rotatable: false, partial: 0, mid_line: false }
+        RotatingFile {
+            path,
+            maxbytes,
+            backups,
+            file: None,
+            size: 0,
+            rotatable: false,
+            partial: 0,
+            mid_line: false,
+            auto: false,
+        }
+    }
+
+    /// Marks the log as AUTO-named.
+    pub fn auto_named(mut self, auto: bool) -> Self {
+        self.auto = auto;
+        self
+    }
+
+    /// Opens the log for reading (`tail`), under the same rules as for writing.
+    pub fn open_for_reading(&self) -> io::Result<File> {
+        open_log(&self.path, self.auto, OpenOptions::new().read(true))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Whether the file ends inside a line, as far as this writer knows.
-    pub fn ends_mid_line(&self) -> bool {
-        self.file.is_some() && self.mid_line
+    /// Whether the file ends inside a line (opening it to find out, after a reopen).
+    pub fn ends_mid_line(&mut self) -> bool {
+        self.open().is_ok() && self.mid_line
     }
 
     fn open(&mut self) -> io::Result<&mut File> {
         if self.file.is_none() {
-            // O_NONBLOCK: opening a FIFO nobody reads must fail (and be retried), not stall the
-            // whole daemon; on a regular file it changes nothing.
-            let file = OpenOptions::new().create(true).append(true).custom_flags(libc::O_NONBLOCK).open(&self.path)?;
+            // An AUTO log holds another user's output: private, as supervisord's mkstemp makes it.
+            let mode = if self.auto { 0o600 } else { 0o666 };
+            let file = open_log(&self.path, self.auto, OpenOptions::new().create(true).append(true).mode(mode))?;
             let meta = file.metadata()?;
             self.rotatable = meta.is_file();
             self.size = if self.rotatable { meta.len() } else { 0 };
-            self.mid_line = false;
+            // A file left inside a line (a write cut short, a daemon killed) is finished first.
+            self.mid_line =
+                self.rotatable && self.size > 0 && matches!(self.last_byte_of(&meta), Some(b) if b != b'\n');
             self.file = Some(file);
         }
         Ok(self.file.as_mut().expect("just opened"))
+    }
+
+    /// The last byte of the file at the path, if it is still the file `meta` describes (the log
+    /// is opened append-only, so it is read through a second descriptor).
+    fn last_byte_of(&self, meta: &std::fs::Metadata) -> Option<u8> {
+        let reader = self.open_for_reading().ok()?;
+        let same = reader.metadata().ok().is_some_and(|m| (m.dev(), m.ino()) == (meta.dev(), meta.ino()));
+        let mut byte = [0u8];
+        (same && reader.read_at(&mut byte, meta.len().checked_sub(1)?).ok()? == 1).then_some(byte[0])
     }
 
     /// Closes the file; the next write opens the path again (for logrotate's moves).
@@ -77,8 +117,14 @@ impl RotatingFile {
             p.push(format!(".{n}"));
             let _ = std::fs::remove_file(PathBuf::from(p));
         }
-        match OpenOptions::new().write(true).truncate(true).open(&self.path) {
-            Ok(_) => Ok(()),
+        let truncated = if self.auto {
+            // Checked before it is emptied: O_TRUNC would act before any check could.
+            open_log(&self.path, true, OpenOptions::new().append(true)).and_then(|file| file.set_len(0))
+        } else {
+            OpenOptions::new().write(true).truncate(true).open(&self.path).map(drop)
+        };
+        match truncated {
+            Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e),
         }
@@ -102,10 +148,13 @@ impl RotatingFile {
             let chunk = if self.rotatable && self.maxbytes > 0 { self.next_chunk(data)? } else { Some(data.len()) };
             let Some(chunk) = chunk else { continue };
             let file = self.file.as_mut().expect("opened above");
-            file.write_all(&data[..chunk])?;
-            self.size += chunk as u64;
-            self.mid_line = !data[..chunk].ends_with(b"\n");
-            *data = &data[chunk..];
+            let (landed, outcome) = write_counted(file, &data[..chunk]);
+            self.size += landed as u64;
+            if landed > 0 {
+                self.mid_line = !data[..landed].ends_with(b"\n");
+            }
+            *data = &data[landed..];
+            outcome?;
         }
         Ok(())
     }
@@ -154,7 +203,11 @@ impl RotatingFile {
     fn rotate(&mut self) -> io::Result<()> {
         self.close();
         if self.backups == 0 {
-            File::create(&self.path)?;
+            if self.auto {
+                open_log(&self.path, true, OpenOptions::new().append(true))?.set_len(0)?;
+            } else {
+                File::create(&self.path)?;
+            }
         } else {
             let numbered = |n: u32| {
                 let mut p = self.path.clone().into_os_string();
@@ -172,6 +225,53 @@ impl RotatingFile {
         self.open()?;
         Ok(())
     }
+}
+
+/// Writes all of `data` unless the file refuses, and says how much landed either way: a short
+/// write followed by an error (a full disk) must not be forgotten, or the retry repeats it.
+fn write_counted(file: &mut File, data: &[u8]) -> (usize, io::Result<()>) {
+    let mut landed = 0;
+    while landed < data.len() {
+        match file.write(&data[landed..]) {
+            Ok(0) => return (landed, Err(io::Error::from(io::ErrorKind::WriteZero))),
+            Ok(n) => landed += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (landed, Err(e)),
+        }
+    }
+    (landed, Ok(()))
+}
+
+/// Opens a log file with `options`. An AUTO log is opened without following a symlink and
+/// must then be a regular file of the daemon's own user with no other hard link: in a shared
+/// directory anything else may have been planted there to make the daemon write (or `tail`
+/// read) a file it should not.
+fn open_log(path: &Path, auto: bool, options: &mut OpenOptions) -> io::Result<File> {
+    // O_NONBLOCK: opening a FIFO nobody reads must fail (and be retried), not stall the whole
+    // daemon; on a regular file it changes nothing.
+    let flags = if auto { libc::O_NONBLOCK | libc::O_NOFOLLOW } else { libc::O_NONBLOCK };
+    let file = match options.custom_flags(flags).open(path) {
+        Ok(file) => file,
+        Err(_) if auto && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            return Err(io::Error::other("is a symbolic link; an AUTO log is never opened through one"));
+        }
+        Err(e) => return Err(e),
+    };
+    if auto {
+        let meta = file.metadata()?;
+        let euid = nix::unistd::geteuid().as_raw();
+        if !meta.is_file() {
+            return Err(io::Error::other("is not a regular file; refusing it as an AUTO log"));
+        }
+        if meta.uid() != euid {
+            let owner = meta.uid();
+            return Err(io::Error::other(format!("is owned by uid {owner}, not {euid}; refusing it as an AUTO log")));
+        }
+        if meta.nlink() > 1 {
+            return Err(io::Error::other("has other hard links; refusing it as an AUTO log"));
+        }
+    }
+    Ok(file)
 }
 
 /// How much output a failing log may hold back before the oldest is dropped.
@@ -214,6 +314,19 @@ impl ChannelLog {
 
     pub fn has_backlog(&self) -> bool {
         !self.backlog.is_empty()
+    }
+
+    /// How many bytes wait for the log to be writable again.
+    pub fn backlog_len(&self) -> usize {
+        self.backlog.len()
+    }
+
+    /// Gives up on what is held back: returns its size, and how much had been dropped before
+    /// (the backlog's bound) and not yet reported. The next failure is a new spell.
+    pub fn discard_backlog(&mut self) -> (usize, u64) {
+        let held = std::mem::take(&mut self.backlog).len();
+        self.failing = false;
+        (held, std::mem::take(&mut self.dropped))
     }
 
     pub fn reopen(&mut self) {
@@ -323,7 +436,7 @@ impl ChannelLog {
         let mid_line = if self.timestamps {
             !self.at_line_start
         } else {
-            self.file.as_ref().is_some_and(RotatingFile::ends_mid_line)
+            self.file.as_mut().is_some_and(RotatingFile::ends_mid_line)
         };
         if mid_line {
             line.push(b'\n');
@@ -391,6 +504,53 @@ mod tests {
         let written = std::fs::read(&path).unwrap();
         assert_eq!(written.len(), MAX_PENDING_OUTPUT);
         assert!(written.ends_with(b"xlast\n"));
+    }
+
+    /// A FIFO whose reader is slow makes writes stop short (the pipe takes what fits) and then
+    /// fail (EAGAIN), as a full disk does: what landed must never be written again.
+    #[test]
+    fn a_write_cut_short_resumes_at_the_exact_byte() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo");
+        nix::unistd::mkfifo(&path, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let mut reader = OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(&path).unwrap();
+        let mut drain = |got: &mut Vec<u8>| {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = reader.read(&mut buf) {
+                got.extend_from_slice(&buf[..n]);
+            }
+        };
+        let data: Vec<u8> = (0..20_000).flat_map(|i| format!("line {i:06}\n").into_bytes()).collect();
+        let mut log = ChannelLog::new(Some(RotatingFile::new(path.clone(), 0, 0)), false);
+        let mut got = Vec::new();
+        let mut report = log.write(&data);
+        assert!(matches!(report, WriteReport::Failed(_)), "{report:?}");
+        let mut rounds = 0;
+        while log.has_backlog() {
+            drain(&mut got);
+            report = log.flush_backlog();
+            rounds += 1;
+            assert!(rounds < 1000, "the backlog does not drain");
+        }
+        drain(&mut got);
+        assert_eq!(report, WriteReport::Recovered { dropped: 0 });
+        assert_eq!(got.len(), data.len());
+        assert!(got == data, "the output was duplicated or spliced");
+    }
+
+    #[test]
+    fn a_file_left_inside_a_line_is_finished_before_a_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.log");
+        std::fs::write(&path, "cut sho").unwrap();
+        let mut log = ChannelLog::new(Some(RotatingFile::new(path.clone(), 0, 0)), false);
+        log.write(b"rt\n");
+        log.reopen();
+        log.write(b"partial");
+        log.reopen();
+        assert_eq!(log.marker("--- marker ---"), WriteReport::Written);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "cut short\npartial\n--- marker ---\n");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! [`run`] prepares the daemon's life in an order that keeps errors visible: load the config,
 //! drop privileges, lock the pidfile and bind the socket while still attached to the terminal,
-//! then daemonize, start the activity log, start the autostart programs, and hand over to the
+//! then daemonize, start the activity log, stop what a predecessor killed with SIGKILL left
+//! running (`orphans`), start the autostart programs, and hand over to the
 //! event loop, whose `Supervisor` owns everything from then on.
 //!
 //! # Layout
@@ -13,12 +14,18 @@
 //!   state), `jobs` (start/stop/restart/wait orchestration), `names` (NAME, GROUP:NAME,
 //!   GROUP:*, all, globs), `timers` (the deadline queue).
 //! - Requests: `requests` maps a typed request to supervisor operations and a typed reply,
-//!   knowing no transport (its opener documents the interface for front-ends);
-//!   `control_socket` is the JSON-lines front-end, `server` its socket and bounded buffers.
+//!   knowing no transport (its opener documents the interface for front-ends), and logs the
+//!   state-changing ones with their sender (`requests::audit`, the `peer::Peer` a
+//!   front-end captured at accept); `control_socket` is the JSON-lines front-end, `server`
+//!   its socket and bounded buffers.
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
-//!   followers, stdin for `fg`), `log_files` (log files and rotation), `signals` (the signal
+//!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing
+//!   logs, each reported once and retried on its own back-off), `signals` (the signal
 //!   self-pipe).
-//! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize),
+//! - `events`: supervisord's events, its event listener protocol and pools, and the native
+//!   event stream (`taskmasterctl events`).
+//! - The daemon's own life: `startup` (privileges, limits, pidfile, daemonize), `orphans`
+//!   (the record of children beside the pidfile, and stopping what a crashed predecessor left),
 //!   `activity_log` (its log, and `maintail -f`), and `user_switch` (the one user-switch
 //!   routine, shared with `spawn`).
 
@@ -26,11 +33,15 @@ mod activity_log;
 mod catch_up;
 mod control_socket;
 mod event_loop;
+pub mod events;
 mod host;
 pub mod http;
 mod jobs;
 mod log_files;
+mod log_retry;
 mod names;
+mod orphans;
+mod peer;
 pub mod process_state;
 mod requests;
 mod sd_notify;
@@ -67,6 +78,11 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
     startup::ensure_min_fds(daemon.minfds)?;
     startup::mark_inherited_fds_cloexec();
     startup::reset_signal_dispositions();
+    startup::clear_signal_mask();
+    startup::survive_file_size_limit()?;
+    if daemon.childlogdir == config::default_childlogdir(daemon.user.as_deref()) {
+        startup::ensure_private_dir(&daemon.childlogdir)?;
+    }
     host::become_subreaper();
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
@@ -106,6 +122,9 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
             config.source.display(),
             socket_path.display()
         );
+        // What a predecessor killed with SIGKILL left running is stopped before ours start.
+        let children_record = orphans::record_path(&daemon.pidfile);
+        orphans::recover(&children_record);
         host::remove_auto_logs(&config);
         let mut supervisor = supervisor::Supervisor::new(
             config.clone(),
@@ -114,6 +133,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
             activity_file,
             Some(logger),
         )?;
+        supervisor.children = Some(orphans::ChildRecord::create(children_record));
         supervisor.host.notifier = notifier;
         supervisor.autostart();
         if let Some(report) = report.take() {
@@ -121,6 +141,9 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
         }
         supervisor.notify_ready();
         supervisor.run()?;
+        if let Some(record) = supervisor.children.take() {
+            record.remove();
+        }
         Ok(supervisor.host.exit_code.unwrap_or(0))
     })();
     // Clean up before telling the launcher, so that when it returns nothing is left behind.

@@ -8,6 +8,11 @@
 //! The wanted state ([`Wanted`]) is kept apart from the observed one, as runit does: while the
 //! daemon wants its processes down (shutting down, reloading), no transition spawns.
 //!
+//! A crash loop is not a fork bomb: a process that exits from RUNNING less than
+//! [`MIN_RESTART_INTERVAL`] after its spawn waits in COOLING_DOWN (shown as EXITED) until that
+//! long after its spawn, as supervisord's one-second tick does by accident; one that ran longer
+//! restarts at once.
+//!
 //! A pid exists only in the states that have one. The consecutive failed starts (supervisord's
 //! "backoff" counter) live in STARTING and BACKOFF only: reaching RUNNING forgets them.
 
@@ -42,8 +47,16 @@ pub enum State {
     Exited {
         status: ExitStatus,
     },
+    /// Exited after a short run and to be restarted at `restart_at` (a crash loop's pause).
+    CoolingDown {
+        status: ExitStatus,
+        restart_at: Instant,
+    },
     Fatal,
 }
+
+/// The shortest time between two automatic spawns of a process that keeps exiting at once.
+pub const MIN_RESTART_INTERVAL: Duration = Duration::from_secs(1);
 
 impl State {
     pub fn pid(&self) -> Option<u32> {
@@ -60,7 +73,7 @@ impl State {
             State::Running { .. } => ProcessState::Running,
             State::Backoff { .. } => ProcessState::Backoff,
             State::Stopping { .. } => ProcessState::Stopping,
-            State::Exited { .. } => ProcessState::Exited,
+            State::Exited { .. } | State::CoolingDown { .. } => ProcessState::Exited,
             State::Fatal => ProcessState::Fatal,
         }
     }
@@ -99,6 +112,8 @@ pub enum Timer {
     Retry,
     /// stopwaitsecs have passed since `pid` was asked to stop.
     StopTimeout { pid: u32 },
+    /// A crash loop's pause is over (COOLING_DOWN).
+    Restart,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +189,12 @@ pub enum Wanted {
 pub fn transition(state: &State, input: &Input, policy: &ProcessConfig, wanted: Wanted, now: Instant) -> Transition {
     let mut next = transition_up(state, input, policy, now);
     if wanted == Wanted::Down {
-        next.effects.retain(|effect| *effect != Effect::Spawn);
+        next.effects
+            .retain(|effect| *effect != Effect::Spawn && !matches!(effect, Effect::Arm { timer: Timer::Restart, .. }));
+        // A restart put off is a restart all the same: none while the processes are wanted down.
+        if let State::CoolingDown { status, .. } = next.state {
+            next.state = State::Exited { status };
+        }
     }
     next
 }
@@ -229,7 +249,7 @@ fn transition_up(state: &State, input: &Input, policy: &ProcessConfig, now: Inst
         }
         (State::Backoff { .. }, Input::Timer(Timer::Retry)) => Transition::to(state.clone(), vec![Effect::Spawn]),
 
-        (State::Running { pid, .. }, Input::Exited { pid: exited, status }) if pid == exited => {
+        (State::Running { pid, since }, Input::Exited { pid: exited, status }) if pid == exited => {
             let expected = is_expected(*status, policy);
             let message = format!(
                 "exited: {name} ({}; {})",
@@ -242,11 +262,25 @@ fn transition_up(state: &State, input: &Input, policy: &ProcessConfig, now: Inst
                 AutoRestart::Never => false,
             };
             let mut effects = vec![log(Level::Info, message)];
+            let restart_at = *since + MIN_RESTART_INTERVAL;
+            if restart && restart_at > now {
+                effects.push(Effect::Arm { at: restart_at, timer: Timer::Restart });
+                return Transition::to(State::CoolingDown { status: *status, restart_at }, effects);
+            }
             if restart {
                 effects.push(Effect::Spawn);
             }
             Transition::to(State::Exited { status: *status }, effects)
         }
+        (State::CoolingDown { status, .. }, Input::Timer(Timer::Restart) | Input::Start) => {
+            Transition::to(State::Exited { status: *status }, vec![Effect::Spawn])
+        }
+        // Stopping a process that waits to restart cancels the restart (the timer goes with
+        // the state): it stays EXITED.
+        (State::CoolingDown { status, .. }, Input::Stop) => Transition::to(
+            State::Exited { status: *status },
+            vec![log(Level::Info, format!("stopped: {name} (restart cancelled)"))],
+        ),
 
         (State::Starting { pid, .. } | State::Running { pid, .. }, Input::Stop) => {
             let at = now + Duration::from_secs(policy.stopwaitsecs);
@@ -307,8 +341,14 @@ pub(crate) mod tests {
 
     /// A plain process's settings, for tests elsewhere too.
     pub(crate) fn policy() -> ProcessConfig {
-        let log =
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, syslog: false };
+        let log = LogConfig {
+            destination: LogDestination::None,
+            maxbytes: 0,
+            backups: 0,
+            timestamps: false,
+            auto: false,
+            syslog: false,
+        };
         ProcessConfig {
             name: "web".into(),
             program: "web".into(),
@@ -333,11 +373,16 @@ pub(crate) mod tests {
             directory: None,
             umask: None,
             log_lifecycle: false,
+            output_events: Default::default(),
         }
     }
 
     fn secs(t0: Instant, s: u64) -> Instant {
         t0 + Duration::from_secs(s)
+    }
+
+    fn ago(t0: Instant, s: u64) -> Instant {
+        t0.checked_sub(Duration::from_secs(s)).expect("the monotonic clock is past its first seconds")
     }
 
     fn non_log(effects: &[Effect]) -> Vec<Effect> {
@@ -363,6 +408,7 @@ pub(crate) mod tests {
         let term = Signal(Sig::SIGTERM);
         let kill = Signal(Sig::SIGKILL);
         let starting = State::Starting { pid: 7, since: t0, failures: 0 };
+        let long_running = State::Running { pid: 7, since: ago(t0, 5) };
         let table: Vec<(State, Input, State, Vec<Effect>)> = vec![
             (State::Stopped, Input::Start, State::Stopped, vec![Effect::Spawn]),
             (State::Exited { status: code(1) }, Input::Start, State::Exited { status: code(1) }, vec![Effect::Spawn]),
@@ -411,19 +457,19 @@ pub(crate) mod tests {
                 vec![],
             ),
             (
-                State::Running { pid: 7, since: t0 },
+                long_running.clone(),
                 Input::Exited { pid: 7, status: code(3) },
                 State::Exited { status: code(3) },
                 vec![Effect::Spawn],
             ),
             (
-                State::Running { pid: 7, since: t0 },
+                long_running.clone(),
                 Input::Exited { pid: 7, status: code(0) },
                 State::Exited { status: code(0) },
                 vec![],
             ),
             (
-                State::Running { pid: 7, since: t0 },
+                long_running.clone(),
                 Input::Exited { pid: 7, status: ExitStatus::Signal(9) },
                 State::Exited { status: ExitStatus::Signal(9) },
                 vec![Effect::Spawn],
@@ -522,11 +568,11 @@ pub(crate) mod tests {
     #[test]
     fn policies_shape_the_moves() {
         let t0 = Instant::now();
-        let running = State::Running { pid: 7, since: t0 };
         let mut p = policy();
         p.startsecs = 0;
         let t = transition(&State::Stopped, &Input::SpawnSucceeded { pid: 7 }, &p, Wanted::Up, t0);
-        assert_eq!(t.state, running, "startsecs = 0 is RUNNING at once");
+        assert_eq!(t.state, State::Running { pid: 7, since: t0 }, "startsecs = 0 is RUNNING at once");
+        let running = State::Running { pid: 7, since: ago(t0, 5) };
 
         p.autorestart = AutoRestart::Always;
         let t = transition(&running, &Input::Exited { pid: 7, status: ExitStatus::Code(0) }, &p, Wanted::Up, t0);
@@ -595,7 +641,7 @@ pub(crate) mod tests {
     fn nothing_spawns_while_the_processes_are_wanted_down() {
         let p = policy();
         let t0 = Instant::now();
-        let running = State::Running { pid: 7, since: t0 };
+        let running = State::Running { pid: 7, since: ago(t0, 5) };
         let backoff = State::Backoff { failures: 1, retry_at: t0 };
         // (state, input, spawns when wanted up)
         let cases = [
@@ -617,5 +663,90 @@ pub(crate) mod tests {
             let without_spawn: Vec<Effect> = up.effects.iter().filter(|e| **e != Effect::Spawn).cloned().collect();
             assert_eq!((down.state, down.refused, down.effects), (up.state, up.refused, without_spawn));
         }
+    }
+
+    /// A crash loop: an exit less than a second after the spawn restarts one second after the
+    /// spawn, not at once; a longer run restarts at once; the pause yields to operators.
+    #[test]
+    fn a_crash_loop_restarts_at_most_once_a_second() {
+        let t0 = Instant::now();
+        let mut p = policy();
+        p.startsecs = 0;
+        p.autorestart = AutoRestart::Always;
+        let code = |c| ExitStatus::Code(c);
+        let ms = |m| Duration::from_millis(m);
+        let spawned_at = t0;
+        let cooling = State::CoolingDown { status: code(0), restart_at: spawned_at + ms(1000) };
+        // (state, input, now, next state, effects other than logging)
+        let table: Vec<(State, Input, Instant, State, Vec<Effect>)> = vec![
+            (
+                State::Running { pid: 7, since: spawned_at },
+                Input::Exited { pid: 7, status: code(0) },
+                spawned_at + ms(3),
+                cooling.clone(),
+                vec![Effect::Arm { at: spawned_at + ms(1000), timer: Timer::Restart }],
+            ),
+            (
+                State::Running { pid: 7, since: spawned_at },
+                Input::Exited { pid: 7, status: code(0) },
+                spawned_at + ms(999),
+                cooling.clone(),
+                vec![Effect::Arm { at: spawned_at + ms(1000), timer: Timer::Restart }],
+            ),
+            (
+                State::Running { pid: 7, since: spawned_at },
+                Input::Exited { pid: 7, status: code(0) },
+                spawned_at + ms(1000),
+                State::Exited { status: code(0) },
+                vec![Effect::Spawn],
+            ),
+            (
+                State::Running { pid: 7, since: spawned_at },
+                Input::Exited { pid: 7, status: code(0) },
+                spawned_at + ms(60_000),
+                State::Exited { status: code(0) },
+                vec![Effect::Spawn],
+            ),
+            (
+                cooling.clone(),
+                Input::Timer(Timer::Restart),
+                spawned_at + ms(1000),
+                State::Exited { status: code(0) },
+                vec![Effect::Spawn],
+            ),
+            (
+                cooling.clone(),
+                Input::Start,
+                spawned_at + ms(10),
+                State::Exited { status: code(0) },
+                vec![Effect::Spawn],
+            ),
+            (cooling.clone(), Input::Stop, spawned_at + ms(10), State::Exited { status: code(0) }, vec![]),
+        ];
+        for (from, input, now, want_state, want_effects) in table {
+            let t = transition(&from, &input, &p, Wanted::Up, now);
+            assert_eq!(t.refused, None, "{from:?} + {input:?}");
+            assert_eq!(t.state, want_state, "{from:?} + {input:?} at {:?}", now - spawned_at);
+            assert_eq!(non_log(&t.effects), want_effects, "{from:?} + {input:?} at {:?}", now - spawned_at);
+        }
+        assert_eq!(cooling.public(), ProcessState::Exited);
+        assert_eq!(cooling.pid(), None);
+        // Stale inputs leave the pause alone.
+        for input in [Input::Timer(Timer::Retry), Input::Exited { pid: 7, status: code(0) }] {
+            let t = transition(&cooling, &input, &p, Wanted::Up, t0);
+            assert_eq!(t.refused, Some(Refusal::Stale));
+        }
+        // Wanted down: neither a spawn nor a pause, the process simply EXITED.
+        let down = transition(
+            &State::Running { pid: 7, since: spawned_at },
+            &Input::Exited { pid: 7, status: code(0) },
+            &p,
+            Wanted::Down,
+            spawned_at + ms(3),
+        );
+        assert_eq!(down.state, State::Exited { status: code(0) });
+        assert!(non_log(&down.effects).is_empty(), "{:?}", down.effects);
+        let down = transition(&cooling, &Input::Timer(Timer::Restart), &p, Wanted::Down, t0);
+        assert!(non_log(&down.effects).is_empty());
     }
 }

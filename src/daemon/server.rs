@@ -40,7 +40,8 @@ pub fn bind(config: &UnixServerConfig) -> anyhow::Result<UnixListener> {
     {
         bail!("the socket's directory {} does not exist", parent.display());
     }
-    let listener = UnixListener::bind(path).with_context(|| format!("can't bind the socket {}", path.display()))?;
+    let listener =
+        bind_with_mode(path, config.chmod).with_context(|| format!("can't bind the socket {}", path.display()))?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(config.chmod))
         .with_context(|| format!("can't chmod the socket {}", path.display()))?;
     if let Some(chown) = &config.chown {
@@ -53,6 +54,18 @@ pub fn bind(config: &UnixServerConfig) -> anyhow::Result<UnixListener> {
     }
     listener.set_nonblocking(true)?;
     Ok(listener)
+}
+
+/// Binds a socket file that is created with at most `mode`'s permissions, whatever the
+/// daemon's umask (`umask = "000"` included): bind(2) creates the file 0777 less the umask,
+/// and a client could connect in the instant before a chmod. The umask is tightened around the
+/// bind alone; the daemon has no other thread yet to be affected by it.
+fn bind_with_mode(path: &Path, mode: u32) -> io::Result<UnixListener> {
+    use nix::sys::stat::{Mode, umask};
+    let previous = umask(Mode::from_bits_truncate(!mode as libc::mode_t & 0o777));
+    let bound = UnixListener::bind(path);
+    umask(previous);
+    bound
 }
 
 /// Removes the socket file at shutdown. (A live socket is never replaced at start-up, so the
@@ -106,9 +119,14 @@ impl Connection {
         }
     }
 
-    /// The next complete request line, if one is buffered.
+    /// The next complete request line, if one is buffered. Once the client has shut its
+    /// sending side, the end of the stream ends the last line: a request written without its
+    /// newline (`printf '{...}' | nc -U`) is still answered.
     pub fn next_line(&mut self) -> Result<Option<Vec<u8>>, LineTooLong> {
-        protocol::take_line(&mut self.input)
+        match protocol::take_line(&mut self.input)? {
+            None if self.read_closed && !self.input.is_empty() => Ok(Some(std::mem::take(&mut self.input))),
+            next => Ok(next),
+        }
     }
 
     /// Queues bytes and writes what the socket takes now. Err when the client is too far behind.
@@ -152,5 +170,35 @@ impl Connection {
     /// Everything received and not yet consumed (raw input of a streaming client).
     pub fn take_input(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.input)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    /// The socket file must be born with its final mode (at most), not get it from a later
+    /// chmod: this calls the binding step alone, with no chmod after it, under the widest
+    /// umask. (The umask is process-wide; no other test of this crate depends on it.)
+    #[test]
+    fn the_socket_is_born_no_wider_than_its_mode_even_under_umask_000() {
+        use nix::sys::stat::{Mode, umask};
+        let dir = tempfile::tempdir().unwrap();
+        let previous = umask(Mode::empty());
+        let results: Vec<(u32, u32)> = [0o700, 0o770, 0o600]
+            .into_iter()
+            .map(|mode| {
+                let path = dir.path().join(format!("s{mode:o}"));
+                let _listener = bind_with_mode(&path, mode).unwrap();
+                (mode, std::fs::metadata(&path).unwrap().permissions().mode() & 0o777)
+            })
+            .collect();
+        let after = umask(previous);
+        assert_eq!(after, Mode::empty(), "the umask was not restored");
+        for (mode, born) in results {
+            assert_eq!(born, mode, "a socket for mode {mode:o} was created {born:o}");
+        }
     }
 }

@@ -121,7 +121,9 @@ pub fn spawn(process: &ProcessConfig, environment: &[(String, String)]) -> Resul
     // The child's umask is the daemon's at spawn time, so it is set around the spawn; the
     // daemon is single-threaded, so nothing else sees it. Signal dispositions were reset in
     // the daemon once at start-up (`startup::reset_signal_dispositions`), and exec resets
-    // the handled ones, so the child starts with defaults either way.
+    // the handled ones (SIGXFSZ included), so the child starts with defaults either way; std
+    // gives the child an empty signal mask on both paths (POSIX_SPAWN_SETSIGMASK, or
+    // sigprocmask after fork), whatever mask the daemon was started with.
     if let Some(c) = credentials {
         // SAFETY: the closure runs in the child between fork and exec and calls only
         // async-signal-safe functions (setgroups, setgid, setuid) on data prepared in the

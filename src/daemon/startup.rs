@@ -5,6 +5,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use nix::fcntl::{Flock, FlockArg};
@@ -35,6 +36,50 @@ pub fn reset_signal_dispositions() {
             libc::signal(signal, libc::SIG_DFL);
         }
     }
+}
+
+/// Unblocks every signal. A mask survives exec, so a daemon started by a parent that blocked
+/// SIGTERM would never see it (and pass the mask on to any child spawned by fork).
+pub fn clear_signal_mask() {
+    let _ = nix::sys::signal::sigprocmask(
+        nix::sys::signal::SigmaskHow::SIG_SETMASK,
+        Some(&nix::sys::signal::SigSet::empty()),
+        None,
+    );
+}
+
+/// Keeps the daemon alive when a log reaches the file size limit (RLIMIT_FSIZE): the write
+/// then fails with EFBIG, and is retried like one on a full disk, instead of SIGXFSZ's default
+/// action ending the daemon. A handler rather than SIG_IGN: exec resets a handled signal, so
+/// children still start with the default action.
+pub fn survive_file_size_limit() -> anyhow::Result<()> {
+    let ignored = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    signal_hook::flag::register(libc::SIGXFSZ, ignored).context("can't handle SIGXFSZ")?;
+    Ok(())
+}
+
+/// Makes sure the default childlogdir is a directory only the daemon's user can use, creating
+/// it (0700) if needed. One that exists with wider permissions, or belongs to someone else, is
+/// refused: files may already have been planted in it.
+pub fn ensure_private_dir(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    match std::fs::DirBuilder::new().mode(0o700).create(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e).with_context(|| format!("can't create the log directory {}", path.display())),
+    }
+    let meta = std::fs::symlink_metadata(path).with_context(|| format!("can't stat {}", path.display()))?;
+    let euid = nix::unistd::geteuid().as_raw();
+    if !meta.is_dir() || meta.uid() != euid || meta.mode() & 0o077 != 0 {
+        bail!(
+            "{} is not a private directory of uid {euid} (owner {}, mode {:o}); remove it, or set \
+             [taskmasterd] childlogdir",
+            path.display(),
+            meta.uid(),
+            meta.mode() & 0o7777
+        );
+    }
+    Ok(())
 }
 
 /// Raises the soft limit of open files to `minfds`, as supervisord's minfds does.

@@ -11,14 +11,13 @@
 
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
-use std::time::{Duration, Instant};
 
-use log::{error, info, warn};
+use log::{error, warn};
 use polling::Event;
 
-use super::log_files::{ChannelLog, WriteReport};
+use super::log_files::ChannelLog;
 use super::requests::{ClientId, Outgoing};
-use super::supervisor::{OutputPipe, ProcessId, Supervisor, TimerEvent};
+use super::supervisor::{OutputPipe, ProcessId, Supervisor};
 use crate::protocol::Channel;
 
 /// How much one output pipe may be read per wake-up before others get their turn.
@@ -31,9 +30,6 @@ pub const READ_BUFFER: usize = 1 << 20;
 
 /// What a follower may leave unread before it is dropped.
 pub const FOLLOWER_BUFFER: usize = 4 << 20;
-
-/// How often a log whose writes fail is retried. Armed only while a backlog exists.
-const LOG_RETRY: Duration = Duration::from_secs(1);
 
 /// What a follower follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,12 +140,22 @@ impl Supervisor {
         })
     }
 
-    /// Logs a chunk of a child's output and hands it to its followers.
+    /// A chunk of a child's output: to its log and followers, through the event machinery
+    /// when the channel has events (a listener's protocol, capture mode, PROCESS_LOG).
     pub fn write_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        if self.output_has_events(id, channel) {
+            return self.write_output_with_events(id, channel, data);
+        }
+        self.log_output(id, channel, data);
+    }
+
+    /// Logs a chunk of a child's output and hands it to its followers.
+    pub fn log_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
         self.mark_lagging_followers(id, channel, data.len());
         let Some(log) = self.channel_log(id, channel) else { return };
+        let held = log.backlog_len();
         let report = log.write(data);
-        self.report_log_write(id, report);
+        self.report_log_write(id, channel, report, held);
         self.syslog_output(id, channel, data);
         self.feed_followers(FollowSource::Process { id, channel: Some(channel) }, data);
     }
@@ -161,49 +167,9 @@ impl Supervisor {
             return;
         }
         let line = format!("--- taskmaster: {text} at {} ---", chrono::Local::now().to_rfc3339());
+        let held = p.stdout_log.backlog_len();
         let report = p.stdout_log.marker(&line);
-        self.report_log_write(id, report);
-    }
-
-    fn report_log_write(&mut self, id: ProcessId, report: WriteReport) {
-        if report == WriteReport::Written {
-            return;
-        }
-        let name = self.processes.get(&id).map(|p| p.config.name.clone()).unwrap_or_default();
-        match report {
-            WriteReport::Written => {}
-            WriteReport::Failed(why) => {
-                // Said once per failure spell: the backlog keeps the output meanwhile.
-                if self.log_retry.is_none() {
-                    error!("can't write the log of {name} ({why}); keeping its output and retrying");
-                    self.log_retry = Some(self.timers.insert(Instant::now() + LOG_RETRY, TimerEvent::RetryLogs));
-                }
-            }
-            WriteReport::Recovered { dropped: 0 } => info!("the log of {name} is writable again; nothing was lost"),
-            WriteReport::Recovered { dropped } => {
-                warn!("the log of {name} is writable again; {dropped} bytes were dropped while it was not")
-            }
-        }
-    }
-
-    /// The retry timer: writes every backlog again, and re-arms while one remains.
-    pub fn retry_logs(&mut self) {
-        self.log_retry = None;
-        let ids: Vec<ProcessId> = self.processes.keys().copied().collect();
-        for id in ids {
-            for channel in [Channel::Stdout, Channel::Stderr] {
-                if let Some(log) = self.channel_log(id, channel)
-                    && log.has_backlog()
-                {
-                    let report = log.flush_backlog();
-                    self.report_log_write(id, report);
-                }
-            }
-        }
-        let backlog = self.processes.values().any(|p| p.stdout_log.has_backlog() || p.stderr_log.has_backlog());
-        if backlog && self.log_retry.is_none() {
-            self.log_retry = Some(self.timers.insert(Instant::now() + LOG_RETRY, TimerEvent::RetryLogs));
-        }
+        self.report_log_write(id, Channel::Stdout, report, held);
     }
 
     /// `reopen` and SIGUSR2: every log file is closed and opened again at its path.
@@ -241,8 +207,10 @@ impl Supervisor {
 
     /// A follower its front-end let go of (it fell behind): nothing more is streamed to it.
     pub fn unfollow(&mut self, client: ClientId) {
+        self.audit_fg_end(client);
         self.followers.remove(&client);
         self.attached.remove(&client);
+        self.unfollow_events(client);
     }
 
     /// Hands what the activity log wrote since the last pass to `maintail -f` followers.
@@ -267,9 +235,13 @@ impl Supervisor {
         if input.is_empty() {
             return;
         }
-        if let Err(StdinRefused::Full) = self.send_stdin(id, input) {
-            let name = self.processes.get(&id).map(|p| p.config.name.as_str()).unwrap_or_default();
-            warn!("{name}: stdin is not being read; dropping {} bytes of fg input", input.len());
+        match self.send_stdin(id, input) {
+            Ok(()) => self.audit_fg_input(client, input.len()),
+            Err(StdinRefused::Full) => {
+                let name = self.processes.get(&id).map(|p| p.config.name.as_str()).unwrap_or_default();
+                warn!("{name}: stdin is not being read; dropping {} bytes of fg input", input.len());
+            }
+            Err(StdinRefused::NotRunning) => {}
         }
     }
 

@@ -12,7 +12,6 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
-use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::net::UnixListener;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -23,10 +22,15 @@ use polling::{Event, Poller};
 use super::activity_log::ActivityFile;
 use super::control_socket::Client;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
+use super::events::EventHub;
+use super::events::types::Event as SupervisorEvent;
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
+use super::log_retry::FailingLog;
 use super::names::{self, Entry, NotOne, Resolved};
+use super::orphans::ChildRecord;
 use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
+use super::requests::audit::FgSessions;
 use super::requests::{ClientId, Outgoing};
 use super::signals::SignalPipe;
 use super::spawn;
@@ -52,29 +56,38 @@ pub struct Process {
     pub stderr_log: ChannelLog,
     /// The write end of the running child's stdin, for `fg`.
     pub stdin: Option<StdinPipe>,
+    /// Set while its log files have nowhere to go ([`log_problem`]): a start is refused.
+    pub log_problem: Option<String>,
 }
 
 pub fn channel_log(config: &LogConfig) -> ChannelLog {
     let file = match &config.destination {
         LogDestination::None => None,
-        LogDestination::File(path) => Some(RotatingFile::new(path.clone(), config.maxbytes, config.backups)),
+        LogDestination::File(path) => {
+            Some(RotatingFile::new(path.clone(), config.maxbytes, config.backups).auto_named(config.auto))
+        }
     };
     ChannelLog::new(file, config.timestamps)
 }
 
-/// Why a process's log files cannot be opened (its directory is missing, or not writable), if
-/// they cannot: a process started anyway would have its output go nowhere.
-fn unopenable_log(config: &ProcessConfig) -> Option<String> {
+/// Why a process's log files have nowhere to go, if so: a directory that does not exist or
+/// that the daemon may not write in. Checked when a configuration takes effect (start-up, add,
+/// update): a log that fails later (a full disk, a directory moved away) is the log writer's to
+/// ride out with its backlog, not a reason to refuse a start.
+fn log_problem(config: &ProcessConfig) -> Option<String> {
+    use nix::unistd::{AccessFlags, access};
     for (channel, log) in [("stdout", &config.stdout), ("stderr", &config.stderr)] {
         let LogDestination::File(path) = &log.destination else { continue };
-        // Opened as the log writer opens it (a FIFO must not block here either).
-        let opened = std::fs::OpenOptions::new().create(true).append(true).custom_flags(libc::O_NONBLOCK).open(path);
-        match opened {
-            Ok(_) => {}
-            // A FIFO nobody reads yet: the log writer retries it.
-            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {}
-            Err(e) => return Some(format!("can't open its {channel} log {}: {e}", path.display())),
-        }
+        let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else { continue };
+        let why = match std::fs::metadata(dir) {
+            Err(e) => e.to_string(),
+            Ok(meta) if !meta.is_dir() => "not a directory".to_string(),
+            Ok(_) => match access(dir, AccessFlags::W_OK | AccessFlags::X_OK) {
+                Ok(()) => continue,
+                Err(e) => e.to_string(),
+            },
+        };
+        return Some(format!("can't open its {channel} log {}: {}: {why}", path.display(), dir.display()));
     }
     None
 }
@@ -84,6 +97,7 @@ impl Process {
         // With redirect_stderr the stderr lines land in the stdout log, stamped as stdout's.
         let stdout_log = channel_log(&config.stdout);
         let stderr_log = channel_log(&config.stderr);
+        let log_problem = log_problem(&config);
         Process {
             config,
             state: State::Stopped,
@@ -95,6 +109,7 @@ impl Process {
             stdout_log,
             stderr_log,
             stdin: None,
+            log_problem,
         }
     }
 
@@ -131,10 +146,14 @@ pub struct OutputPipe {
 pub enum TimerEvent {
     Process(ProcessId, Timer),
     JobDeadline(u64),
-    /// Retry the logs whose writes failed.
-    RetryLogs,
+    /// Retry a log whose writes failed (`log_retry`).
+    RetryLog(ProcessId, Channel),
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
+    /// A TICK period may have rolled over (armed only while someone takes ticks).
+    Tick,
+    /// The time listeners were given to hear the others stop is over.
+    ListenerGrace,
 }
 
 /// What the daemon as a whole is doing.
@@ -190,14 +209,20 @@ pub struct Supervisor {
     pub lagging: HashMap<ClientId, super::catch_up::Lag>,
     /// Clients whose input goes to a process's stdin (`fg`).
     pub attached: HashMap<ClientId, ProcessId>,
+    /// Who is attached with `fg`, for the audit trail (`requests::audit`).
+    pub fg_sessions: FgSessions,
     /// What is owed to clients, in order, until a front-end delivers it.
     pub outbox: VecDeque<(ClientId, Outgoing)>,
-    /// The retry timer of failing logs, while one is armed.
-    pub log_retry: Option<TimerId>,
+    /// The logs whose writes fail, each with its own retry (`log_retry`).
+    pub failing_logs: HashMap<(ProcessId, Channel), FailingLog>,
     /// Reused for every pipe read: large reads mean fewer system calls for a chatty child.
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// Event listener pools, listeners' protocol states, event followers (`events`).
+    pub events: EventHub,
+    /// The record of the children beside the pidfile, for a successor after a crash (`orphans`).
+    pub children: Option<ChildRecord>,
     /// The service manager and container side of the daemon (`host`).
     pub host: super::host::HostState,
 }
@@ -238,11 +263,14 @@ impl Supervisor {
             followers: HashMap::new(),
             lagging: HashMap::new(),
             attached: HashMap::new(),
+            fg_sessions: FgSessions::new(),
             outbox: VecDeque::new(),
-            log_retry: None,
+            failing_logs: HashMap::new(),
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            events: EventHub::new(&config),
+            children: None,
             host: Default::default(),
         };
         for process in config.processes() {
@@ -256,8 +284,10 @@ impl Supervisor {
         self.keys.next()
     }
 
-    /// Starts the autostart processes, lowest priority first.
+    /// Starts the autostart processes, lowest priority first: the daemon is RUNNING.
     pub fn autostart(&mut self) {
+        self.emit(SupervisorEvent::supervisor_state(true));
+        self.arm_ticks();
         let mut ids: Vec<(i64, ProcessId)> =
             self.processes.iter().filter(|(_, p)| p.config.autostart).map(|(id, p)| (p.config.priority, *id)).collect();
         ids.sort();
@@ -290,7 +320,8 @@ impl Supervisor {
             if let Some(timer) = p.timer.take() {
                 self.timers.cancel(timer);
             }
-            p.state = transition.state;
+            let old = std::mem::replace(&mut p.state, transition.state);
+            self.announce_transition(id, &old);
             for effect in transition.effects {
                 match effect {
                     Effect::Log { level, message } => log::log!(level, "{message}"),
@@ -308,7 +339,10 @@ impl Supervisor {
                             error!("can't send {signal} to pid {target}: {e}");
                         }
                     }
-                    Effect::Spawn => queue.push_back(self.spawn(id)),
+                    Effect::Spawn => {
+                        self.announce_starting(id);
+                        queue.push_back(self.spawn(id));
+                    }
                 }
             }
         }
@@ -316,11 +350,15 @@ impl Supervisor {
     }
 
     fn spawn(&mut self, id: ProcessId) -> Input {
-        // Output with nowhere to go is refused up front, the reason shown in status.
-        if let Some(error) = unopenable_log(&self.processes[&id].config) {
-            let p = self.processes.get_mut(&id).expect("still there");
-            p.spawn_error = Some(error.clone());
-            return Input::SpawnFailed { error };
+        // Output with nowhere to go is refused up front, the reason shown in status, until the
+        // directory is there.
+        let p = self.processes.get_mut(&id).expect("spawn of a known process");
+        if p.log_problem.is_some() {
+            p.log_problem = log_problem(&p.config);
+            if let Some(error) = p.log_problem.clone() {
+                p.spawn_error = Some(error.clone());
+                return Input::SpawnFailed { error };
+            }
         }
         let p = self.processes.get(&id).expect("spawn of a known process");
         let mut environment = self.base_environment.clone();
@@ -330,10 +368,21 @@ impl Supervisor {
         environment.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
         environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
         environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
+        // What supervisord gives its children: supervisor.childutils and the listeners written
+        // with it read these (the URL is what supervisord gives for a unix_http_server).
+        environment.push(("SUPERVISOR_ENABLED".into(), "1".into()));
+        environment.push(("SUPERVISOR_PROCESS_NAME".into(), p.config.name.clone()));
+        environment.push(("SUPERVISOR_GROUP_NAME".into(), p.config.group.clone()));
+        environment
+            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
                 self.by_pid.insert(pid, id);
+                if let Some(record) = &mut self.children {
+                    record.spawned(pid, &p.config);
+                }
+                self.events_spawned(id);
                 self.watch_output(id, child.stdout, Channel::Stdout);
                 if let Some(stderr) = child.stderr {
                     self.watch_output(id, stderr, Channel::Stderr);
@@ -360,9 +409,13 @@ impl Supervisor {
             debug!("reaped unknown pid {pid}");
             return;
         };
+        if let Some(record) = &mut self.children {
+            record.exited(pid);
+        }
         self.drain_outputs_of(id);
         self.syslog_flush(id);
         self.close_stdin(id);
+        self.events_exited(id);
         self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
         if let Some(p) = self.processes.get_mut(&id) {
             p.exit_status = Some(status);
@@ -373,6 +426,9 @@ impl Supervisor {
 
     pub fn begin_shutdown(&mut self) {
         if self.mode != Mode::ShuttingDown {
+            if self.mode == Mode::Serving {
+                self.emit(SupervisorEvent::supervisor_state(false));
+            }
             self.mode = Mode::ShuttingDown;
             info!("stopping all processes");
         }
@@ -399,7 +455,7 @@ impl Supervisor {
             return true;
         };
         for (priority, id, stopping) in active {
-            if priority == highest && !stopping {
+            if priority == highest && !stopping && !self.listener_still_hearing(id) {
                 self.feed(id, Input::Stop);
             }
         }
@@ -410,10 +466,13 @@ impl Supervisor {
         self.processes.iter().find(|(_, p)| p.config.name == name).map(|(id, _)| *id)
     }
 
+    /// Adds a process; the first of its group announces the group (PROCESS_GROUP_ADDED).
     pub fn insert_process(&mut self, config: ProcessConfig) -> ProcessId {
         let id = ProcessId(self.next_process);
         self.next_process += 1;
+        let group = config.group.clone();
         self.processes.insert(id, Process::new(config));
+        self.join_group(&group);
         id
     }
 
@@ -421,20 +480,33 @@ impl Supervisor {
     pub fn replace_config(&mut self, id: ProcessId, config: ProcessConfig) {
         let Some(p) = self.processes.get_mut(&id) else { return };
         let logs_changed = p.config.stdout != config.stdout || p.config.stderr != config.stderr;
+        let groups = (p.config.group != config.group).then(|| (p.config.group.clone(), config.group.clone()));
+        if logs_changed {
+            self.forget_failing_logs(id);
+        }
+        let Some(p) = self.processes.get_mut(&id) else { return };
         p.config = config;
         if logs_changed {
             p.stdout_log = channel_log(&p.config.stdout);
             p.stderr_log = channel_log(&p.config.stderr);
+            p.log_problem = log_problem(&p.config);
+        }
+        if let Some((old, new)) = groups {
+            self.leave_group(&old);
+            self.join_group(&new);
         }
     }
 
+    /// Drops a process; the last of its group announces it gone (PROCESS_GROUP_REMOVED).
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
-        if let Some(p) = self.processes.remove(&id)
-            && let Some(timer) = p.timer
-        {
+        self.forget_failing_logs(id);
+        self.events_forget(id);
+        let Some(p) = self.processes.remove(&id) else { return };
+        if let Some(timer) = p.timer {
             self.timers.cancel(timer);
         }
+        self.leave_group(&p.config.group);
     }
 
     pub fn display_name(&self, id: ProcessId) -> String {
@@ -555,7 +627,9 @@ impl Supervisor {
     /// A client of any front-end is gone: its streams end, its jobs go on unanswered, and a
     /// wait nobody waits for is dropped.
     pub fn client_gone(&mut self, client: ClientId) {
+        self.audit_fg_end(client);
         self.followers.remove(&client);
+        self.unfollow_events(client);
         self.attached.remove(&client);
         for job in &mut self.jobs {
             if job.reply_to == Some(client) {

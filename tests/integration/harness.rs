@@ -136,8 +136,10 @@ impl Daemon {
         Daemon::launch(sandbox, command)
     }
 
+    /// Starts the daemon from `command` (which must run `taskmaster daemon -n` on the sandbox's
+    /// config), for tests that launch it in a hostile way.
     #[track_caller]
-    fn launch(sandbox: Sandbox, mut command: Command) -> Daemon {
+    pub fn launch(sandbox: Sandbox, mut command: Command) -> Daemon {
         let child = command
             .current_dir(sandbox.dir.path())
             .stdin(Stdio::null())

@@ -2,6 +2,7 @@
 //! (this one) so the harness is compiled once; each module covers one area.
 
 mod harness;
+mod reference;
 
 mod cli;
 mod client_edges;
@@ -9,12 +10,14 @@ mod clients;
 mod completion;
 mod config_checks;
 mod daemon_life;
+mod events;
+mod faults;
+mod faults_runtime;
 mod follow;
 mod host;
 mod lifecycle;
 mod output;
 mod process_settings;
-mod reference;
 mod reload;
 mod shell;
 mod supervisord_compat;

@@ -11,6 +11,7 @@ use log::{error, info, warn};
 use super::{ClientId, Handled, failure};
 use crate::config::diff::{self, Plan, ProcessChange, ProgramChangeKind};
 use crate::config::{self, Config, ProcessConfig};
+use crate::daemon::events::types::Event;
 use crate::daemon::jobs::{ActionItem, AfterStop, JobKind, Step, failed as process_error, ok as process_result};
 use crate::daemon::process_state::Input;
 use crate::daemon::startup;
@@ -74,6 +75,8 @@ impl Supervisor {
             self.apply_daemon_settings(&plan, &merged);
         }
         self.config = merged;
+        self.events.configure(&self.config);
+        self.arm_ticks();
         let items = self.apply_plan(&plan);
         self.new_job(reply_to, JobKind::Actions(items), results);
         self.settle_jobs();
@@ -91,8 +94,9 @@ impl Supervisor {
         };
         let mut results = Vec::new();
         for name in names {
-            let active = self.config.programs.iter().any(|p| p.name == *name);
-            let Some(program) = new.programs.iter().find(|p| p.name == *name) else {
+            let active = self.config.groups().any(|p| p.name == *name);
+            let pool = new.event_listeners.iter().find(|l| l.pool.name == *name);
+            let Some(program) = new.programs.iter().find(|p| p.name == *name).or(pool.map(|l| &l.pool)) else {
                 let kind = if active { ProtoError::Failed } else { ProtoError::NoSuchProcess };
                 results.push(process_error(name, "no such process group in the config file", kind));
                 continue;
@@ -106,7 +110,15 @@ impl Supervisor {
                 results.push(process_error(name, &message, ProtoError::Failed));
                 continue;
             }
-            self.config.programs.push(program.clone());
+            let program = program.clone();
+            match pool {
+                Some(pool) => {
+                    self.config.event_listeners.push(pool.clone());
+                    self.events.configure(&self.config);
+                    self.arm_ticks();
+                }
+                None => self.config.programs.push(program.clone()),
+            }
             for process in &program.processes {
                 let id = self.insert_process(process.clone());
                 if process.autostart {
@@ -123,10 +135,12 @@ impl Supervisor {
     pub(super) fn remove(&mut self, names: &[String]) -> Response {
         let mut results = Vec::new();
         for name in names {
-            let Some(index) = self.config.programs.iter().position(|p| p.name == *name) else {
+            let program = self.config.programs.iter().position(|p| p.name == *name);
+            let pool = self.config.event_listeners.iter().position(|l| l.pool.name == *name);
+            if program.is_none() && pool.is_none() {
                 results.push(process_error(name, "no such process group", ProtoError::NoSuchProcess));
                 continue;
-            };
+            }
             let ids: Vec<ProcessId> =
                 self.processes.iter().filter(|(_, p)| p.config.program == *name).map(|(id, _)| *id).collect();
             if ids.iter().any(|id| self.processes[id].public_state().is_running()) {
@@ -136,7 +150,14 @@ impl Supervisor {
             for id in ids {
                 self.remove_process(id);
             }
-            self.config.programs.remove(index);
+            if let Some(index) = program {
+                self.config.programs.remove(index);
+            }
+            if let Some(index) = pool {
+                self.config.event_listeners.remove(index);
+                self.events.configure(&self.config);
+                self.arm_ticks();
+            }
             info!("remove: {name}: removed process group");
             results.push(process_result(name, "removed process group"));
         }
@@ -153,6 +174,7 @@ impl Supervisor {
             Err(message) => Handled::Reply(failure(message)),
             Ok(new) => {
                 warn!("reload requested: stopping all processes, then restarting with {}", new.source.display());
+                self.emit(Event::supervisor_state(false));
                 self.mode = Mode::Reloading { config: Box::new(new), reply_to: Some(client) };
                 Handled::Later
             }
@@ -166,12 +188,17 @@ impl Supervisor {
         for line in daemon_lines(&plan) {
             warn!("reload: {}: {}", line.name, line.message);
         }
+        // As supervisord, which starts afresh: new pools (their serials from 0), but the global
+        // serial goes on.
+        self.events.pools.clear();
         let ids: Vec<ProcessId> = self.processes.keys().copied().collect();
         for id in ids {
             self.remove_process(id);
         }
         self.apply_daemon_settings(&plan, &config);
         self.config = *config;
+        self.events.configure(&self.config);
+        self.reset_listener_grace();
         let processes: Vec<ProcessConfig> = self.config.processes().cloned().collect();
         for process in processes {
             self.insert_process(process);

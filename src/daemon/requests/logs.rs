@@ -30,7 +30,7 @@ impl Supervisor {
             Channel::Stderr => &p.stderr_log,
         };
         let initial = match log.file() {
-            Some(file) => read_tail(file.path(), bytes),
+            Some(file) => read_tail_from(file.path(), file.open_for_reading(), bytes),
             None if follow => Ok(Vec::new()),
             None => {
                 let message = format!("{} has no {} log file (it is NONE)", p.config.name, channel.as_str());
@@ -98,7 +98,12 @@ impl Supervisor {
 
 /// The last `bytes` of a file (at most [`MAX_TAIL`]); a file not created yet is empty.
 fn read_tail(path: &Path, bytes: u64) -> Result<Vec<u8>, String> {
-    let mut file = match File::open(path) {
+    read_tail_from(path, File::open(path), bytes)
+}
+
+/// [`read_tail`] of a file already opened (or not) by the caller's rules.
+fn read_tail_from(path: &Path, opened: std::io::Result<File>, bytes: u64) -> Result<Vec<u8>, String> {
+    let mut file = match opened {
         Ok(file) => file,
         Err(e) if e.kind() == IoErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(format!("can't read {}: {e}", path.display())),

@@ -6,7 +6,10 @@
 //! # The interface a front-end uses
 //! 1. **Identify the connection.** Each connection gets a [`ClientId`]; use its poller key
 //!    (from [`Supervisor::allocate_key`]), which is unique across every source and front-end.
-//! 2. **Submit.** [`Supervisor::handle`]`(client, request)` returns a [`Handled`]:
+//! 2. **Submit.** [`Supervisor::handle`]`(client, peer, request)` returns a [`Handled`]; `peer`
+//!    is who sent it ([`Peer`]: a unix socket's credentials, captured once at accept; a TCP
+//!    front-end gives the remote address), named in the daemon log for each request that
+//!    changes something:
 //!    - [`Handled::Reply`]: the answer, now.
 //!    - [`Handled::Later`]: the answer comes later (a job: `start`/`stop`/`restart` with
 //!      `wait`, `wait`, `update` waiting for stops; `reload`), queued for `client` as
@@ -31,7 +34,7 @@
 //! [`Supervisor::handle`] is one `match`; each family of requests has its file:
 //! `process_control` (start, stop, restart, signal, wait), `info` (status, pid, avail,
 //! version), `config_changes` (reread, update, add, remove, reload, and SIGHUP), `logs`
-//! (tail, maintail, clear, reopen, fg).
+//! (tail, maintail, clear, reopen, fg), `events` (events, sendRemoteCommEvent).
 //!
 //! # Adding a request (for a new front-end's API)
 //! Add the variant to `protocol::Request` (and a `Response` variant if no existing one fits),
@@ -49,7 +52,9 @@
 //! [`Request::Add`]; `readProcessStdoutLog(offset, length)` and `sendProcessStdin` need new
 //! variants (over the log file's path and `send_stdin`).
 
+pub mod audit;
 mod config_changes;
+mod events;
 mod info;
 mod logs;
 mod process_control;
@@ -59,6 +64,7 @@ mod tests;
 use log::{info, warn};
 
 use super::jobs::{self, Action};
+use super::peer::Peer;
 use super::supervisor::Supervisor;
 use crate::protocol::{ErrorKind, ProcessResult, Request, Response};
 
@@ -92,8 +98,10 @@ pub enum Outgoing {
 }
 
 impl Supervisor {
-    /// Serves one request from `client` (see the module doc).
-    pub fn handle(&mut self, client: ClientId, request: Request) -> Handled {
+    /// Serves one request from `client`, sent by `peer` (see the module doc). Every request
+    /// that changes something is logged with its peer first (`audit`).
+    pub fn handle(&mut self, client: ClientId, peer: &Peer, request: Request) -> Handled {
+        audit::record(peer, &request);
         let response = match request {
             Request::Status { names } => self.status(&names),
             Request::Start { names, wait } => return self.start_job(client, Action::Start, &names, wait),
@@ -106,7 +114,7 @@ impl Supervisor {
             Request::Avail => self.avail(),
             Request::Version => Response::Version { version: env!("CARGO_PKG_VERSION").to_string() },
             Request::Shutdown => {
-                warn!("shutdown requested by a client");
+                warn!("shutdown requested by {peer}");
                 self.begin_shutdown();
                 Response::Done { message: "Shut down".to_string() }
             }
@@ -124,7 +132,15 @@ impl Supervisor {
                 info!("reopened log files at a client's request");
                 Response::Done { message: "Reopened log files".to_string() }
             }
-            Request::Fg { name } => return self.attach(client, &name),
+            Request::Fg { name } => {
+                let handled = self.attach(client, &name);
+                if matches!(handled, Handled::Stream { .. }) {
+                    self.audit_fg_start(client, peer, &name);
+                }
+                return handled;
+            }
+            Request::Events { names, types, json } => return self.follow_events_request(client, names, &types, json),
+            Request::SendRemoteCommEvent { kind, data } => self.send_remote_comm_event(&kind, &data),
         };
         Handled::Reply(response)
     }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use super::{ClientId, Handled, Outgoing};
 use crate::daemon::activity_log::ActivityLog;
+use crate::daemon::peer::Peer;
 use crate::daemon::signals::SignalPipe;
 use crate::daemon::supervisor::Supervisor;
 use crate::protocol::{Channel, ErrorKind, ProcessResult, ProcessState, Request, Response};
@@ -40,6 +41,7 @@ fn failed(name: &str, message: &str, kind: ErrorKind) -> ProcessResult {
 }
 
 const CLIENT: ClientId = ClientId(42);
+const PEER: Peer = Peer::Local { uid: 1000, pid: Some(4242) };
 
 #[test]
 fn requests_answered_at_once() {
@@ -101,7 +103,7 @@ fn requests_answered_at_once() {
         ),
     ];
     for (request, expected) in cases {
-        assert_eq!(sup.handle(CLIENT, request.clone()), expected, "{request:?}");
+        assert_eq!(sup.handle(CLIENT, &PEER, request.clone()), expected, "{request:?}");
         assert!(sup.outbox.is_empty(), "{request:?} queued something");
     }
 }
@@ -111,7 +113,7 @@ fn status_lists_every_process_in_display_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut sup = supervisor(&dir);
     let Handled::Reply(Response::Status { processes, unknown, .. }) =
-        sup.handle(CLIENT, Request::Status { names: vec![] })
+        sup.handle(CLIENT, &PEER, Request::Status { names: vec![] })
     else {
         panic!("status answers at once");
     };
@@ -126,12 +128,12 @@ fn a_job_answers_later_through_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let mut sup = supervisor(&dir);
     // Settles at once (nothing to wait for), but the answer still comes as an Outgoing::Reply.
-    assert_eq!(sup.handle(CLIENT, Request::Start { names: names(&["ghost"]), wait: true }), Handled::Later);
+    assert_eq!(sup.handle(CLIENT, &PEER, Request::Start { names: names(&["ghost"]), wait: true }), Handled::Later);
     let ghost = failed("ghost", "no such process", ErrorKind::NoSuchProcess);
     assert_eq!(sup.outbox.pop_front(), Some((CLIENT, Outgoing::Reply(Response::Results { results: vec![ghost] }))));
 
     let wait = Request::Wait { names: names(&["solo"]), state: ProcessState::Stopped, timeout_ms: None };
-    assert_eq!(sup.handle(CLIENT, wait), Handled::Later);
+    assert_eq!(sup.handle(CLIENT, &PEER, wait), Handled::Later);
     let stopped = ProcessResult { name: "solo".into(), message: "STOPPED".into(), error: None };
     assert_eq!(sup.outbox.pop_front(), Some((CLIENT, Outgoing::Reply(Response::Results { results: vec![stopped] }))));
     assert!(sup.outbox.is_empty());
@@ -142,7 +144,7 @@ fn a_client_that_leaves_takes_its_waits_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut sup = supervisor(&dir);
     let wait = Request::Wait { names: names(&["solo"]), state: ProcessState::Running, timeout_ms: None };
-    assert_eq!(sup.handle(CLIENT, wait), Handled::Later);
+    assert_eq!(sup.handle(CLIENT, &PEER, wait), Handled::Later);
     assert_eq!(sup.jobs.len(), 1);
     assert!(sup.outbox.is_empty(), "nothing is RUNNING yet");
     sup.client_gone(CLIENT);
@@ -153,9 +155,43 @@ fn a_client_that_leaves_takes_its_waits_with_it() {
 fn no_process_action_while_shutting_down() {
     let dir = tempfile::tempdir().unwrap();
     let mut sup = supervisor(&dir);
-    assert_eq!(sup.handle(CLIENT, Request::Shutdown), Handled::Reply(Response::Done { message: "Shut down".into() }));
+    assert_eq!(
+        sup.handle(CLIENT, &PEER, Request::Shutdown),
+        Handled::Reply(Response::Done { message: "Shut down".into() })
+    );
     let refused =
         Handled::Reply(Response::Error { kind: ErrorKind::Failed, message: "the daemon is shutting down".into() });
-    assert_eq!(sup.handle(CLIENT, Request::Start { names: names(&["solo"]), wait: true }), refused);
-    assert_eq!(sup.handle(CLIENT, Request::Update { names: vec![] }), refused);
+    assert_eq!(sup.handle(CLIENT, &PEER, Request::Start { names: names(&["solo"]), wait: true }), refused);
+    assert_eq!(sup.handle(CLIENT, &PEER, Request::Update { names: vec![] }), refused);
+}
+
+#[test]
+fn event_followers_get_remote_communication_and_bad_types_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sup = supervisor(&dir);
+    let bad = Request::Events { names: vec![], types: names(&["TICKS"]), json: false };
+    let Handled::Reply(Response::Error { kind, message }) = sup.handle(CLIENT, &PEER, bad) else { panic!("refused") };
+    assert_eq!((kind, message.as_str()), (ErrorKind::BadRequest, "unknown event type 'TICKS'; did you mean TICK?"));
+    let follow = Request::Events { names: vec![], types: names(&["remote_communication"]), json: true };
+    assert_eq!(sup.handle(CLIENT, &PEER, follow), Handled::Stream { initial: vec![], follow: true });
+    sup.outbox.clear();
+    let send = Request::SendRemoteCommEvent { kind: "deploy".into(), data: "v2".into() };
+    assert_eq!(sup.handle(ClientId(7), &PEER, send), Handled::Reply(Response::Done { message: "Sent".into() }));
+    let lines: Vec<String> = sup
+        .outbox
+        .iter()
+        .filter_map(|(to, out)| match out {
+            Outgoing::Bytes(b) if *to == CLIENT => Some(String::from_utf8(b.clone()).unwrap()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let event: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(
+        (event["eventname"].as_str(), event["payload"].as_str()),
+        (Some("REMOTE_COMMUNICATION"), Some("type:deploy\nv2"))
+    );
+    // A follower that leaves is forgotten.
+    sup.client_gone(CLIENT);
+    assert!(sup.events.followers.is_empty());
 }
