@@ -410,6 +410,19 @@ fn main_page() -> Vec<u8> {
     });
     page.push_roff(&environment_section());
     page.push_roff(&tagged(
+        "FILES",
+        &[
+            (
+                "taskmaster.toml, taskmaster.conf",
+                "The config file, looked for (without -c or $TASKMASTER_CONFIG) in the current directory, \
+                 $XDG_CONFIG_HOME/taskmaster/ (default ~/.config/taskmaster/), /usr/local/etc/taskmaster/, \
+                 /etc/taskmaster/ and /etc/, then where supervisord looks for supervisord.conf; see \
+                 taskmaster.toml(5).",
+            ),
+            ("~/.local/share/taskmaster/history", "The interactive shell's history (taskmasterctl(1))."),
+        ],
+    ));
+    page.push_roff(&tagged(
         "EXIT STATUS",
         &[
             ("daemon", "As taskmasterd(8) says."),
