@@ -57,7 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the state of processes (all of them with no NAME)')
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start processes, waiting until each is RUNNING or has failed')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start processes, waiting until each is RUNNING or has failed; what they depend on (depends_on) is started first')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop processes, waiting until each has stopped')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop, then start processes')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes')
@@ -87,6 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;ctl;start' {
+            [CompletionResult]::new('--no-deps', '--no-deps', [CompletionResultType]::ParameterName, 'Start only the named processes, now: neither start what they depend on nor wait for it')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -219,7 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         }
         'taskmaster;ctl;help' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the state of processes (all of them with no NAME)')
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start processes, waiting until each is RUNNING or has failed')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start processes, waiting until each is RUNNING or has failed; what they depend on (depends_on) is started first')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop processes, waiting until each has stopped')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop, then start processes')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes')
@@ -334,7 +335,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         }
         'taskmaster;help;ctl' {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show the state of processes (all of them with no NAME)')
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start processes, waiting until each is RUNNING or has failed')
+            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start processes, waiting until each is RUNNING or has failed; what they depend on (depends_on) is started first')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop processes, waiting until each has stopped')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Stop, then start processes')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes')

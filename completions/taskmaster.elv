@@ -52,7 +52,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand status 'Show the state of processes (all of them with no NAME)'
-            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand start 'Start processes, waiting until each is RUNNING or has failed; what they depend on (depends_on) is started first'
             cand stop 'Stop processes, waiting until each has stopped'
             cand restart 'Stop, then start processes'
             cand signal 'Send a signal to processes'
@@ -80,6 +80,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --help 'Print help'
         }
         &'taskmaster;ctl;start'= {
+            cand --no-deps 'Start only the named processes, now: neither start what they depend on nor wait for it'
             cand --no-wait 'Return at once instead of waiting for the outcome'
             cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
@@ -192,7 +193,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         }
         &'taskmaster;ctl;help'= {
             cand status 'Show the state of processes (all of them with no NAME)'
-            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand start 'Start processes, waiting until each is RUNNING or has failed; what they depend on (depends_on) is started first'
             cand stop 'Stop processes, waiting until each has stopped'
             cand restart 'Stop, then start processes'
             cand signal 'Send a signal to processes'
@@ -280,7 +281,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         }
         &'taskmaster;help;ctl'= {
             cand status 'Show the state of processes (all of them with no NAME)'
-            cand start 'Start processes, waiting until each is RUNNING or has failed'
+            cand start 'Start processes, waiting until each is RUNNING or has failed; what they depend on (depends_on) is started first'
             cand stop 'Stop processes, waiting until each has stopped'
             cand restart 'Stop, then start processes'
             cand signal 'Send a signal to processes'

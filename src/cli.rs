@@ -240,8 +240,9 @@ pub enum Action {
         #[arg(value_name = "NAME")]
         names: Vec<String>,
     },
-    /// Start processes, waiting until each is RUNNING or has failed
-    Start(ProcessSelection),
+    /// Start processes, waiting until each is RUNNING or has failed; what they depend on
+    /// (depends_on) is started first
+    Start(StartSelection),
     /// Stop processes, waiting until each has stopped
     Stop(ProcessSelection),
     /// Stop, then start processes
@@ -398,6 +399,16 @@ pub enum Action {
     },
 }
 
+/// The processes a start acts on, and whether their dependencies come first.
+#[derive(Debug, Clone, Args)]
+pub struct StartSelection {
+    /// Start only the named processes, now: neither start what they depend on nor wait for it
+    #[arg(long)]
+    pub no_deps: bool,
+    #[command(flatten)]
+    pub selection: ProcessSelection,
+}
+
 /// The processes a start/stop/restart acts on, and whether to wait for the outcome.
 #[derive(Debug, Clone, Args)]
 pub struct ProcessSelection {
@@ -425,7 +436,9 @@ impl Action {
             | Action::Update { json, .. }
             | Action::Add { json, .. }
             | Action::Remove { json, .. } => *json,
-            Action::Start(selection) | Action::Stop(selection) | Action::Restart(selection) => selection.json,
+            Action::Start(StartSelection { selection, .. }) | Action::Stop(selection) | Action::Restart(selection) => {
+                selection.json
+            }
             _ => false,
         }
     }

@@ -40,6 +40,9 @@ pub enum Request {
     Start {
         names: Vec<String>,
         wait: bool,
+        /// Start only these, not what they depend on first (and without waiting for it).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        no_deps: bool,
     },
     Stop {
         names: Vec<String>,
@@ -198,6 +201,32 @@ pub struct ProcessInfo {
     pub exit_status: Option<ExitStatus>,
     /// Why the last spawn failed, if it did.
     pub spawn_error: Option<String>,
+    /// The health check's verdict on the current run, when the program has a check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<Health>,
+    /// The program's own words (sd_notify `STATUS=`), or why its start waits on a dependency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_text: Option<String>,
+}
+
+/// A health check's verdict on a process (docker's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    /// No verdict yet since the spawn.
+    Starting,
+    Healthy,
+    Unhealthy,
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Starting => "health: starting",
+            Health::Healthy => "healthy",
+            Health::Unhealthy => "unhealthy",
+        }
+    }
 }
 
 impl ProcessInfo {
@@ -349,7 +378,7 @@ mod tests {
     fn requests_round_trip() {
         let requests = [
             Request::Status { names: vec!["web".into()] },
-            Request::Start { names: vec!["all".into()], wait: true },
+            Request::Start { names: vec!["all".into()], wait: true, no_deps: false },
             Request::Signal { signal: "HUP".into(), names: vec!["g:*".into()] },
             Request::Wait { names: vec!["x".into()], state: ProcessState::Running, timeout_ms: Some(5) },
             Request::Shutdown,

@@ -17,7 +17,7 @@ pub use connection::Connection;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Action, CtlArgs, ProcessSelection};
+use crate::cli::{Action, CtlArgs, ProcessSelection, StartSelection};
 use crate::config::{self, Signal};
 use crate::protocol::{self, ErrorKind, ProcessState, Request, Response};
 
@@ -150,8 +150,8 @@ fn results_code(results: &[protocol::ProcessResult]) -> u8 {
 pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8, Failure> {
     let request = match action {
         Action::Status { names, .. } => Request::Status { names: names.clone() },
-        Action::Start(ProcessSelection { names, no_wait, .. }) => {
-            Request::Start { names: names.clone(), wait: !no_wait }
+        Action::Start(StartSelection { selection: ProcessSelection { names, no_wait, .. }, no_deps }) => {
+            Request::Start { names: names.clone(), wait: !no_wait, no_deps: *no_deps }
         }
         Action::Stop(ProcessSelection { names, no_wait, .. }) => Request::Stop { names: names.clone(), wait: !no_wait },
         Action::Restart(ProcessSelection { names, no_wait, .. }) => {

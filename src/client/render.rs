@@ -3,10 +3,27 @@
 
 use chrono::{Local, TimeZone};
 
+#[cfg(test)]
+use crate::protocol::Health;
 use crate::protocol::{AvailInfo, ExitStatus, ProcessInfo, ProcessResult, ProcessState};
 
-/// `pid 123, uptime 0:01:02`, `Not started`, `Nov 25 01:41 PM`, or the spawn error.
+/// `pid 123, uptime 0:01:02`, `Not started`, `Nov 25 01:41 PM`, or the spawn error; with a
+/// health check, its verdict first (`(healthy) pid 123, ...`, so the line reads `RUNNING
+/// (healthy)`); then the program's STATUS= text, or why its start waits for a dependency.
 pub fn describe(info: &ProcessInfo, now: f64) -> String {
+    let base = describe_state(info, now);
+    let base = match info.health {
+        Some(health) if info.pid.is_some() => format!("({}) {base}", health.as_str()),
+        _ => base,
+    };
+    match &info.status_text {
+        Some(text) if base == "Not started" || base.is_empty() => text.clone(),
+        Some(text) => format!("{base}; {text}"),
+        None => base,
+    }
+}
+
+fn describe_state(info: &ProcessInfo, now: f64) -> String {
     match info.state {
         ProcessState::Running | ProcessState::Stopping | ProcessState::Starting if info.pid.is_some() => {
             let pid = info.pid.unwrap_or(0);
@@ -109,7 +126,9 @@ pub const JSON_SHAPES: [(&str, &str); 4] = [
         "name, group, state (RUNNING, ...), pid (null without a live process), uptime (seconds, \
          RUNNING only, else null), description (the table's last column), start_time and stop_time \
          (seconds since the epoch, or null), exit_status ({\"code\": N} or {\"signal\": N} of the \
-         last run; null while the process has a pid), spawn_error (or null)",
+         last run; null while the process has a pid), spawn_error (or null), and, when there is one, \
+         health (starting, healthy, unhealthy) and status_text (its own words, or what its start \
+         waits for)",
     ),
     (
         "start, stop, restart, signal, wait, reread, update, add, remove",
@@ -133,19 +152,18 @@ pub fn status_json(processes: &[ProcessInfo], now: f64) -> String {
                 (ProcessState::Running, Some(start)) => Some((now - start).max(0.0) as u64),
                 _ => None,
             };
-            serde_json::json!({
-                "name": info.name,
-                "group": info.group,
-                "state": info.state,
-                "pid": info.pid,
-                "uptime": uptime,
-                "description": describe(info, now),
-                "start_time": info.start_time,
-                "stop_time": info.stop_time,
+            // Every field the daemon reports (health, status_text when it has them), plus the
+            // table's uptime and description.
+            let mut value = serde_json::to_value(info).expect("serializable");
+            if let Some(object) = value.as_object_mut() {
+                object.insert("uptime".into(), serde_json::json!(uptime));
+                object.insert("description".into(), serde_json::json!(describe(info, now)));
                 // The previous run's status means nothing while a run is under way.
-                "exit_status": if info.pid.is_some() { None } else { info.exit_status },
-                "spawn_error": info.spawn_error,
-            })
+                if info.pid.is_some() {
+                    object.insert("exit_status".into(), serde_json::Value::Null);
+                }
+            }
+            value
         })
         .collect();
     pretty(serde_json::Value::Array(items))
@@ -198,6 +216,32 @@ mod tests {
             stop_time: None,
             exit_status: None,
             spawn_error: None,
+            health: None,
+            status_text: None,
+        }
+    }
+
+    #[test]
+    fn health_and_status_text() {
+        let running =
+            ProcessInfo { pid: Some(42), start_time: Some(100.0), ..info("web", "web", ProcessState::Running) };
+        let cases = [
+            (ProcessInfo { health: Some(Health::Healthy), ..running.clone() }, "(healthy) pid 42, uptime 0:00:05"),
+            (ProcessInfo { health: Some(Health::Unhealthy), ..running.clone() }, "(unhealthy) pid 42, uptime 0:00:05"),
+            (
+                ProcessInfo { health: Some(Health::Starting), status_text: Some("warming".into()), ..running.clone() },
+                "(health: starting) pid 42, uptime 0:00:05; warming",
+            ),
+            (
+                ProcessInfo {
+                    status_text: Some("waiting for db (healthy): db is STARTING".into()),
+                    ..info("web", "web", ProcessState::Stopped)
+                },
+                "waiting for db (healthy): db is STARTING",
+            ),
+        ];
+        for (info, want) in cases {
+            assert_eq!(describe(&info, 105.0), want);
         }
     }
 

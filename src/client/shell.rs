@@ -597,6 +597,8 @@ mod tests {
             stop_time: None,
             exit_status: None,
             spawn_error: None,
+            health: None,
+            status_text: None,
         }
     }
 

@@ -879,6 +879,15 @@ fn kind_syntax(kind: Kind) -> &'static str {
         Kind::StrList => "A list of strings, such as [\"a\", \"b\"].",
         Kind::LogLevel => "One of critical, error, warn, info, debug, trace, blather.",
         Kind::Chown => "A user name, or user:group; names or numeric ids.",
+        Kind::HealthCheck => {
+            "A TOML table, usually written as its own section, [program.NAME.healthcheck], with the \
+             keys listed under healthcheck."
+        }
+        Kind::Readiness => "\"none\", \"notify\", \"healthcheck\", or a table { log_line = \"TEXT\" }.",
+        Kind::DependsOn => {
+            "A list of program names, [\"db\"], or a table of program name to condition, { db = \
+             \"healthy\" }."
+        }
         Kind::InetAddress => {
             "A TCP address: HOST:PORT, or *:PORT, :PORT or a bare PORT for every interface; a string, \
              or an integer for a bare port."
@@ -902,6 +911,9 @@ fn expands(kind: Kind) -> bool {
         | Kind::StrList
         | Kind::LogLevel
         | Kind::Chown
+        | Kind::HealthCheck
+        | Kind::Readiness
+        | Kind::DependsOn
         | Kind::InetAddress => false,
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! A process is identified by its name. It is restarted only when a setting the running child
 //! was started with changed (its command, environment, directory, umask, user, or how its
-//! output pipes are laid out); anything else (priority, group, autostart, timings, signals, log
-//! files) is applied to it as it runs.
+//! output pipes are laid out, or whether it has a notify socket and watchdog); anything else
+//! (priority, group, autostart, timings, signals, log files, health checks, dependencies) is
+//! applied to it as it runs.
 
 use std::collections::BTreeSet;
 
@@ -76,6 +77,9 @@ pub fn needs_restart(old: &ProcessConfig, new: &ProcessConfig) -> bool {
         || old.umask != new.umask
         || old.user != new.user
         || old.redirect_stderr != new.redirect_stderr
+        // NOTIFY_SOCKET and WATCHDOG_USEC are in the child's environment.
+        || old.health.uses_notify_socket() != new.health.uses_notify_socket()
+        || old.health.watchdog != new.health.watchdog
 }
 
 fn selected(program: &ProgramConfig, only: Option<&[String]>) -> bool {

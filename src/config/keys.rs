@@ -121,6 +121,12 @@ pub enum Kind {
     LogLevel,
     /// `user` or `user:group`.
     Chown,
+    /// The `[program.NAME.healthcheck]` table (`config::checks`).
+    HealthCheck,
+    /// none, notify, healthcheck, or `{ log_line = "..." }`.
+    Readiness,
+    /// A list of program names, or a table of program name -> condition.
+    DependsOn,
     /// `HOST:PORT`, `:PORT`, `*:PORT` or `PORT`.
     InetAddress,
 }
@@ -143,6 +149,9 @@ impl Kind {
             Kind::StrList => "list of strings",
             Kind::LogLevel => "log level",
             Kind::Chown => "user[:group]",
+            Kind::HealthCheck => "table",
+            Kind::Readiness => "readiness",
+            Kind::DependsOn => "dependencies",
             Kind::InetAddress => "[host:]port",
         }
     }
@@ -507,6 +516,61 @@ pub const KEYS: &[Key] = &[
     ),
     key(Program, "directory", Kind::Path, Unset, "Working directory of the process. Expansions apply."),
     key(Program, "umask", Kind::Octal, Unset, "The process's umask (default: the daemon's)."),
+    key(
+        Program,
+        "healthcheck",
+        Kind::HealthCheck,
+        Unset,
+        "A health check, run while the process is STARTING or RUNNING, written as a table \
+         [program.NAME.healthcheck]. Its keys: type (required): \"exec\" (command exits 0), \"tcp\" (a \
+         connection to host:port is accepted) or \"http\" (GET url answers with a status in status); \
+         command (exec: a command line, or a list of words, run as the program's user with its environment and directory); host (tcp: an IP address or localhost, \
+         default 127.0.0.1) and port (tcp); url (http: http://HOST[:PORT]/PATH, HOST an IP address \
+         or localhost: no DNS is done); status (http: a status or a range such as \"200-299\", default \
+         \"200-399\"); interval (seconds between checks, default 10); timeout (seconds before a check \
+         counts as failed, default 5; an exec check is then killed); retries (consecutive failures \
+         that make the process unhealthy, default 3); start_period (seconds after the spawn during \
+         which failures are not counted, default 0); on_unhealthy (\"restart\", the default, \
+         restarts an unhealthy process; \"none\" only reports it). status shows RUNNING (healthy) or \
+         (unhealthy). Seconds may be fractions (0.5).",
+    ),
+    key(
+        Program,
+        "readiness",
+        Kind::Readiness,
+        Value("\"none\""),
+        "When a RUNNING process is ready, for the ready condition of depends_on: \"none\" (when \
+         RUNNING, as supervisord), \"healthcheck\" (its health check has passed once), { log_line = \
+         \"TEXT\" } (a line of its output contains TEXT, a plain substring), or \"notify\": the \
+         program speaks systemd's sd_notify protocol on the datagram socket named by NOTIFY_SOCKET \
+         (a private one per process): READY=1 moves it from STARTING to RUNNING, STATUS=TEXT is shown \
+         in status, WATCHDOG=1 feeds the watchdog, STOPPING=1 is logged. A notify program that has \
+         not sent READY=1 within startsecs is killed and counts as a failed start, so give notify \
+         programs a startsecs long enough to start up (with startsecs = 0 it waits for ever).",
+    ),
+    key(
+        Program,
+        "watchdog",
+        SECONDS,
+        Value("0"),
+        "With readiness = \"notify\": restart the process when, once it has sent READY=1, it goes \
+         this many seconds without sending WATCHDOG=1 (WATCHDOG_USEC is passed to it, as systemd does; WATCHDOG_PID is not, since the pid is not known before the fork). 0 disables.",
+    ),
+    key(
+        Program,
+        "depends_on",
+        Kind::DependsOn,
+        Unset,
+        "Programs that must have reached a condition before this one starts, as docker compose's \
+         depends_on: a list of names, [\"db\"] (each started), or a table of conditions, { db = \
+         \"healthy\", migrate = \"completed\" } (compose's long form { db = { condition = \
+         \"service_healthy\" } } works too). Conditions: started (every process of it RUNNING), ready \
+         (RUNNING and ready, see readiness), healthy (its health check passing), completed (exited \
+         with one of its exitcodes). Starting a program starts what it depends on first (taskmasterctl \
+         start --no-deps does not); a program whose dependency is FATAL waits, and status says why. \
+         Stopping everything stops dependants before what they depend on. Programs without \
+         depends_on keep priority order.",
+    ),
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
     key(Group, "priority", PRIORITY, Value("999"), "The group's priority, given to its programs."),
     key(

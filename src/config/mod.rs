@@ -8,6 +8,7 @@
 //! processes here, with supervisord's `%(...)s` expansions applied, so the rest of the code (and
 //! the reload diff) only ever sees the effective per-process settings.
 
+pub mod checks;
 pub mod diff;
 mod ini;
 pub mod keys;
@@ -21,6 +22,7 @@ pub mod values;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use checks::{Condition, Dependency, HealthCheck, HealthConfig, OnUnhealthy, Probe, Readiness};
 pub use ini::{convert_to_toml, looks_like_ini, section_mapping, supervisord_only_keys};
 pub use validate::{EVENT_TYPES, default_childlogdir, parse_str};
 pub use values::Signal;
@@ -260,6 +262,9 @@ pub struct ProcessConfig {
     pub umask: Option<u32>,
     /// Write spawn and exit markers into the stdout log.
     pub log_lifecycle: bool,
+    /// Health check, readiness, watchdog and dependencies (`config::checks`); all empty by
+    /// default, which is supervisord's behaviour.
+    pub health: HealthConfig,
     /// Events made of its output.
     pub output_events: OutputEvents,
 }

@@ -167,6 +167,7 @@ command = "x"
         directory: None,
         umask: None,
         log_lifecycle: false,
+        health: Default::default(),
         output_events: Default::default(),
     };
     assert_eq!(only_process(&config), &want);
@@ -1109,6 +1110,77 @@ fn the_example_config_loads() {
     let workers: Vec<_> = config.processes().filter(|p| p.program == "worker").collect();
     assert!(workers.iter().all(|p| p.killasgroup && p.priority == 100));
     assert_eq!(workers[2].environment, pairs(&[("WORKER_NUM", "2")]));
+}
+
+#[test]
+fn health_keys_build_the_model() {
+    let config = parse(
+        r#"
+[program.db]
+command = "db"
+numprocs = 2
+[program.db.healthcheck]
+type = "tcp"
+port = 5432
+interval = 0.5
+on_unhealthy = "none"
+
+[program.web]
+command = "web"
+readiness = "notify"
+watchdog = 10
+depends_on = { db = "healthy", migrate = "completed" }
+
+[program.migrate]
+command = "migrate"
+"#,
+    );
+    let db = &config.programs[0].processes;
+    assert_eq!(db.len(), 2);
+    for p in db {
+        let check = p.health.check.as_ref().unwrap();
+        assert_eq!(check.probe, Probe::Tcp { host: "127.0.0.1".parse().unwrap(), port: 5432 });
+        assert_eq!(check.interval, std::time::Duration::from_millis(500));
+        assert_eq!(check.on_unhealthy, OnUnhealthy::None);
+    }
+    let web = &config.programs[1].processes[0].health;
+    assert_eq!(web.readiness, Readiness::Notify);
+    assert_eq!(web.watchdog, Some(std::time::Duration::from_secs(10)));
+    assert_eq!(
+        web.depends_on,
+        [
+            Dependency { program: "db".into(), condition: Condition::Healthy },
+            Dependency { program: "migrate".into(), condition: Condition::Completed }
+        ]
+    );
+    assert_eq!(config.programs[2].processes[0].health, HealthConfig::default());
+}
+
+#[test]
+fn health_key_errors_name_file_line_and_sub_key() {
+    let all = errors(
+        r#"
+[program.web]
+command = "web"
+watchdog = 5
+depends_on = ["web", "dbb"]
+[program.web.healthcheck]
+type = "http"
+url = "http://example.com/"
+
+[program.db]
+command = "db"
+"#,
+    );
+    assert_eq!(
+        all,
+        [
+            "/cfg/taskmaster.toml:3:12: [program.web] watchdog: needs readiness = \"notify\" (the pings come on NOTIFY_SOCKET)",
+            "/cfg/taskmaster.toml:4:15: [program.web] depends_on: 'web' cannot depend on itself",
+            "/cfg/taskmaster.toml:4:22: [program.web] depends_on: no program named 'dbb'; did you mean 'db'?",
+            "/cfg/taskmaster.toml:7:7: [program.web] healthcheck.url: 'example.com' is not an IP address (names are not resolved, so that no check waits on DNS; use localhost or an address)",
+        ]
+    );
 }
 
 #[test]

@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::DeValue;
 
+use super::checks;
 use super::keys::{self, Key, Kind, Section};
 use super::sections::{Diagnostics, RawSection, SourceFile, include_patterns, read_sections};
 use super::values::{self, ExpansionValue, Signal};
 use super::{
     AutoRestart, Chown, Config, ConfigErrors, ConfigFormat, Credentials, CtlConfig, DaemonConfig, EventListenerConfig,
-    HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, OutputEvents, ProcessConfig, ProgramConfig,
-    UnixServerConfig,
+    HealthConfig, HttpConfig, InetServerConfig, LogConfig, LogDestination, LogLevel, OutputEvents, ProcessConfig,
+    ProgramConfig, Readiness, UnixServerConfig,
 };
 
 /// Reads typed values out of one section, falling back to the key table's defaults and
@@ -582,6 +583,8 @@ pub(super) fn build(
         let program = build_program(&mut r, &daemon, group_of.get(&section.name));
         programs.push((program, section));
     }
+    check_process_names(&programs, files, diagnostics);
+    check_dependency_graph(&programs, files, diagnostics);
     if let Some(program) = &daemon.exit_with_program
         && !program_names.contains(&program.as_str())
     {
@@ -812,6 +815,7 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     let environment = r.get("environment", as_environment).unwrap_or_default();
     let directory = r.get("directory", as_string);
     let umask = r.get("umask", as_octal);
+    let health = read_health(r);
 
     if numprocs > 1
         && let Some(template) = &process_name
@@ -926,6 +930,7 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             directory,
             umask,
             log_lifecycle,
+            health: health.clone(),
             output_events,
         });
     }
@@ -1006,4 +1011,82 @@ fn check_process_names(
 /// Paths such as /dev/stdout that many processes may share, since nothing rotates them.
 pub fn is_special_file(path: &Path) -> bool {
     path.starts_with("/dev/") || path.starts_with("/proc/")
+}
+
+/// The health check, readiness, watchdog and dependencies of a program (`config::checks`); the
+/// graph they make is checked once every program is read.
+fn read_health(r: &mut SectionReader<'_>) -> HealthConfig {
+    let mut health = HealthConfig::default();
+    let report = |r: &mut SectionReader<'_>, key: &str, p: checks::Problem| {
+        let key = if p.sub_key.is_empty() { key.to_string() } else { format!("{key}.{}", p.sub_key) };
+        r.error_at(p.offset, &key, p.message);
+    };
+    if let Some(value) = r.entry("healthcheck").cloned() {
+        match checks::read_healthcheck(&value) {
+            Ok(check) => health.check = Some(check),
+            Err(problems) => problems.into_iter().for_each(|p| report(r, "healthcheck", p)),
+        }
+    }
+    if let Some(value) = r.entry("readiness").cloned() {
+        match checks::read_readiness(&value) {
+            Ok(readiness) => health.readiness = readiness,
+            Err(p) => report(r, "readiness", p),
+        }
+    }
+    if health.readiness == Readiness::HealthCheck && !r.is_set("healthcheck") {
+        let offset = r.value_offset("readiness");
+        r.error_at(offset, "readiness", "is healthcheck, but the program has no [healthcheck]".to_string());
+    }
+    let watchdog = r.int("watchdog") as u64;
+    if watchdog > 0 {
+        if health.readiness == Readiness::Notify {
+            health.watchdog = Some(std::time::Duration::from_secs(watchdog));
+        } else {
+            let offset = r.value_offset("watchdog");
+            r.error_at(
+                offset,
+                "watchdog",
+                "needs readiness = \"notify\" (the pings come on NOTIFY_SOCKET)".to_string(),
+            );
+        }
+    }
+    if let Some(value) = r.entry("depends_on").cloned() {
+        match checks::read_depends_on(&value) {
+            Ok(deps) => health.depends_on = deps.into_iter().map(|d| d.dependency).collect(),
+            Err(problems) => problems.into_iter().for_each(|p| report(r, "depends_on", p)),
+        }
+    }
+    health
+}
+
+/// Unknown names, self-dependencies and cycles in depends_on, each at the place it is written
+/// (a cycle at each of its edges).
+fn check_dependency_graph(
+    programs: &[(ProgramConfig, &RawSection<'_>)],
+    files: &[SourceFile],
+    diagnostics: &mut Diagnostics,
+) {
+    // The dependencies are read again with their places (the model keeps none); their own
+    // errors were reported with the program.
+    let written: Vec<Vec<checks::WrittenDependency>> = programs
+        .iter()
+        .map(|(_, section)| {
+            let value = section.entries.iter().find(|(k, _)| k.get_ref() == "depends_on").map(|(_, v)| v);
+            value.and_then(|v| checks::read_depends_on(v).ok()).unwrap_or_default()
+        })
+        .collect();
+    let nodes: Vec<checks::GraphNode<'_>> = programs
+        .iter()
+        .zip(&written)
+        .map(|((program, _), deps)| checks::GraphNode {
+            program: &program.name,
+            depends_on: deps,
+            has_check: program.processes.iter().any(|p| p.health.check.is_some()),
+        })
+        .collect();
+    for problem in checks::graph_problems(&nodes) {
+        let Some((_, section)) = programs.iter().find(|(p, _)| p.name == problem.program) else { continue };
+        let mut r = SectionReader { section, file: &files[section.file], diagnostics };
+        r.error_at(problem.offset, "depends_on", problem.message);
+    }
 }

@@ -66,6 +66,7 @@ impl Supervisor {
                     LISTENER_KEY => self.accept_clients()?,
                     key if self.outputs.contains_key(&key) => self.read_output(key),
                     key if self.stdin_keys.contains_key(&key) => self.write_stdin(self.stdin_keys[&key]),
+                    key if self.monitors.owns_key(key) => self.monitor_socket_ready(key),
                     key => self.serve_client(key, readable, writable),
                 }
                 self.deliver();
@@ -81,10 +82,14 @@ impl Supervisor {
                     TimerEvent::JobDeadline(job) => self.expire_job(job),
                     TimerEvent::RetryLog(id, channel) => self.retry_log(id, channel),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
+                    TimerEvent::Monitor(id, pid, timer) => self.monitor_timer(id, pid, timer),
                     TimerEvent::Tick => self.tick(),
                     // Only a wake-up: the stop above looks at the listeners again.
                     TimerEvent::ListenerGrace => {}
                 }
+            }
+            if self.monitors.has_pending_starts() {
+                self.release_pending_starts();
             }
             self.settle_jobs();
             self.host_pass();
@@ -146,6 +151,7 @@ impl Supervisor {
 
 impl Drop for Supervisor {
     fn drop(&mut self) {
+        self.drop_all_monitors();
         let _ = self.poller.delete(self.signals.reader());
         let _ = self.poller.delete(&self.listener);
         for client in self.clients.values() {

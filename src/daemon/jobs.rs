@@ -105,6 +105,18 @@ pub struct Observed {
     pub state: ProcessState,
     /// Its last spawn failed (as opposed to an exit).
     pub spawn_error: bool,
+    /// Its start waits for its dependencies (`monitor`).
+    pub waiting: Waiting,
+}
+
+/// Whether a process's start is held back by its dependencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    No,
+    /// Until they get there.
+    Yes,
+    /// One of them failed for good (FATAL): the start waits, but the client is answered.
+    Blocked,
 }
 
 /// What the supervisor must do for a job.
@@ -236,11 +248,16 @@ fn advance_item(
             };
         }
         Step::AwaitStarted => {
-            let result = match observed.state {
-                ProcessState::Starting => return,
-                ProcessState::Running => ok(&item.name, "started"),
-                _ if observed.spawn_error => failed(&item.name, "spawn error", ErrorKind::Failed),
-                _ => failed(&item.name, "abnormal termination", ErrorKind::Failed),
+            let result = match (observed.state, observed.waiting) {
+                (_, Waiting::Yes) | (ProcessState::Starting, _) => return,
+                (_, Waiting::Blocked) => {
+                    failed(&item.name, "a dependency failed; it waits for it (see status)", ErrorKind::Failed)
+                }
+                (state, _) => match state {
+                    ProcessState::Running => ok(&item.name, "started"),
+                    _ if observed.spawn_error => failed(&item.name, "spawn error", ErrorKind::Failed),
+                    _ => failed(&item.name, "abnormal termination", ErrorKind::Failed),
+                },
             };
             results.push(result);
             item.step = Step::Done;
@@ -300,7 +317,7 @@ mod tests {
     const B: ProcessId = ProcessId(2);
 
     fn seen(state: ProcessState) -> Option<Observed> {
-        Some(Observed { state, spawn_error: false })
+        Some(Observed { state, spawn_error: false, waiting: Waiting::No })
     }
 
     fn item(id: ProcessId, step: Step) -> ActionItem {
@@ -364,9 +381,24 @@ mod tests {
         let cases: Vec<Case> = vec![
             (Step::AwaitStarted, seen(Starting), vec![], Step::AwaitStarted, vec![]),
             (Step::AwaitStarted, seen(Running), vec![ok("a", "started")], Step::Done, vec![]),
+            // A start held back by its dependencies waits; one whose dependency failed answers.
             (
                 Step::AwaitStarted,
-                Some(Observed { state: Backoff, spawn_error: true }),
+                Some(Observed { state: Stopped, spawn_error: false, waiting: Waiting::Yes }),
+                vec![],
+                Step::AwaitStarted,
+                vec![],
+            ),
+            (
+                Step::AwaitStarted,
+                Some(Observed { state: Stopped, spawn_error: false, waiting: Waiting::Blocked }),
+                vec![failed("a", "a dependency failed; it waits for it (see status)", ErrorKind::Failed)],
+                Step::Done,
+                vec![],
+            ),
+            (
+                Step::AwaitStarted,
+                Some(Observed { state: Backoff, spawn_error: true, waiting: Waiting::No }),
                 vec![failed("a", "spawn error", ErrorKind::Failed)],
                 Step::Done,
                 vec![],

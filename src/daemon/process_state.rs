@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use log::Level;
 
-use crate::config::{AutoRestart, ProcessConfig, Signal};
+use crate::config::{AutoRestart, ProcessConfig, Readiness, Signal};
 use crate::protocol::{ExitStatus, ProcessState};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +53,21 @@ pub enum State {
         restart_at: Instant,
     },
     Fatal,
+    /// Stopping (as the public sees it) for a reason of the daemon's own, with what follows the
+    /// exit: a restart (an unhealthy process, a silent watchdog), or a failed start (a notify
+    /// program that never said READY=1).
+    Recycling {
+        pid: u32,
+        kill_at: Option<Instant>,
+        then: AfterKill,
+    },
+}
+
+/// What follows the exit of a [`State::Recycling`] process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterKill {
+    Restart,
+    FailedStart { failures: u32 },
 }
 
 /// The shortest time between two automatic spawns of a process that keeps exiting at once.
@@ -61,7 +76,10 @@ pub const MIN_RESTART_INTERVAL: Duration = Duration::from_secs(1);
 impl State {
     pub fn pid(&self) -> Option<u32> {
         match self {
-            State::Starting { pid, .. } | State::Running { pid, .. } | State::Stopping { pid, .. } => Some(*pid),
+            State::Starting { pid, .. }
+            | State::Running { pid, .. }
+            | State::Stopping { pid, .. }
+            | State::Recycling { pid, .. } => Some(*pid),
             _ => None,
         }
     }
@@ -72,7 +90,7 @@ impl State {
             State::Starting { .. } => ProcessState::Starting,
             State::Running { .. } => ProcessState::Running,
             State::Backoff { .. } => ProcessState::Backoff,
-            State::Stopping { .. } => ProcessState::Stopping,
+            State::Stopping { .. } | State::Recycling { .. } => ProcessState::Stopping,
             State::Exited { .. } | State::CoolingDown { .. } => ProcessState::Exited,
             State::Fatal => ProcessState::Fatal,
         }
@@ -102,6 +120,10 @@ pub enum Input {
     Exited { pid: u32, status: ExitStatus },
     /// The timers this module arms.
     Timer(Timer),
+    /// A notify program sent READY=1.
+    Ready { pid: u32 },
+    /// Restart `pid` (unhealthy, or its watchdog went silent); `why` is logged.
+    Restart { pid: u32, why: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +229,11 @@ fn transition_up(state: &State, input: &Input, policy: &ProcessConfig, now: Inst
             Transition::to(state.clone(), vec![Effect::Spawn])
         }
         (
-            State::Starting { .. } | State::Running { .. } | State::Backoff { .. } | State::Stopping { .. },
+            State::Starting { .. }
+            | State::Running { .. }
+            | State::Backoff { .. }
+            | State::Stopping { .. }
+            | State::Recycling { .. },
             Input::Start,
         ) => Transition::refuse(state, Refusal::AlreadyStarted),
 
@@ -217,7 +243,15 @@ fn transition_up(state: &State, input: &Input, policy: &ProcessConfig, now: Inst
         ) => {
             let failures = state.failures();
             let spawned = log(Level::Info, format!("spawned: '{name}' with pid {pid}"));
-            if policy.startsecs == 0 {
+            if policy.health.readiness == Readiness::Notify {
+                // RUNNING comes with READY=1; startsecs is how long to wait for it (0: for ever).
+                let mut effects = vec![spawned];
+                if policy.startsecs > 0 {
+                    let at = now + Duration::from_secs(policy.startsecs);
+                    effects.push(Effect::Arm { at, timer: Timer::StartSecs { pid: *pid } });
+                }
+                Transition::to(State::Starting { pid: *pid, since: now, failures }, effects)
+            } else if policy.startsecs == 0 {
                 let success = log(
                     Level::Info,
                     format!(
@@ -236,6 +270,60 @@ fn transition_up(state: &State, input: &Input, policy: &ProcessConfig, now: Inst
             Input::SpawnFailed { error },
         ) => failed_start(state.failures(), vec![log(Level::Info, format!("spawnerr: {error}"))], policy, now),
 
+        (State::Starting { pid, failures, .. }, Input::Timer(Timer::StartSecs { pid: timer_pid }))
+            if pid == timer_pid && policy.health.readiness == Readiness::Notify =>
+        {
+            let message = format!(
+                "{name} sent no READY=1 within {} seconds (startsecs); killing it as a failed start",
+                policy.startsecs
+            );
+            let signal = Signal(nix::sys::signal::Signal::SIGKILL);
+            let effects =
+                vec![log(Level::Info, message), Effect::Kill { pid: *pid, signal, group: policy.killasgroup }];
+            let then = AfterKill::FailedStart { failures: *failures };
+            Transition::to(State::Recycling { pid: *pid, kill_at: None, then }, effects)
+        }
+        (State::Starting { pid, since, .. }, Input::Ready { pid: ready_pid })
+            if pid == ready_pid && policy.health.readiness == Readiness::Notify =>
+        {
+            let message = format!("success: {name} entered RUNNING state, process sent READY=1");
+            Transition::to(State::Running { pid: *pid, since: *since }, vec![log(Level::Info, message)])
+        }
+        (State::Starting { pid, .. } | State::Running { pid, .. }, Input::Restart { pid: target, why })
+            if pid == target =>
+        {
+            let at = now + Duration::from_secs(policy.stopwaitsecs);
+            let effects = vec![
+                log(Level::Info, format!("restarting: {name} (pid {pid}): {why}")),
+                Effect::Kill { pid: *pid, signal: policy.stopsignal, group: policy.stopasgroup },
+                Effect::Arm { at, timer: Timer::StopTimeout { pid: *pid } },
+            ];
+            Transition::to(State::Recycling { pid: *pid, kill_at: Some(at), then: AfterKill::Restart }, effects)
+        }
+        (State::Recycling { pid, kill_at, .. }, Input::Stop) => {
+            // The operator's stop wins: no restart, no retry after this exit.
+            let effects = kill_at.map(|at| Effect::Arm { at, timer: Timer::StopTimeout { pid: *pid } });
+            Transition::to(State::Stopping { pid: *pid, kill_at: *kill_at }, effects.into_iter().collect())
+        }
+        (State::Recycling { pid, then, .. }, Input::Timer(Timer::StopTimeout { pid: timer_pid }))
+            if pid == timer_pid =>
+        {
+            let kill = nix::sys::signal::Signal::SIGKILL;
+            let effects = vec![
+                log(Level::Warn, format!("killing '{name}' ({pid}) with SIGKILL")),
+                Effect::Kill { pid: *pid, signal: Signal(kill), group: policy.killasgroup },
+            ];
+            Transition::to(State::Recycling { pid: *pid, kill_at: None, then: *then }, effects)
+        }
+        (State::Recycling { pid, then, .. }, Input::Exited { pid: exited, status }) if pid == exited => {
+            let message = format!("stopped: {name} ({})", describe_exit(*status));
+            match then {
+                AfterKill::Restart => Transition::to(State::Stopped, vec![log(Level::Info, message), Effect::Spawn]),
+                AfterKill::FailedStart { failures } => {
+                    failed_start(*failures, vec![log(Level::Info, message)], policy, now)
+                }
+            }
+        }
         (State::Starting { pid, since, .. }, Input::Timer(Timer::StartSecs { pid: timer_pid })) if pid == timer_pid => {
             let message = format!(
                 "success: {name} entered RUNNING state, process has stayed up for > than {} seconds (startsecs)",
@@ -373,6 +461,7 @@ pub(crate) mod tests {
             directory: None,
             umask: None,
             log_lifecycle: false,
+            health: Default::default(),
             output_events: Default::default(),
         }
     }
@@ -663,6 +752,108 @@ pub(crate) mod tests {
             let without_spawn: Vec<Effect> = up.effects.iter().filter(|e| **e != Effect::Spawn).cloned().collect();
             assert_eq!((down.state, down.refused, down.effects), (up.state, up.refused, without_spawn));
         }
+    }
+
+    /// The moves of readiness (notify) and of the daemon's own restarts (health, watchdog).
+    #[test]
+    fn notify_and_recycling_moves() {
+        let t0 = Instant::now();
+        let mut notify = policy();
+        notify.health.readiness = Readiness::Notify;
+        notify.startsecs = 5;
+        let plain = policy();
+        let kill = Signal(Sig::SIGKILL);
+        let term = Signal(Sig::SIGTERM);
+        let starting = |failures| State::Starting { pid: 7, since: t0, failures };
+        let restart = |pid| Input::Restart { pid, why: "unhealthy".into() };
+        let recycling = |kill_at, then| State::Recycling { pid: 7, kill_at, then };
+        // (policy, state, input, next state, effects other than logging; None: refused as stale)
+        type Row<'a> = (&'a ProcessConfig, State, Input, Option<(State, Vec<Effect>)>);
+        let table: Vec<Row<'_>> = vec![
+            // A notify program waits for READY=1 at most startsecs, then fails its start.
+            (
+                &notify,
+                State::Stopped,
+                Input::SpawnSucceeded { pid: 7 },
+                Some((starting(0), vec![Effect::Arm { at: secs(t0, 5), timer: Timer::StartSecs { pid: 7 } }])),
+            ),
+            (&notify, starting(0), Input::Ready { pid: 7 }, Some((State::Running { pid: 7, since: t0 }, vec![]))),
+            (&notify, starting(0), Input::Ready { pid: 8 }, None),
+            (&notify, State::Running { pid: 7, since: t0 }, Input::Ready { pid: 7 }, None),
+            (&plain, starting(0), Input::Ready { pid: 7 }, None),
+            (
+                &notify,
+                starting(1),
+                Input::Timer(Timer::StartSecs { pid: 7 }),
+                Some((
+                    recycling(None, AfterKill::FailedStart { failures: 1 }),
+                    vec![Effect::Kill { pid: 7, signal: kill, group: false }],
+                )),
+            ),
+            (
+                &notify,
+                recycling(None, AfterKill::FailedStart { failures: 1 }),
+                Input::Exited { pid: 7, status: ExitStatus::Signal(9) },
+                Some((
+                    State::Backoff { failures: 2, retry_at: secs(t0, 2) },
+                    vec![Effect::Arm { at: secs(t0, 2), timer: Timer::Retry }],
+                )),
+            ),
+            (
+                &notify,
+                recycling(None, AfterKill::FailedStart { failures: 3 }),
+                Input::Exited { pid: 7, status: ExitStatus::Signal(9) },
+                Some((State::Fatal, vec![])),
+            ),
+            // Restarts: stop signal, then a new spawn once it exited.
+            (
+                &plain,
+                State::Running { pid: 7, since: t0 },
+                restart(7),
+                Some((
+                    recycling(Some(secs(t0, 10)), AfterKill::Restart),
+                    vec![
+                        Effect::Kill { pid: 7, signal: term, group: false },
+                        Effect::Arm { at: secs(t0, 10), timer: Timer::StopTimeout { pid: 7 } },
+                    ],
+                )),
+            ),
+            (&plain, State::Running { pid: 7, since: t0 }, restart(6), None),
+            (&plain, State::Stopped, restart(7), None),
+            (
+                &plain,
+                recycling(Some(t0), AfterKill::Restart),
+                Input::Timer(Timer::StopTimeout { pid: 7 }),
+                Some((recycling(None, AfterKill::Restart), vec![Effect::Kill { pid: 7, signal: kill, group: false }])),
+            ),
+            (
+                &plain,
+                recycling(None, AfterKill::Restart),
+                Input::Exited { pid: 7, status: ExitStatus::Code(0) },
+                Some((State::Stopped, vec![Effect::Spawn])),
+            ),
+            // The operator's stop turns a restart into a plain stop.
+            (
+                &plain,
+                recycling(Some(secs(t0, 3)), AfterKill::Restart),
+                Input::Stop,
+                Some((
+                    State::Stopping { pid: 7, kill_at: Some(secs(t0, 3)) },
+                    vec![Effect::Arm { at: secs(t0, 3), timer: Timer::StopTimeout { pid: 7 } }],
+                )),
+            ),
+        ];
+        for (policy, state, input, want) in table {
+            let t = transition(&state, &input, policy, Wanted::Up, t0);
+            match want {
+                None => assert_eq!(t.refused, Some(Refusal::Stale), "{state:?} {input:?}"),
+                Some((next, effects)) => {
+                    assert_eq!(t.refused, None, "{state:?} {input:?}");
+                    assert_eq!((t.state, non_log(&t.effects)), (next, effects), "{state:?} {input:?}");
+                }
+            }
+        }
+        assert_eq!(recycling(None, AfterKill::Restart).public(), ProcessState::Stopping);
     }
 
     /// A crash loop: an exit less than a second after the spawn restarts one second after the

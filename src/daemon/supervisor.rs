@@ -27,6 +27,7 @@ use super::events::types::Event as SupervisorEvent;
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
 use super::log_retry::FailingLog;
+use super::monitor::{MonitorTimer, Monitors};
 use super::names::{self, Entry, NotOne, Resolved};
 use super::orphans::ChildRecord;
 use super::process_state::{self, Effect, Input, Refusal, State, Timer, Wanted};
@@ -127,6 +128,8 @@ impl Process {
             stop_time: self.stop_time.map(epoch_seconds),
             exit_status: self.exit_status,
             spawn_error: self.spawn_error.clone(),
+            health: None,
+            status_text: None,
         }
     }
 }
@@ -150,6 +153,8 @@ pub enum TimerEvent {
     RetryLog(ProcessId, Channel),
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
+    /// A health check, readiness or watchdog timer of one run (pid) of a process (`monitor`).
+    Monitor(ProcessId, u32, MonitorTimer),
     /// A TICK period may have rolled over (armed only while someone takes ticks).
     Tick,
     /// The time listeners were given to hear the others stop is over.
@@ -219,6 +224,8 @@ pub struct Supervisor {
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// Health checks, readiness, watchdogs and starts waiting on dependencies (`monitor`).
+    pub monitors: Monitors,
     /// Event listener pools, listeners' protocol states, event followers (`events`).
     pub events: EventHub,
     /// The record of the children beside the pidfile, for a successor after a crash (`orphans`).
@@ -269,6 +276,7 @@ impl Supervisor {
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            monitors: Monitors::default(),
             events: EventHub::new(&config),
             children: None,
             host: Default::default(),
@@ -284,16 +292,19 @@ impl Supervisor {
         self.keys.next()
     }
 
-    /// Starts the autostart processes, lowest priority first: the daemon is RUNNING.
+    /// Starts the autostart processes, lowest priority first, and what they depend on before
+    /// them (a start waits until its dependencies hold): the daemon is RUNNING.
     pub fn autostart(&mut self) {
         self.emit(SupervisorEvent::supervisor_state(true));
         self.arm_ticks();
-        let mut ids: Vec<(i64, ProcessId)> =
-            self.processes.iter().filter(|(_, p)| p.config.autostart).map(|(id, p)| (p.config.priority, *id)).collect();
-        ids.sort();
-        for (_, id) in ids {
-            self.feed(id, Input::Start);
+        for id in self.autostart_order() {
+            self.start_when_ready(id);
         }
+    }
+
+    /// The daemon's own environment, the base of every child's.
+    pub fn base_environment(&self) -> &[(String, String)] {
+        &self.base_environment
     }
 
     /// Feeds an input to a process's state machine and carries out the effects, including the
@@ -346,6 +357,7 @@ impl Supervisor {
                 }
             }
         }
+        self.sync_monitor(id);
         first_refusal
     }
 
@@ -375,6 +387,8 @@ impl Supervisor {
         environment.push(("SUPERVISOR_GROUP_NAME".into(), p.config.group.clone()));
         environment
             .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
+        environment.extend(self.monitor_environment(id));
+        let p = self.processes.get(&id).expect("spawn of a known process");
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
@@ -405,6 +419,9 @@ impl Supervisor {
 
     /// A reaped child: what it left in its pipes is read first, then its process learns.
     pub fn child_exited(&mut self, pid: u32, status: ExitStatus) {
+        if self.probe_exited(pid, status) {
+            return;
+        }
         let Some(id) = self.by_pid.remove(&pid) else {
             debug!("reaped unknown pid {pid}");
             return;
@@ -443,19 +460,16 @@ impl Supervisor {
         }
     }
 
-    /// Stops processes in reverse priority order, one priority at a time. True once none runs.
+    /// Stops processes in reverse priority order, one priority at a time, a dependant before
+    /// what it depends on (`monitor::stop_now`). True once none runs.
     pub fn stop_all_in_priority_order(&mut self) -> bool {
-        let active: Vec<(i64, ProcessId, bool)> = self
-            .processes
-            .iter()
-            .filter(|(_, p)| p.public_state().is_running())
-            .map(|(id, p)| (p.config.priority, *id, p.public_state() == ProcessState::Stopping))
-            .collect();
-        let Some(highest) = active.iter().map(|(priority, _, _)| *priority).max() else {
+        let active: Vec<ProcessId> =
+            self.processes.iter().filter(|(_, p)| p.public_state().is_running()).map(|(id, _)| *id).collect();
+        if active.is_empty() {
             return true;
-        };
-        for (priority, id, stopping) in active {
-            if priority == highest && !stopping && !self.listener_still_hearing(id) {
+        }
+        for id in self.stop_now(&active) {
+            if self.processes[&id].public_state() != ProcessState::Stopping && !self.listener_still_hearing(id) {
                 self.feed(id, Input::Stop);
             }
         }
@@ -495,11 +509,13 @@ impl Supervisor {
             self.leave_group(&old);
             self.join_group(&new);
         }
+        self.sync_monitor(id);
     }
 
     /// Drops a process; the last of its group announces it gone (PROCESS_GROUP_REMOVED).
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
+        self.drop_monitor(id);
         self.forget_failing_logs(id);
         self.events_forget(id);
         let Some(p) = self.processes.remove(&id) else { return };
@@ -577,10 +593,14 @@ impl Supervisor {
         while index < self.jobs.len() {
             loop {
                 let processes = &self.processes;
+                let monitors = &self.monitors;
+                let waiting = |id| monitors.waiting(id);
                 let observe = |id: ProcessId| {
-                    processes
-                        .get(&id)
-                        .map(|p| Observed { state: p.public_state(), spawn_error: p.spawn_error.is_some() })
+                    processes.get(&id).map(|p| Observed {
+                        state: p.public_state(),
+                        spawn_error: p.spawn_error.is_some(),
+                        waiting: waiting(id),
+                    })
                 };
                 let commands = jobs::advance(&mut self.jobs[index], observe);
                 if commands.is_empty() {

@@ -14,6 +14,7 @@ mod events;
 mod faults;
 mod faults_runtime;
 mod follow;
+mod health;
 mod host;
 mod lifecycle;
 mod output;

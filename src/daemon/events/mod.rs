@@ -476,7 +476,9 @@ impl Supervisor {
         let old_pid = old.pid().unwrap_or(0);
         let extras = match &p.state {
             State::Starting { failures, .. } | State::Backoff { failures, .. } => StateExtras::Tries(*failures),
-            State::Running { pid, .. } | State::Stopping { pid, .. } => StateExtras::Pid(*pid),
+            State::Running { pid, .. } | State::Stopping { pid, .. } | State::Recycling { pid, .. } => {
+                StateExtras::Pid(*pid)
+            }
             State::Stopped => StateExtras::Pid(old_pid),
             State::Exited { status } | State::CoolingDown { status, .. } => {
                 StateExtras::Exited { expected: process_state::is_expected(*status, &p.config), pid: old_pid }

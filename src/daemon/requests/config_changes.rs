@@ -122,7 +122,7 @@ impl Supervisor {
             for process in &program.processes {
                 let id = self.insert_process(process.clone());
                 if process.autostart {
-                    self.feed(id, Input::Start);
+                    self.start_when_ready(id);
                 }
             }
             info!("add: {name}: added process group");
@@ -219,7 +219,7 @@ impl Supervisor {
                 (ProcessChange::Add(config), None) => {
                     let id = self.insert_process(config.clone());
                     if config.autostart {
-                        self.feed(id, Input::Start);
+                        self.start_when_ready(id);
                     }
                 }
                 (ProcessChange::Add(config) | ProcessChange::Retune(config), Some(id)) => {
@@ -234,7 +234,7 @@ impl Supervisor {
                 (ProcessChange::Restart(config), Some(id)) => {
                     self.replace_config(id, config.clone());
                     if config.autostart {
-                        self.feed(id, Input::Start);
+                        self.start_when_ready(id);
                     }
                 }
                 (ProcessChange::Remove(_), Some(id)) if running => {

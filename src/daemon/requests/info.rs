@@ -9,7 +9,15 @@ impl Supervisor {
     /// `status [NAME…]`: every process with no name.
     pub(super) fn status(&self, names: &[String]) -> Response {
         let resolved = if names.is_empty() { self.resolve(&["all".to_string()]) } else { self.resolve(names) };
-        let processes = resolved.ids.iter().filter_map(|id| self.processes.get(id)).map(Process::info).collect();
+        let processes = resolved
+            .ids
+            .iter()
+            .filter_map(|id| {
+                let mut info = self.processes.get(id).map(Process::info)?;
+                (info.health, info.status_text) = self.monitor_view(*id);
+                Some(info)
+            })
+            .collect();
         Response::Status { now: epoch_seconds(SystemTime::now()), processes, unknown: resolved.unknown }
     }
 

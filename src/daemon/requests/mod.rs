@@ -104,10 +104,12 @@ impl Supervisor {
         audit::record(peer, &request);
         let response = match request {
             Request::Status { names } => self.status(&names),
-            Request::Start { names, wait } => return self.start_job(client, Action::Start, &names, wait),
-            Request::Stop { names, wait } => return self.start_job(client, Action::Stop, &names, wait),
+            Request::Start { names, wait, no_deps } => {
+                return self.start_job(client, Action::Start, &names, wait, !no_deps);
+            }
+            Request::Stop { names, wait } => return self.start_job(client, Action::Stop, &names, wait, true),
             Request::Restart { names, wait } => {
-                return self.start_job(client, Action::Restart, &names, wait);
+                return self.start_job(client, Action::Restart, &names, wait, true);
             }
             Request::Signal { signal, names } => self.signal_processes(&signal, &names),
             Request::Pid { names } => self.pids(&names),

@@ -15,21 +15,42 @@ use crate::protocol::{ErrorKind, ProcessState, Response};
 
 impl Supervisor {
     /// `start`, `stop`, `restart`: without `wait` the answer says what began; with it, what
-    /// happened, once every process has settled.
-    pub(super) fn start_job(&mut self, client: ClientId, action: Action, names: &[String], wait: bool) -> Handled {
+    /// happened, once every process has settled. A start (and the start of a restart) waits
+    /// for the process's dependencies, and with `deps` starts them first, saying so; without,
+    /// it starts at once.
+    pub(super) fn start_job(
+        &mut self,
+        client: ClientId,
+        action: Action,
+        names: &[String],
+        wait: bool,
+        deps: bool,
+    ) -> Handled {
         if let Some(message) = self.busy_reason() {
             return Handled::Reply(failure(message));
         }
         let resolved = self.resolve(names);
         let mut results = unknown_names(&resolved.unknown);
         let mut items = Vec::new();
+        if action == Action::Start && deps {
+            for (id, needed_by) in self.needed_by(&resolved.ids) {
+                let name = self.display_name(id);
+                results.push(ok(&name, &format!("starting (needed by {needed_by})")));
+                self.start_when_ready(id);
+                items.push(ActionItem { id, name, step: jobs::Step::AwaitStarted, report: false });
+            }
+        }
         for id in resolved.ids {
             let name = self.display_name(id);
             if !self.take_over(id) {
                 results.push(failed(&name, "being removed by an update", ErrorKind::Failed));
                 continue;
             }
-            let refused = self.feed(id, action.first_input());
+            self.cancel_pending_start(id);
+            let refused = match action {
+                Action::Start if deps => self.start_when_ready(id),
+                _ => self.feed(id, action.first_input()),
+            };
             let begin = jobs::begin(action, &name, refused);
             if begin.start_now {
                 self.feed(id, Input::Start);

@@ -128,7 +128,10 @@ fn a_job_answers_later_through_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let mut sup = supervisor(&dir);
     // Settles at once (nothing to wait for), but the answer still comes as an Outgoing::Reply.
-    assert_eq!(sup.handle(CLIENT, &PEER, Request::Start { names: names(&["ghost"]), wait: true }), Handled::Later);
+    assert_eq!(
+        sup.handle(CLIENT, &PEER, Request::Start { names: names(&["ghost"]), wait: true, no_deps: false }),
+        Handled::Later
+    );
     let ghost = failed("ghost", "no such process", ErrorKind::NoSuchProcess);
     assert_eq!(sup.outbox.pop_front(), Some((CLIENT, Outgoing::Reply(Response::Results { results: vec![ghost] }))));
 
@@ -161,7 +164,10 @@ fn no_process_action_while_shutting_down() {
     );
     let refused =
         Handled::Reply(Response::Error { kind: ErrorKind::Failed, message: "the daemon is shutting down".into() });
-    assert_eq!(sup.handle(CLIENT, &PEER, Request::Start { names: names(&["solo"]), wait: true }), refused);
+    assert_eq!(
+        sup.handle(CLIENT, &PEER, Request::Start { names: names(&["solo"]), wait: true, no_deps: false }),
+        refused
+    );
     assert_eq!(sup.handle(CLIENT, &PEER, Request::Update { names: vec![] }), refused);
 }
 
