@@ -552,7 +552,8 @@ fn daemon_page() -> Vec<u8> {
             "As PID 1 the daemon is the parent of every orphan and reaps them. Otherwise, on Linux, it \
              makes itself a child subreaper (PR_SET_CHILD_SUBREAPER), so that a process a program leaves \
              behind when it exits (a double fork, a shell's background job) is adopted and reaped by \
-             the daemon rather than by init.",
+             the daemon rather than by init; those still running when the daemon shuts down get \
+             SIGTERM once every program has stopped (with /proc, on Linux).",
             "Two [taskmasterd] keys end the daemon when its work is over, as a container's main process \
              should: exit_with_program = \"NAME\" shuts down (stopping the other programs) when a process \
              of program NAME ends on its own and will not be restarted (EXITED, or FATAL), and exits with \

@@ -78,6 +78,45 @@ pub fn remove_auto_logs(config: &crate::config::Config) {
     }
 }
 
+/// At shutdown, once every program has stopped: the orphans the daemon adopted as subreaper
+/// (processes its programs left behind) are its children still; they get SIGTERM, so that
+/// stopping the daemon stops what its programs started, rather than handing it to init.
+pub fn stop_adopted_orphans() {
+    let orphans = adopted_children();
+    if orphans.is_empty() {
+        return;
+    }
+    log::info!("stopping {} orphan(s) of stopped programs: pids {orphans:?}", orphans.len());
+    for pid in orphans {
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGTERM);
+    }
+}
+
+/// The daemon's live children (all of them adopted once every program has stopped).
+#[cfg(target_os = "linux")]
+fn adopted_children() -> Vec<u32> {
+    let me = std::process::id();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `pid (comm) S ppid ...`: the fields after the last ')' do not depend on the name.
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                let mut fields = stat.rsplit(')').next().unwrap_or("").split_whitespace();
+                let state = fields.next();
+                let ppid = fields.next().and_then(|p| p.parse::<u32>().ok());
+                ppid == Some(me) && state != Some("Z")
+            })
+        })
+        .collect()
+}
+
+/// Without /proc there is no cheap way to list them; they are left to init as before.
+#[cfg(not(target_os = "linux"))]
+fn adopted_children() -> Vec<u32> {
+    Vec::new()
+}
+
 impl Supervisor {
     fn state_summary(&self) -> String {
         sd_notify::summary(self.processes.values().map(|p| p.public_state()))

@@ -146,6 +146,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
         }
         supervisor.notify_ready();
         supervisor.run()?;
+        host::stop_adopted_orphans();
         if let Some(record) = supervisor.children.take() {
             record.remove();
         }

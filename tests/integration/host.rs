@@ -139,6 +139,24 @@ fn orphans_of_a_program_are_adopted_and_reaped() {
     d.shutdown_and_check();
 }
 
+/// An orphan still running when the daemon stops is stopped with it, not left to init.
+#[cfg(target_os = "linux")]
+#[test]
+fn orphans_still_running_are_stopped_at_shutdown() {
+    let mut d = Daemon::start(
+        "[program.parent]\ncommand = \"sh -c 'sleep 1000 & echo $! > orphan.pid'\"\nstartsecs = 0\n\
+         autorestart = false\n",
+    );
+    d.wait_state("parent", "EXITED");
+    wait_until("the orphan's pid", || d.sandbox.read("orphan.pid").trim().parse::<u32>().is_ok());
+    let orphan: u32 = d.sandbox.read("orphan.pid").trim().parse().unwrap();
+    assert!(alive(orphan));
+    d.signal(nix::sys::signal::Signal::SIGTERM);
+    assert_eq!(d.wait_exit(), 0);
+    wait_until("the orphan to be stopped", || !alive(orphan));
+    assert!(d.log().contains(&format!("stopping 1 orphan(s) of stopped programs: pids [{orphan}]")), "{}", d.log());
+}
+
 /// The harness's config with `extra` keys added to `[taskmasterd]`.
 fn write_config_with(sandbox: &Sandbox, extra: &str, programs: &str) {
     sandbox.write_config(programs);
