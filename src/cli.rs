@@ -112,9 +112,107 @@ pub struct DaemonArgs {
     #[arg(short = 's', long = "silent")]
     pub silent: bool,
 
+    /// Run as this user (overrides [taskmasterd] user)
+    #[arg(short = 'u', long = "user", value_name = "USER", help_heading = "supervisord's options")]
+    pub user: Option<String>,
+
+    /// The daemon's umask, octal (overrides [taskmasterd] umask)
+    #[arg(short = 'm', long = "umask", value_name = "UMASK", value_parser = crate::config::overrides::parse_umask, help_heading = "supervisord's options")]
+    pub umask: Option<u32>,
+
+    /// The directory to change to when daemonizing (overrides [taskmasterd] directory)
+    #[arg(short = 'd', long = "directory", value_name = "DIR", value_parser = crate::config::overrides::parse_path, help_heading = "supervisord's options")]
+    pub directory: Option<PathBuf>,
+
+    /// The activity log, or NONE (overrides [taskmasterd] logfile)
+    #[arg(short = 'l', long = "logfile", value_name = "FILE", value_parser = crate::config::overrides::parse_path, help_heading = "supervisord's options")]
+    pub logfile: Option<PathBuf>,
+
+    /// Rotate the activity log at this size, such as 50MB (overrides [taskmasterd] logfile_maxbytes)
+    #[arg(short = 'y', long = "logfile_maxbytes", value_name = "BYTES", value_parser = crate::config::overrides::parse_size, help_heading = "supervisord's options")]
+    pub logfile_maxbytes: Option<u64>,
+
+    /// Rotated activity logs to keep (overrides [taskmasterd] logfile_backups)
+    #[arg(short = 'z', long = "logfile_backups", value_name = "N", help_heading = "supervisord's options")]
+    pub logfile_backups: Option<u32>,
+
+    /// critical, error, warn, info, debug, trace or blather (overrides [taskmasterd] loglevel)
+    #[arg(short = 'e', long = "loglevel", value_name = "LEVEL", value_parser = crate::config::overrides::parse_loglevel, help_heading = "supervisord's options")]
+    pub loglevel: Option<crate::config::LogLevel>,
+
+    /// The pidfile (overrides [taskmasterd] pidfile)
+    #[arg(short = 'j', long = "pidfile", value_name = "FILE", value_parser = crate::config::overrides::parse_path, help_heading = "supervisord's options")]
+    pub pidfile: Option<PathBuf>,
+
+    /// Where AUTO child logs go (overrides [taskmasterd] childlogdir)
+    #[arg(short = 'q', long = "childlogdir", value_name = "DIR", value_parser = crate::config::overrides::parse_path, help_heading = "supervisord's options")]
+    pub childlogdir: Option<PathBuf>,
+
+    /// The descriptors to make available (overrides [taskmasterd] minfds)
+    #[arg(short = 'a', long = "minfds", value_name = "N", help_heading = "supervisord's options")]
+    pub minfds: Option<u64>,
+
+    /// Accepted and ignored, with a warning: taskmaster has no identifier yet
+    #[arg(short = 'i', long = "identifier", value_name = "STR", help_heading = "supervisord's options")]
+    pub identifier: Option<String>,
+
+    /// Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does
+    #[arg(short = 'k', long = "nocleanup", help_heading = "supervisord's options")]
+    pub nocleanup: bool,
+
+    /// Accepted and ignored, with a warning: no process-count limit is raised
+    #[arg(long = "minprocs", value_name = "N", help_heading = "supervisord's options")]
+    pub minprocs: Option<u64>,
+
+    /// Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)
+    #[arg(short = 't', long = "strip_ansi", help_heading = "supervisord's options")]
+    pub strip_ansi: bool,
+
+    /// Refused: taskmaster has no profiler
+    #[arg(long = "profile_options", value_name = "OPTIONS", help_heading = "supervisord's options")]
+    pub profile_options: Option<String>,
+
     /// Print the version and exit
     #[arg(short = 'v', long = "version", action = ArgAction::Version)]
     pub version: Option<bool>,
+}
+
+impl DaemonArgs {
+    /// The `[taskmasterd]` settings given on the command line.
+    pub fn overrides(&self) -> crate::config::overrides::DaemonOverrides {
+        crate::config::overrides::DaemonOverrides {
+            user: self.user.clone(),
+            umask: self.umask,
+            directory: self.directory.clone(),
+            logfile: self.logfile.clone(),
+            logfile_maxbytes: self.logfile_maxbytes,
+            logfile_backups: self.logfile_backups,
+            loglevel: self.loglevel,
+            pidfile: self.pidfile.clone(),
+            childlogdir: self.childlogdir.clone(),
+            minfds: self.minfds,
+            nocleanup: self.nocleanup,
+        }
+    }
+
+    /// What supervisord's options taskmasterd cannot honour make of the command line: an
+    /// error for one that would change behaviour, warnings for inert ones.
+    pub fn unsupported(&self) -> Result<Vec<String>, String> {
+        if self.strip_ansi {
+            return Err("-t/--strip_ansi is not supported: taskmaster logs output as the program writes it".into());
+        }
+        if self.profile_options.is_some() {
+            return Err("--profile_options is not supported: taskmaster has no profiler".into());
+        }
+        let mut warnings = Vec::new();
+        if self.identifier.is_some() {
+            warnings.push("-i/--identifier is ignored: taskmaster has no identifier yet".to_string());
+        }
+        if self.minprocs.is_some() {
+            warnings.push("--minprocs is ignored: taskmaster raises no process-count limit".to_string());
+        }
+        Ok(warnings)
+    }
 }
 
 /// `taskmasterctl`: the control client.
@@ -131,16 +229,19 @@ and exit; with none (or with -i), open an interactive shell: the same actions, w
 completion of actions, options and process names, and Ctrl-C to abandon a waiting command. With \
 standard input not a terminal, the shell runs one action per line, prints no prompt, and exits \
 with the status of the last action that failed.\n\n\
-Exit codes: 0 success, 1 error, 2 bad arguments, 3 a process is not running (status), \
-4 unknown name or daemon unreachable, 7 no socket file."
+Exit codes, as supervisorctl's: 0 success (a start of a running process and a stop of a \
+stopped one included); 1 error (an unknown name, a missing command, a bad signal name); 2 bad \
+arguments, or an unknown group for start; 3 status showed a stopped, exited or fatal process; \
+4 status named an unknown process, or the daemon is unreachable; 7 a process is not running (a \
+spawn error, an abnormal termination, a signal or pid of a stopped process), or no socket file."
 )]
 pub struct CtlArgs {
     /// The config file, read for the socket path ([taskmasterctl] serverurl, else [unix_server] file)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
 
-    /// The daemon's unix socket (overrides the config file)
-    #[arg(short = 's', long = "serverurl", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
+    /// The daemon's socket, as unix:///path/to.sock or a path (overrides the config file)
+    #[arg(short = 's', long = "serverurl", value_name = "URL", value_hint = clap::ValueHint::FilePath)]
     pub serverurl: Option<PathBuf>,
 
     /// Open the interactive shell after running the action
@@ -358,37 +459,37 @@ pub enum Action {
         #[arg(value_name = "NAME")]
         name: String,
     },
-    /// Read the config file again and show what would change, changing nothing
+    /// Read the config file again and show which groups would change, changing nothing
     Reread {
         /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
         #[arg(long)]
         json: bool,
     },
-    /// Apply the config file's changes (all programs, or the named ones)
+    /// Apply the config file's changes per group: a changed group is stopped and renewed
     Update {
         /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
         #[arg(long)]
         json: bool,
-        /// Programs or groups to update (default: all)
-        #[arg(value_name = "NAME")]
+        /// Groups to update (default: all)
+        #[arg(value_name = "GROUP")]
         names: Vec<String>,
     },
-    /// Activate programs present in the config but not active
+    /// Activate groups present in the config but not active
     Add {
         /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
         #[arg(long)]
         json: bool,
-        /// Programs or groups to activate
-        #[arg(value_name = "NAME", required = true)]
+        /// Groups to activate
+        #[arg(value_name = "GROUP", required = true)]
         names: Vec<String>,
     },
-    /// Drop stopped programs from the active configuration
+    /// Drop stopped groups from the active configuration
     Remove {
         /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
         #[arg(long)]
         json: bool,
-        /// Programs or groups to drop; their processes must be stopped
-        #[arg(value_name = "NAME", required = true)]
+        /// Groups to drop; their processes must be stopped
+        #[arg(value_name = "GROUP", required = true)]
         names: Vec<String>,
     },
     /// Restart the daemon's whole configuration: stop everything, reload, start again

@@ -69,15 +69,15 @@ pub enum Request {
     },
     /// Read the config file again and report what would change, changing nothing.
     Reread,
-    /// Apply the config file's changes to the named programs or groups (all with no name).
+    /// Apply the config file's changes to the named groups (all with no name).
     Update {
         names: Vec<String>,
     },
-    /// Activate programs present in the config file but not active.
+    /// Activate groups present in the config file but not active.
     Add {
         names: Vec<String>,
     },
-    /// Drop stopped programs from the active configuration.
+    /// Drop stopped groups from the active configuration.
     Remove {
         names: Vec<String>,
     },
@@ -245,15 +245,35 @@ pub struct ProcessResult {
     pub error: Option<ErrorKind>,
 }
 
+/// Why an action failed, with supervisord's fault classes where they differ in what a client
+/// does with them (supervisorctl's exit code depends on the class and on the action).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
-    /// A name matched no process (client exit code 4).
+    /// A name matched no process (supervisord's BAD_NAME).
     NoSuchProcess,
-    /// The request could not be read or has bad arguments (exit code 2).
+    /// `GROUP:*` named no group (BAD_NAME on a group; the result's name is the group's).
+    NoSuchGroup,
+    /// The request could not be read or has bad arguments.
     BadRequest,
-    /// Anything else that failed (exit code 1).
+    /// Anything else that failed (FAILED).
     Failed,
+    /// `start` of a process that runs (ALREADY_STARTED).
+    AlreadyStarted,
+    /// `stop` or `signal` of a process that does not run (NOT_RUNNING).
+    NotRunning,
+    /// The command does not exist (NO_FILE).
+    NoFile,
+    /// The command is not executable (NOT_EXECUTABLE).
+    NotExecutable,
+    /// The process could not be spawned or exited before startsecs (SPAWN_ERROR).
+    SpawnError,
+    /// The process left STARTING other than by a spawn failure (ABNORMAL_TERMINATION).
+    AbnormalTermination,
+    /// An unknown signal name (BAD_SIGNAL).
+    BadSignal,
+    /// `add` of a group that is active (ALREADY_ADDED).
+    AlreadyAdded,
 }
 
 /// One line of `avail`.

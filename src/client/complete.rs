@@ -92,7 +92,11 @@ pub fn complete(words: &[String], partial: &str) -> Completion {
         Personality::Ctl => complete_ctl(rest, partial),
         Personality::Daemon => complete_options(&crate::cli::DaemonArgs::command(), rest, partial),
         Personality::Main => match rest.split_first() {
-            None => Completion::words(matching(["daemon", "ctl", "check"].map(String::from).to_vec(), partial)),
+            None => {
+                let command = crate::cli::Cli::command();
+                let names = command.get_subcommands().filter(|s| !s.is_hide_set()).map(|s| s.get_name().to_string());
+                Completion::words(matching(names.collect(), partial))
+            }
             Some((sub, after)) if sub == "ctl" => complete_ctl(after, partial),
             Some((sub, after)) => match crate::cli::Cli::command().find_subcommand(sub) {
                 Some(command) => complete_options(command, after, partial),
@@ -224,8 +228,8 @@ mod tests {
         // A FILE value: the shell completes paths.
         assert!(complete(&words(&["taskmasterctl", "-c"]), "").files);
         assert!(complete(&words(&["taskmaster", "check", "-c"]), "").files);
-        assert_eq!(complete(&words(&["taskmaster"]), "c").candidates, ["check", "ctl"]);
+        assert_eq!(complete(&words(&["taskmaster"]), "c").candidates, ["check", "convert", "ctl"]);
         assert!(complete(&words(&["taskmaster", "ctl", "-s", "/nonexistent"]), "rel").candidates == ["reload"]);
-        assert!(complete(&words(&["taskmasterd"]), "--no").candidates == ["--nodaemon"]);
+        assert!(complete(&words(&["taskmasterd"]), "--noda").candidates == ["--nodaemon"]);
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod complete;
 mod connection;
+pub mod exit_codes;
 pub mod render;
 pub mod shell;
 pub mod waiting;
@@ -18,8 +19,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Action, CtlArgs, ProcessSelection, StartSelection};
-use crate::config::{self, Signal};
-use crate::protocol::{self, ErrorKind, ProcessState, Request, Response};
+use crate::config;
+use crate::protocol::{ErrorKind, Request, Response};
 
 /// The code of a [`Failure`] to write to our own stdout because its reader went away.
 const OUTPUT_CLOSED: u8 = 141;
@@ -46,6 +47,9 @@ pub mod exit {
     pub const UNKNOWN: u8 = 4;
     /// No socket file: the daemon is not running.
     pub const NO_SOCKET: u8 = 7;
+    /// LSB's "program is not running": a spawn error, an abnormal termination, a signal or
+    /// `pid` of a process that does not run.
+    pub const LSB_NOT_RUNNING: u8 = 7;
 }
 
 /// A failure to print on one line, with the exit code it maps to.
@@ -64,8 +68,8 @@ impl Failure {
 /// The socket to use: -s, else the config's `[taskmasterctl] serverurl` (which defaults to
 /// `[unix_server] file`), else the built-in default when no config file exists.
 pub fn socket_path(args: &CtlArgs) -> Result<PathBuf, Failure> {
-    if let Some(path) = &args.serverurl {
-        return Ok(path.clone());
+    if let Some(url) = &args.serverurl {
+        return server_url_path(&url.to_string_lossy());
     }
     let path = match config::find_config_file(args.configuration.as_deref()) {
         Ok(path) => path,
@@ -80,6 +84,29 @@ pub fn socket_path(args: &CtlArgs) -> Result<PathBuf, Failure> {
     config::load_client_settings(&path)
         .map(|c| c.ctl.serverurl)
         .map_err(|e| Failure::new(exit::BAD_ARGUMENTS, e.to_string()))
+}
+
+/// The socket a `-s` URL names, in supervisorctl's forms: `unix:///path/to.sock`, or a plain
+/// path. `http://host:port` is supervisord's TCP server, which taskmasterd does not serve yet.
+pub fn server_url_path(url: &str) -> Result<PathBuf, Failure> {
+    if let Some(path) = url.strip_prefix("unix://") {
+        return Ok(PathBuf::from(path));
+    }
+    if url.starts_with("http://") || url.starts_with("https://") {
+        return Err(Failure::new(
+            exit::BAD_ARGUMENTS,
+            format!(
+                "-s {url}: HTTP server URLs are not supported yet; use unix:///path/to/socket or the socket's path"
+            ),
+        ));
+    }
+    match url.split_once("://") {
+        Some((scheme, _)) => Err(Failure::new(
+            exit::BAD_ARGUMENTS,
+            format!("-s {url}: unknown scheme '{scheme}' (use unix:///path/to/socket or the socket's path)"),
+        )),
+        None => Ok(PathBuf::from(url)),
+    }
 }
 
 /// `taskmasterctl [options] [ACTION ...]`: runs the action and returns the exit code.
@@ -136,13 +163,13 @@ fn unexpected(response: Response) -> Failure {
     }
 }
 
-fn results_code(results: &[protocol::ProcessResult]) -> u8 {
-    if results.iter().any(|r| r.error == Some(ErrorKind::NoSuchProcess)) {
-        exit::UNKNOWN
-    } else if results.iter().any(|r| r.error.is_some()) {
-        exit::ERROR
-    } else {
-        exit::SUCCESS
+fn lines_of(action: &Action) -> exit_codes::LinesOf {
+    match action {
+        Action::Start(_) => exit_codes::LinesOf::Start,
+        Action::Stop(_) => exit_codes::LinesOf::Stop,
+        Action::Restart(_) => exit_codes::LinesOf::Restart,
+        Action::Wait { .. } => exit_codes::LinesOf::Wait,
+        _ => exit_codes::LinesOf::Other,
     }
 }
 
@@ -157,10 +184,8 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         Action::Restart(ProcessSelection { names, no_wait, .. }) => {
             Request::Restart { names: names.clone(), wait: !no_wait }
         }
-        Action::Signal { signal, names, .. } => {
-            Signal::parse(signal).map_err(|e| Failure::new(exit::BAD_ARGUMENTS, format!("signal: {e}")))?;
-            Request::Signal { signal: signal.clone(), names: names.clone() }
-        }
+        // An unknown signal is answered per process (`NAME: ERROR (bad signal name)`).
+        Action::Signal { signal, names, .. } => Request::Signal { signal: signal.clone(), names: names.clone() },
         Action::Pid { names, .. } => Request::Pid { names: names.clone() },
         Action::Avail { .. } => Request::Avail,
         Action::Version => Request::Version,
@@ -201,36 +226,33 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
     let write_failed = output_failed;
     let json = action.json();
     // With --json, stdout holds one JSON document; names that matched nothing are said on stderr.
-    let unknown_names = |out: &mut dyn Write, unknown: &[String]| {
+    let unknown_to_stderr = |unknown: &[String]| {
         for name in unknown {
-            if json {
-                eprintln!("taskmasterctl: {name}: ERROR (no such process)");
-            } else {
-                writeln!(out, "{name}: ERROR (no such process)").map_err(write_failed)?;
-            }
+            eprintln!("taskmasterctl: {name}: ERROR (no such process)");
         }
-        Ok::<(), Failure>(())
     };
     match (action, response) {
         (Action::Status { json, .. }, Response::Status { now, processes, unknown }) => {
             if *json {
                 writeln!(out, "{}", render::status_json(&processes, now)).map_err(write_failed)?;
+                unknown_to_stderr(&unknown);
             } else {
+                // supervisorctl names the unknown first, then shows the table.
+                for name in &unknown {
+                    writeln!(out, "{}", render::unknown_status(name)).map_err(write_failed)?;
+                }
                 write!(out, "{}", render::status_table(&processes, now, wants_colour())).map_err(write_failed)?;
             }
-            unknown_names(out, &unknown)?;
-            Ok(if !unknown.is_empty() {
-                exit::UNKNOWN
-            } else if processes.iter().any(|p| p.state != ProcessState::Running) {
-                exit::NOT_RUNNING
-            } else {
-                exit::SUCCESS
-            })
+            Ok(exit_codes::status_code(&processes, &unknown))
         }
         (_, Response::Results { results }) => {
-            let text = if json { render::results_json(&results) + "\n" } else { render::results(&results) };
+            let text = match action {
+                _ if json => render::results_json(&results) + "\n",
+                Action::Update { .. } | Action::Add { .. } | Action::Remove { .. } => render::config_results(&results),
+                _ => render::results(&results),
+            };
             write!(out, "{text}").map_err(write_failed)?;
-            Ok(results_code(&results))
+            Ok(exit_codes::results_code(lines_of(action), &results))
         }
         (_, Response::DaemonPid { pid }) => {
             let pids = [("taskmasterd".to_string(), Some(pid))];
@@ -241,13 +263,18 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         (_, Response::Pids { pids, unknown }) => {
             if json {
                 writeln!(out, "{}", render::pids_json(&pids)).map_err(write_failed)?;
+                unknown_to_stderr(&unknown);
             } else {
                 for (_, pid) in &pids {
                     writeln!(out, "{}", pid.unwrap_or(0)).map_err(write_failed)?;
                 }
+                for name in &unknown {
+                    writeln!(out, "No such process {name}").map_err(write_failed)?;
+                }
             }
-            unknown_names(out, &unknown)?;
-            Ok(if unknown.is_empty() { exit::SUCCESS } else { exit::UNKNOWN })
+            let all = matches!(action, Action::Pid { names, .. } if names.iter().any(|n| n == "all"));
+            let pids: Vec<Option<u32>> = pids.iter().map(|(_, pid)| *pid).collect();
+            Ok(exit_codes::pids_code(all, &pids, &unknown))
         }
         (_, Response::Avail { programs }) => {
             let text = if json { render::avail_json(&programs) + "\n" } else { render::avail(&programs) };
@@ -270,6 +297,10 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         }
         (_, Response::Stream) => {
             connection.stream_to(out)?;
+            // supervisorctl prints what it read as a line.
+            if matches!(action, Action::Tail { follow: false, .. } | Action::Maintail { follow: false, .. }) {
+                writeln!(out).map_err(write_failed)?;
+            }
             Ok(exit::SUCCESS)
         }
         (_, Response::Frames) => {
@@ -283,6 +314,14 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             }
             Ok(exit::SUCCESS)
         }
+        (Action::Tail { name, .. }, Response::Error { kind: ErrorKind::NoSuchProcess, .. }) => {
+            writeln!(out, "{name}: ERROR (no such process name)").map_err(write_failed)?;
+            Ok(exit::ERROR)
+        }
+        (Action::Tail { name, .. }, Response::Error { kind: ErrorKind::NoFile, .. }) => {
+            writeln!(out, "{name}: ERROR (no log file)").map_err(write_failed)?;
+            Ok(exit::ERROR)
+        }
         (_, Response::Done { message }) => {
             // Among the --json actions, only reread and update answer with a message, the one
             // that says nothing changed: no results.
@@ -291,5 +330,21 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             Ok(exit::SUCCESS)
         }
         (_, other) => Err(unexpected(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_in_supervisorctl_forms() {
+        assert_eq!(server_url_path("unix:///run/sv.sock").unwrap(), PathBuf::from("/run/sv.sock"));
+        assert_eq!(server_url_path("/run/sv.sock").unwrap(), PathBuf::from("/run/sv.sock"));
+        assert_eq!(server_url_path("rel.sock").unwrap(), PathBuf::from("rel.sock"));
+        let http = server_url_path("http://localhost:9001").unwrap_err();
+        assert_eq!(http.code, exit::BAD_ARGUMENTS);
+        assert!(http.message.contains("HTTP server URLs are not supported yet"), "{}", http.message);
+        assert!(server_url_path("ftp://x").unwrap_err().message.contains("unknown scheme 'ftp'"));
     }
 }

@@ -5,11 +5,16 @@ use chrono::{Local, TimeZone};
 
 #[cfg(test)]
 use crate::protocol::Health;
-use crate::protocol::{AvailInfo, ExitStatus, ProcessInfo, ProcessResult, ProcessState};
+use crate::protocol::{AvailInfo, ProcessInfo, ProcessResult, ProcessState};
 
-/// `pid 123, uptime 0:01:02`, `Not started`, `Nov 25 01:41 PM`, or the spawn error; with a
-/// health check, its verdict first (`(healthy) pid 123, ...`, so the line reads `RUNNING
-/// (healthy)`); then the program's STATUS= text, or why its start waits for a dependency.
+/// The description column, by supervisord's rules (its `_interpretProcessInfo`): RUNNING
+/// shows `pid 123, uptime 0:01:02`; BACKOFF and FATAL the spawn error (`Exited too quickly
+/// (process log may have details)` when the process exited before startsecs); STOPPED and
+/// EXITED the time it stopped (`Nov 25 01:41 PM`) once it was ever started, else
+/// `Not started`; STARTING and STOPPING nothing. How it exited is left to `--json`.
+/// With a health check, its verdict comes first (`(healthy) pid 123, ...`, so the line reads
+/// `RUNNING (healthy)`); then the program's STATUS= text, or why its start waits for a
+/// dependency.
 pub fn describe(info: &ProcessInfo, now: f64) -> String {
     let base = describe_state(info, now);
     let base = match info.health {
@@ -25,31 +30,28 @@ pub fn describe(info: &ProcessInfo, now: f64) -> String {
 
 fn describe_state(info: &ProcessInfo, now: f64) -> String {
     match info.state {
-        ProcessState::Running | ProcessState::Stopping | ProcessState::Starting if info.pid.is_some() => {
-            let pid = info.pid.unwrap_or(0);
-            if info.state == ProcessState::Running {
-                let uptime = info.start_time.map_or(0.0, |start| (now - start).max(0.0));
-                format!("pid {pid}, uptime {}", format_uptime(uptime as u64))
-            } else {
-                format!("pid {pid}")
-            }
+        ProcessState::Running => {
+            // supervisord subtracts whole seconds.
+            let uptime = info.start_time.map_or(0.0, |start| (now.floor() - start.floor()).max(0.0));
+            format!("pid {}, uptime {}", info.pid.unwrap_or(0), format_uptime(uptime as u64))
         }
         ProcessState::Backoff | ProcessState::Fatal => match &info.spawn_error {
             Some(error) => error.clone(),
             None => "Exited too quickly (process log may have details)".to_string(),
         },
-        ProcessState::Stopped | ProcessState::Exited => match info.stop_time {
+        ProcessState::Stopped | ProcessState::Exited => match info.start_time {
             None => "Not started".to_string(),
-            Some(stop) => {
-                let when = format_local_time(stop);
-                match (info.state, info.exit_status) {
-                    (ProcessState::Exited, Some(ExitStatus::Code(code))) => format!("{when} (exit status {code})"),
-                    (ProcessState::Exited, Some(ExitStatus::Signal(n))) => format!("{when} (terminated by signal {n})"),
-                    _ => when,
-                }
-            }
+            Some(_) => format_local_time(info.stop_time.unwrap_or(0.0)),
         },
         _ => String::new(),
+    }
+}
+
+/// The line for a `status` name that matched nothing: a `GROUP:*` names a group.
+pub fn unknown_status(name: &str) -> String {
+    match name.split_once(':') {
+        Some((group, "" | "*")) => format!("{group}: ERROR (no such group)"),
+        _ => format!("{name}: ERROR (no such process)"),
     }
 }
 
@@ -95,9 +97,8 @@ pub fn status_table(processes: &[ProcessInfo], now: f64, colour: bool) -> String
             }
             _ => state,
         };
-        let line = format!("{:<width$}{state}{}", info.display_name(), describe(info, now));
-        out.push_str(line.trim_end());
-        out.push('\n');
+        // Not trimmed: supervisorctl pads the state even when the description is empty.
+        out.push_str(&format!("{:<width$}{state}{}\n", info.display_name(), describe(info, now)));
     }
     out
 }
@@ -189,15 +190,26 @@ pub fn avail_json(programs: &[AvailInfo]) -> String {
     pretty(serde_json::to_value(programs).expect("serializable"))
 }
 
-/// supervisorctl's avail: `name  in use  auto  999:999`.
+/// The lines of `update`, `add` and `remove`: supervisorctl writes their failures as
+/// `ERROR: no such group: x`, the message saying it all.
+pub fn config_results(results: &[ProcessResult]) -> String {
+    results
+        .iter()
+        .map(|r| match r.error {
+            None => format!("{}: {}\n", r.name, r.message),
+            Some(_) => format!("ERROR: {}\n", r.message),
+        })
+        .collect()
+}
+
+/// supervisorctl's avail: `name  in use  auto  999:999` (its `%-32s %-9s %-9s %s`).
 pub fn avail(programs: &[AvailInfo]) -> String {
-    let width = programs.iter().map(|p| p.name.len()).max().unwrap_or(0).max(30) + 3;
     programs
         .iter()
         .map(|p| {
             let in_use = if p.in_use { "in use" } else { "avail" };
             let auto = if p.autostart { "auto" } else { "manual" };
-            format!("{:<width$}{in_use:<10}{auto:<10}{}:{}\n", p.name, p.priority, p.priority)
+            format!("{:<32} {in_use:<9} {auto:<9} {}:{}\n", p.name, p.priority, p.priority)
         })
         .collect()
 }
@@ -205,6 +217,7 @@ pub fn avail(programs: &[AvailInfo]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::ExitStatus;
 
     fn info(name: &str, group: &str, state: ProcessState) -> ProcessInfo {
         ProcessInfo {
@@ -267,10 +280,26 @@ mod tests {
             describe(&info("w", "w", ProcessState::Backoff), 0.0),
             "Exited too quickly (process log may have details)"
         );
-        let mut exited = info("w", "w", ProcessState::Exited);
-        exited.stop_time = Some(0.0);
-        exited.exit_status = Some(ExitStatus::Code(3));
-        assert!(describe(&exited, 10.0).ends_with("(exit status 3)"));
+        // An exit, expected or not, or a death by signal shows only when it happened.
+        for status in [ExitStatus::Code(0), ExitStatus::Code(3), ExitStatus::Signal(9)] {
+            let mut exited = info("w", "w", ProcessState::Exited);
+            exited.start_time = Some(0.0);
+            exited.stop_time = Some(0.0);
+            exited.exit_status = Some(status);
+            assert_eq!(describe(&exited, 10.0), format_local_time(0.0));
+        }
+        let mut stopped = info("w", "w", ProcessState::Stopped);
+        stopped.start_time = Some(5.0);
+        stopped.stop_time = Some(7.0);
+        assert_eq!(describe(&stopped, 10.0), format_local_time(7.0));
+        let mut stopping = info("w", "w", ProcessState::Stopping);
+        stopping.pid = Some(3);
+        assert_eq!(describe(&stopping, 10.0), "");
+        // Whole seconds are subtracted, as supervisord does.
+        running.start_time = Some(1000.9);
+        assert_eq!(describe(&running, 1001.1), "pid 123, uptime 0:00:01");
+        assert_eq!(unknown_status("g:*"), "g: ERROR (no such group)");
+        assert_eq!(unknown_status("g:x"), "g:x: ERROR (no such process)");
     }
 
     #[test]
@@ -283,6 +312,8 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines[0], format!("{:<33}{:<10}pid 7, uptime 0:00:05", "web", "RUNNING"));
         assert_eq!(lines[1], format!("{:<33}{:<10}Not started", "backend:worker_01", "STOPPED"));
+        let starting = status_table(&[info("s", "s", ProcessState::Starting)], 0.0, false);
+        assert_eq!(starting, format!("{:<33}{:<10}\n", "s", "STARTING"));
         let coloured = status_table(&[info("x", "x", ProcessState::Fatal)], 0.0, true);
         assert!(coloured.contains("\x1b[31mFATAL\x1b[0m     "));
     }

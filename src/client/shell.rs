@@ -503,7 +503,7 @@ fn argument_candidates(
     }
     match arg.get_value_names().and_then(|names| names.first()).map(|n| n.as_str()) {
         Some("SIGNAL") => signal_names(partial),
-        Some("NAME") => {
+        Some("NAME" | "GROUP") => {
             let source = match action.get_name() {
                 "add" => NameSource::Inactive,
                 "remove" => NameSource::Active,

@@ -1,50 +1,60 @@
-//! The reload plan: what must happen to go from the running configuration to a new one, per
-//! process. Pure, so every case is unit-tested without a daemon.
+//! The reload plan: what must happen to go from the active configuration to a new one. Pure,
+//! so every case is unit-tested without a daemon.
 //!
-//! A process is identified by its name. It is restarted only when a setting the running child
-//! was started with changed (its command, environment, directory, umask, user, or how its
-//! output pipes are laid out, or whether it has a notify socket and watchdog); anything else
-//! (priority, group, autostart, timings, signals, log files, health checks, dependencies) is
-//! applied to it as it runs.
+//! The unit is the group, as in supervisord: a group is added, removed, or changed when any
+//! setting of any of its programs differs (priority and stopsignal included), and a changed
+//! group is replaced as a whole: each of its processes is stopped and replaced by a fresh one
+//! with the new settings, started if autostart, exactly as supervisorctl's `update` does
+//! (stop the group, remove it, add it again). Finer precision (restarting only the processes
+//! whose command changed) would show different pids, states and descriptions than supervisord
+//! after the same `update`, so it is not kept. Groups not named in a partial update are left
+//! as they are. An event listener pool is a group of its own, changed also when its
+//! subscriptions or buffer change, as supervisord's pools are.
 
-use std::collections::BTreeSet;
-
-use super::{Config, DaemonConfig, ProcessConfig, ProgramConfig};
+use super::{Config, DaemonConfig, EventListenerConfig, ProcessConfig, ProgramConfig};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProcessChange {
-    /// A new process: create it, and start it if autostart.
+    /// A process of an added or changed group that did not exist: create it, start it if
+    /// autostart.
     Add(ProcessConfig),
-    /// Gone from the config: stop it, then drop it.
-    Remove(String),
-    /// A setting of the running child changed: stop it, then start it again with this config.
-    Restart(ProcessConfig),
-    /// Only settings the daemon applies itself changed: take them without a restart.
-    Retune(ProcessConfig),
+    /// A process (group, name) of a removed or changed group that goes: stop it, then drop it.
+    Remove { group: String, name: String },
+    /// A process of a changed group that stays: stop it, then a fresh process with these
+    /// settings takes its place, started if autostart.
+    Renew(ProcessConfig),
 }
 
 impl ProcessChange {
     pub fn name(&self) -> &str {
         match self {
-            ProcessChange::Add(p) | ProcessChange::Restart(p) | ProcessChange::Retune(p) => &p.name,
-            ProcessChange::Remove(name) => name,
+            ProcessChange::Add(p) | ProcessChange::Renew(p) => &p.name,
+            ProcessChange::Remove { name, .. } => name,
+        }
+    }
+
+    pub fn group(&self) -> &str {
+        match self {
+            ProcessChange::Add(p) | ProcessChange::Renew(p) => &p.group,
+            ProcessChange::Remove { group, .. } => group,
         }
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProgramChangeKind {
+pub enum GroupChangeKind {
     Added,
     Changed,
     Removed,
 }
 
-impl ProgramChangeKind {
-    pub fn as_str(self) -> &'static str {
+impl GroupChangeKind {
+    /// `reread`'s word for it, as supervisorctl's.
+    pub fn reread_word(self) -> &'static str {
         match self {
-            ProgramChangeKind::Added => "added",
-            ProgramChangeKind::Changed => "changed",
-            ProgramChangeKind::Removed => "removed",
+            GroupChangeKind::Added => "available",
+            GroupChangeKind::Changed => "changed",
+            GroupChangeKind::Removed => "disappeared",
         }
     }
 }
@@ -52,98 +62,90 @@ impl ProgramChangeKind {
 /// The plan for a reload.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
-    /// One entry per program that changes, in the new config's order, then the removed ones.
-    pub programs: Vec<(String, ProgramChangeKind)>,
+    /// The groups that change, in the order `update` acts on them (supervisorctl's): the
+    /// removed ones, then the changed ones, then the added ones.
+    pub groups: Vec<(String, GroupChangeKind)>,
     pub processes: Vec<ProcessChange>,
     /// Daemon settings that changed and are applied live.
     pub daemon_applied: Vec<&'static str>,
     /// Daemon settings that changed but take effect only when the daemon restarts.
     pub daemon_needs_restart: Vec<&'static str>,
-    /// Requested names that are neither a program nor a group, old or new.
+    /// Requested names that are no group, active or in the file.
     pub unknown: Vec<String>,
 }
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.programs.is_empty() && self.daemon_applied.is_empty() && self.daemon_needs_restart.is_empty()
+        self.groups.is_empty() && self.daemon_applied.is_empty() && self.daemon_needs_restart.is_empty()
     }
 }
 
-/// Whether the child started with `old` differs from one started with `new`.
-pub fn needs_restart(old: &ProcessConfig, new: &ProcessConfig) -> bool {
-    old.command != new.command
-        || old.environment != new.environment
-        || old.directory != new.directory
-        || old.umask != new.umask
-        || old.user != new.user
-        || old.redirect_stderr != new.redirect_stderr
-        // NOTIFY_SOCKET and WATCHDOG_USEC are in the child's environment.
-        || old.health.uses_notify_socket() != new.health.uses_notify_socket()
-        || old.health.watchdog != new.health.watchdog
+/// Each group with its programs (an event listener pool is one), in the order the groups first
+/// appear.
+fn groups_of(config: &Config) -> Vec<(&str, Vec<&ProgramConfig>)> {
+    let mut groups: Vec<(&str, Vec<&ProgramConfig>)> = Vec::new();
+    for program in config.groups() {
+        match groups.iter_mut().find(|(name, _)| *name == program.group) {
+            Some((_, programs)) => programs.push(program),
+            None => groups.push((&program.group, vec![program])),
+        }
+    }
+    groups
 }
 
-fn selected(program: &ProgramConfig, only: Option<&[String]>) -> bool {
-    only.is_none_or(|names| names.iter().any(|n| *n == program.name || *n == program.group || *n == "all"))
+fn processes_of<'a>(programs: &[&'a ProgramConfig]) -> impl Iterator<Item = &'a ProcessConfig> {
+    programs.iter().flat_map(|p| p.processes.iter()).collect::<Vec<_>>().into_iter()
 }
 
-/// Plans the move from `old` to `new`, for every program, or only for the programs (or groups)
-/// named in `only`. Daemon-wide settings are compared only when every program is concerned.
+/// Plans the move from `old` to `new`, for every group, or only for the groups named in
+/// `only`. Daemon-wide settings are compared only when every group is concerned.
 pub fn plan(old: &Config, new: &Config, only: Option<&[String]>) -> Plan {
     let mut plan = Plan::default();
+    let (before, after) = (groups_of(old), groups_of(new));
     if let Some(names) = only {
-        let known: BTreeSet<&str> =
-            old.groups().chain(new.groups()).flat_map(|p| [p.name.as_str(), p.group.as_str()]).chain(["all"]).collect();
-        plan.unknown = names.iter().filter(|n| !known.contains(n.as_str())).cloned().collect();
+        let known = |n: &String| before.iter().chain(&after).any(|(g, _)| g == n);
+        plan.unknown = names.iter().filter(|n| !known(n)).cloned().collect();
     }
-    let old_process = |name: &str| old.processes().find(|p| p.name == name);
-    for program in new.groups().filter(|p| selected(p, only)) {
-        let mut kind = None;
-        let was_present = old.groups().any(|p| p.name == program.name);
-        for process in &program.processes {
-            let change = match old_process(&process.name) {
-                None => Some(ProcessChange::Add(process.clone())),
-                Some(before) if needs_restart(before, process) => Some(ProcessChange::Restart(process.clone())),
-                Some(before) if before != process => Some(ProcessChange::Retune(process.clone())),
-                Some(_) => None,
-            };
-            if let Some(change) = change {
-                plan.processes.push(change);
-                kind = Some(if was_present { ProgramChangeKind::Changed } else { ProgramChangeKind::Added });
+    let selected = |group: &str| only.is_none_or(|names| names.iter().any(|n| n == group));
+    fn find<'a>(groups: &[(&str, Vec<&'a ProgramConfig>)], name: &str) -> Option<Vec<&'a ProgramConfig>> {
+        groups.iter().find(|(g, _)| *g == name).map(|(_, programs)| programs.clone())
+    }
+    for (group, programs) in before.iter().filter(|(g, _)| selected(g)) {
+        if find(&after, group).is_none() {
+            plan.groups.push((group.to_string(), GroupChangeKind::Removed));
+            for process in processes_of(programs) {
+                plan.processes.push(ProcessChange::Remove { group: process.group.clone(), name: process.name.clone() });
             }
         }
-        // Processes of this program that are no longer in it (numprocs lowered, renamed).
-        if let Some(before) = old.groups().find(|p| p.name == program.name) {
-            for gone in before.processes.iter().filter(|p| !program.processes.iter().any(|q| q.name == p.name)) {
-                if !new.processes().any(|q| q.name == gone.name) {
-                    plan.processes.push(ProcessChange::Remove(gone.name.clone()));
-                    kind = Some(ProgramChangeKind::Changed);
-                }
-            }
-        }
-        if let Some(kind) = kind {
-            plan.programs.push((program.name.clone(), kind));
-        }
     }
-    for program in old.groups().filter(|p| selected(p, only)) {
-        if new.groups().any(|p| p.name == program.name) {
+    let pool = |config: &'_ Config, group: &str| -> Option<EventListenerConfig> {
+        config.event_listeners.iter().find(|l| l.pool.group == group).cloned()
+    };
+    for (group, programs) in after.iter().filter(|(g, _)| selected(g)) {
+        let Some(old_programs) = find(&before, group) else { continue };
+        if old_programs == *programs && pool(old, group) == pool(new, group) {
             continue;
         }
-        for process in &program.processes {
-            if !new.processes().any(|q| q.name == process.name) {
-                plan.processes.push(ProcessChange::Remove(process.name.clone()));
+        plan.groups.push((group.to_string(), GroupChangeKind::Changed));
+        let new_processes: Vec<&ProcessConfig> = processes_of(programs).collect();
+        for process in processes_of(&old_programs) {
+            match new_processes.iter().find(|p| p.name == process.name) {
+                Some(renewed) => plan.processes.push(ProcessChange::Renew((*renewed).clone())),
+                None => plan
+                    .processes
+                    .push(ProcessChange::Remove { group: process.group.clone(), name: process.name.clone() }),
             }
         }
-        plan.programs.push((program.name.clone(), ProgramChangeKind::Removed));
+        for process in new_processes {
+            if !processes_of(&old_programs).any(|p| p.name == process.name) {
+                plan.processes.push(ProcessChange::Add(process.clone()));
+            }
+        }
     }
-    // A pool whose subscriptions or buffer changed is changed even when its processes are not:
-    // the daemon takes the new settings as the pool runs.
-    for pool in new.event_listeners.iter().filter(|l| selected(&l.pool, only)) {
-        let name = &pool.pool.name;
-        if let Some(before) = old.event_listeners.iter().find(|l| l.pool.name == *name)
-            && (before.events != pool.events || before.buffer_size != pool.buffer_size)
-            && !plan.programs.iter().any(|(n, _)| n == name)
-        {
-            plan.programs.push((name.clone(), ProgramChangeKind::Changed));
+    for (group, programs) in after.iter().filter(|(g, _)| selected(g)) {
+        if find(&before, group).is_none() {
+            plan.groups.push((group.to_string(), GroupChangeKind::Added));
+            plan.processes.extend(processes_of(programs).cloned().map(ProcessChange::Add));
         }
     }
     if only.is_none() {
@@ -201,42 +203,41 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(a.exit_with_program != b.exit_with_program, "exit_with_program");
 }
 
-/// The active configuration after applying `plan`'s programs from `new` onto `old`: the
-/// selected programs (and, for a full update, the daemon settings) come from `new`.
+/// The active configuration after applying the plan for `only` (every group when None): the
+/// selected groups (and, for a full update, the daemon settings) come from `new`, the others
+/// stay as they are in `old`; event listener pools alike.
 pub fn merge(old: &Config, new: &Config, only: Option<&[String]>) -> Config {
-    let mut merged = if only.is_none() { new.clone() } else { old.clone() };
-    if let Some(_names) = only {
-        let keep_old = |p: &ProgramConfig| !selected(p, only);
-        let mut programs: Vec<ProgramConfig> = Vec::new();
-        for program in &new.programs {
-            if selected(program, only) {
-                programs.push(program.clone());
-            } else if let Some(before) = old.programs.iter().find(|p| p.name == program.name) {
-                programs.push(before.clone());
-            }
+    let Some(names) = only else { return new.clone() };
+    let selected = |p: &ProgramConfig| names.contains(&p.group);
+    let mut pools = Vec::new();
+    for pool in &new.event_listeners {
+        if selected(&pool.pool) {
+            pools.push(pool.clone());
+        } else if let Some(before) = old.event_listeners.iter().find(|p| p.pool.name == pool.pool.name) {
+            pools.push(before.clone());
         }
-        for before in old.programs.iter().filter(|p| keep_old(p)) {
-            if !programs.iter().any(|p| p.name == before.name) {
-                programs.push(before.clone());
-            }
-        }
-        merged.programs = programs;
-        // A pool is updated whole, as a program is.
-        let mut pools = Vec::new();
-        for pool in &new.event_listeners {
-            if selected(&pool.pool, only) {
-                pools.push(pool.clone());
-            } else if let Some(before) = old.event_listeners.iter().find(|p| p.pool.name == pool.pool.name) {
-                pools.push(before.clone());
-            }
-        }
-        for before in old.event_listeners.iter().filter(|p| !selected(&p.pool, only)) {
-            if !pools.iter().any(|p| p.pool.name == before.pool.name) {
-                pools.push(before.clone());
-            }
-        }
-        merged.event_listeners = pools;
     }
+    for before in old.event_listeners.iter().filter(|p| !selected(&p.pool)) {
+        if !pools.iter().any(|p| p.pool.name == before.pool.name) {
+            pools.push(before.clone());
+        }
+    }
+    let mut merged = old.clone();
+    let mut programs: Vec<ProgramConfig> = Vec::new();
+    for program in &new.programs {
+        if selected(program) {
+            programs.push(program.clone());
+        } else if let Some(before) = old.programs.iter().find(|p| p.name == program.name && !selected(p)) {
+            programs.push(before.clone());
+        }
+    }
+    for before in old.programs.iter().filter(|p| !selected(p)) {
+        if !programs.iter().any(|p| p.name == before.name) {
+            programs.push(before.clone());
+        }
+    }
+    merged.programs = programs;
+    merged.event_listeners = pools;
     merged
 }
 
@@ -256,34 +257,19 @@ mod tests {
             .map(|c| {
                 let kind = match c {
                     ProcessChange::Add(_) => "add",
-                    ProcessChange::Remove(_) => "remove",
-                    ProcessChange::Restart(_) => "restart",
-                    ProcessChange::Retune(_) => "retune",
+                    ProcessChange::Remove { .. } => "remove",
+                    ProcessChange::Renew(_) => "renew",
                 };
                 format!("{kind} {}", c.name())
             })
             .collect()
     }
 
-    const BASE: &str = "[program.web]\ncommand = \"sleep 1\"\n\n[program.db]\ncommand = \"sleep 2\"\n";
-
-    #[test]
-    fn listener_pools_are_planned_like_programs_and_their_events_count() {
-        let pool = "[eventlistener.mail]\ncommand = \"crashmail -a\"\nevents = [\"PROCESS_STATE_EXITED\"]\n";
-        let with_pool = format!("{BASE}{pool}");
-        let p = plan(&config(BASE), &config(&with_pool), None);
-        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Added)]);
-        assert_eq!(names(&p), ["add mail"]);
-        let more_events = with_pool.replace("\"PROCESS_STATE_EXITED\"", "\"PROCESS_STATE\"");
-        let p = plan(&config(&with_pool), &config(&more_events), None);
-        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Changed)]);
-        assert!(p.processes.is_empty(), "no process restarts for new subscriptions");
-        let merged = merge(&config(&with_pool), &config(&more_events), Some(&["mail".to_string()]));
-        assert_eq!(merged.event_listeners[0].events, ["PROCESS_STATE"]);
-        let p = plan(&config(&with_pool), &config(BASE), None);
-        assert_eq!(p.programs, [("mail".to_string(), ProgramChangeKind::Removed)]);
-        assert_eq!(names(&p), ["remove mail"]);
+    fn groups(plan: &Plan) -> Vec<(&str, GroupChangeKind)> {
+        plan.groups.iter().map(|(g, k)| (g.as_str(), *k)).collect()
     }
+
+    const BASE: &str = "[program.web]\ncommand = \"sleep 1\"\n\n[program.db]\ncommand = \"sleep 2\"\n";
 
     #[test]
     fn same_config_plans_nothing() {
@@ -292,57 +278,82 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_command_restarts_only_that_program() {
-        let new = BASE.replace("sleep 2", "sleep 3");
-        let plan = plan(&config(BASE), &config(&new), None);
-        assert_eq!(names(&plan), ["restart db"]);
-        assert_eq!(plan.programs, [("db".to_string(), ProgramChangeKind::Changed)]);
+    fn any_changed_setting_renews_the_whole_group() {
+        use GroupChangeKind::Changed;
+        // The command, or a setting the daemon could apply itself: supervisord renews either.
+        for change in
+            ["sleep 3\"", "sleep 2\"\npriority = 5", "sleep 2\"\nstopsignal = \"INT\"", "sleep 2\"\nautostart = false"]
+        {
+            let new = BASE.replace("sleep 2\"", change);
+            let plan = plan(&config(BASE), &config(&new), None);
+            assert_eq!(names(&plan), ["renew db"], "{change}");
+            assert_eq!(groups(&plan), [("db", Changed)], "{change}");
+        }
+        // In a group of two programs, a change in one renews both.
+        let grouped = format!("{BASE}\n[group.g]\nprograms = [\"web\", \"db\"]\n");
+        let plan = plan(&config(&grouped), &config(&grouped.replace("sleep 2", "sleep 3")), None);
+        assert_eq!(names(&plan), ["renew web", "renew db"]);
+        assert_eq!(groups(&plan), [("g", Changed)]);
     }
 
     #[test]
-    fn settings_the_daemon_applies_need_no_restart() {
-        let new = BASE.replace("sleep 2\"", "sleep 2\"\npriority = 5\nstopwaitsecs = 3\nautostart = false");
-        let plan = plan(&config(BASE), &config(&new), None);
-        assert_eq!(names(&plan), ["retune db"]);
-        let new = BASE.replace("sleep 2\"", "sleep 2\"\nenvironment = { A = \"1\" }");
-        assert_eq!(names(&super::plan(&config(BASE), &config(&new), None)), ["restart db"]);
+    fn removed_then_changed_then_added_groups() {
+        use GroupChangeKind::*;
+        let old = format!("{BASE}\n[program.zz]\ncommand = \"sleep 4\"\n");
+        let new = "[program.web]\ncommand = \"sleep 10\"\n\n[program.cache]\ncommand = \"sleep 9\"\n";
+        let plan = plan(&config(&old), &config(new), None);
+        assert_eq!(groups(&plan), [("db", Removed), ("zz", Removed), ("web", Changed), ("cache", Added)]);
+        assert_eq!(names(&plan), ["remove db", "remove zz", "renew web", "add cache"]);
+        assert_eq!(GroupChangeKind::Added.reread_word(), "available");
+        assert_eq!(GroupChangeKind::Removed.reread_word(), "disappeared");
     }
 
     #[test]
-    fn added_and_removed_programs() {
-        let new = "[program.web]\ncommand = \"sleep 1\"\n\n[program.cache]\ncommand = \"sleep 9\"\n";
-        let plan = plan(&config(BASE), &config(new), None);
-        assert_eq!(names(&plan), ["add cache", "remove db"]);
+    fn numprocs_up_and_down_renew_the_kept_processes() {
+        let two = "[program.w]\ncommand = \"sleep 1\"\nnumprocs = 2\n";
+        let four = "[program.w]\ncommand = \"sleep 1\"\nnumprocs = 4\n";
+        assert_eq!(names(&plan(&config(two), &config(four), None)), ["renew w_0", "renew w_1", "add w_2", "add w_3"]);
         assert_eq!(
-            plan.programs,
-            [("cache".to_string(), ProgramChangeKind::Added), ("db".to_string(), ProgramChangeKind::Removed)]
+            names(&plan(&config(four), &config(two), None)),
+            ["renew w_0", "renew w_1", "remove w_2", "remove w_3"]
         );
     }
 
     #[test]
-    fn numprocs_up_adds_only_the_new_and_down_removes_only_the_surplus() {
-        let two = "[program.w]\ncommand = \"sleep 1\"\nnumprocs = 2\n";
-        let four = "[program.w]\ncommand = \"sleep 1\"\nnumprocs = 4\n";
-        assert_eq!(names(&plan(&config(two), &config(four), None)), ["add w_2", "add w_3"]);
-        assert_eq!(names(&plan(&config(four), &config(two), None)), ["remove w_2", "remove w_3"]);
-        // From 1 to 2 the name changes (w → w_0, w_1): the old process goes.
-        let one = "[program.w]\ncommand = \"sleep 1\"\n";
-        assert_eq!(names(&plan(&config(one), &config(two), None)), ["add w_0", "add w_1", "remove w"]);
-    }
-
-    #[test]
-    fn moving_into_a_group_is_a_retune() {
+    fn moving_into_a_group_removes_one_group_and_adds_another() {
+        use GroupChangeKind::*;
         let grouped = format!("{BASE}\n[group.g]\nprograms = [\"db\"]\n");
         let plan = plan(&config(BASE), &config(&grouped), None);
-        assert_eq!(names(&plan), ["retune db"]);
+        assert_eq!(groups(&plan), [("db", Removed), ("g", Added)]);
+        assert_eq!(plan.processes[0], ProcessChange::Remove { group: "db".into(), name: "db".into() });
     }
 
     #[test]
-    fn only_the_named_programs_or_groups_are_planned() {
+    fn a_listener_pool_is_a_group_and_its_events_count() {
+        use GroupChangeKind::*;
+        let pool = "[eventlistener.mail]\ncommand = \"crashmail -a\"\nevents = [\"PROCESS_STATE_EXITED\"]\n";
+        let with_pool = format!("{BASE}{pool}");
+        let p = plan(&config(BASE), &config(&with_pool), None);
+        assert_eq!(groups(&p), [("mail", Added)]);
+        assert_eq!(names(&p), ["add mail"]);
+        // New subscriptions change the pool: it is renewed, as supervisord renews it.
+        let more_events = with_pool.replace("\"PROCESS_STATE_EXITED\"", "\"PROCESS_STATE\"");
+        let p = plan(&config(&with_pool), &config(&more_events), None);
+        assert_eq!(groups(&p), [("mail", Changed)]);
+        assert_eq!(names(&p), ["renew mail"]);
+        let merged = merge(&config(&with_pool), &config(&more_events), Some(&["mail".to_string()]));
+        assert_eq!(merged.event_listeners[0].events, ["PROCESS_STATE"]);
+        let p = plan(&config(&with_pool), &config(BASE), None);
+        assert_eq!(groups(&p), [("mail", Removed)]);
+        assert_eq!(names(&p), ["remove mail"]);
+    }
+
+    #[test]
+    fn only_the_named_groups_are_planned() {
         let new = BASE.replace("sleep 1", "sleep 10").replace("sleep 2", "sleep 20");
         let only = ["db".to_string(), "nosuch".to_string()];
         let plan = plan(&config(BASE), &config(&new), Some(&only));
-        assert_eq!(names(&plan), ["restart db"]);
+        assert_eq!(names(&plan), ["renew db"]);
         assert_eq!(plan.unknown, ["nosuch"]);
         let merged = merge(&config(BASE), &config(&new), Some(&only));
         let commands: Vec<String> = merged.processes().map(|p| p.command.join(" ")).collect();

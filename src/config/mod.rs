@@ -11,12 +11,15 @@
 pub mod checks;
 pub mod diff;
 mod ini;
+mod ini_lex;
 pub mod keys;
 mod leading_zero;
+pub mod overrides;
 mod sections;
 #[cfg(test)]
 mod tests;
 mod validate;
+mod value_readers;
 pub mod values;
 
 use std::fmt;

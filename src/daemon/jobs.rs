@@ -58,16 +58,26 @@ pub enum Step {
 pub enum AfterStop {
     Nothing,
     Start,
-    /// Take the new settings and start again (a changed program in an update).
+    /// Give way to a fresh process with these settings, started if autostart (a process of a
+    /// group an update changed).
     Replace(Box<ProcessConfig>),
     /// Drop it (a program gone from the config).
     Remove,
 }
 
+/// Where a line of the reply goes: its phase (a restart's stops come before its starts, as
+/// supervisorctl's restart is a stop of every name, then a start) and its item's slot.
+pub type LineKey = u64;
+
+/// The phase bit of a start's lines in a [`LineKey`].
+pub const START_PHASE: LineKey = 1 << 32;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionItem {
     pub id: ProcessId,
     pub name: String,
+    /// The item's place in the reply (the order of the names asked for).
+    pub slot: LineKey,
     pub step: Step,
     /// Whether each step's outcome is a line of the reply (start/stop), or the job's reply was
     /// written up front (update).
@@ -95,8 +105,8 @@ pub struct Job {
     pub id: u64,
     pub reply_to: Option<ClientId>,
     pub kind: JobKind,
-    /// The reply's lines so far.
-    pub results: Vec<ProcessResult>,
+    /// The reply's lines so far, each with where it goes in the reply.
+    pub results: Vec<(LineKey, ProcessResult)>,
 }
 
 /// What a job needs to know of a process.
@@ -124,8 +134,8 @@ pub enum Waiting {
 pub enum Command {
     /// Feed [`Input::Start`].
     Start(ProcessId),
-    /// Give the process its new settings, then feed [`Input::Start`].
-    ReplaceAndStart(ProcessId, Box<ProcessConfig>),
+    /// Replace the process by a fresh one with these settings, started if autostart.
+    Renew(ProcessId, Box<ProcessConfig>),
     /// Drop the process from the table.
     Remove(ProcessId),
 }
@@ -155,13 +165,15 @@ pub fn begin(action: Action, name: &str, refused: Option<Refusal>) -> Begin {
     match (action, refused) {
         (Action::Start, Some(Refusal::AlreadyStarted)) => Begin {
             step: Step::Done,
-            failure: Some(failed(name, "already started", ErrorKind::Failed)),
+            failure: Some(failed(name, "already started", ErrorKind::AlreadyStarted)),
             start_now: false,
         },
         (Action::Start, _) => plain(Step::AwaitStarted),
-        (Action::Stop, Some(Refusal::NotRunning)) => {
-            Begin { step: Step::Done, failure: Some(failed(name, "not running", ErrorKind::Failed)), start_now: false }
-        }
+        (Action::Stop, Some(Refusal::NotRunning)) => Begin {
+            step: Step::Done,
+            failure: Some(failed(name, "not running", ErrorKind::NotRunning)),
+            start_now: false,
+        },
         (Action::Stop, _) => plain(Step::AwaitStopped { then: AfterStop::Nothing }),
         (Action::Restart, Some(Refusal::NotRunning)) => {
             Begin { step: Step::AwaitStarted, failure: None, start_now: true }
@@ -178,14 +190,11 @@ impl Job {
         }
     }
 
-    /// Who to answer, and the answer: results in the order of the processes asked for, not of
-    /// their completion.
+    /// Who to answer, and the answer: results in the order of the names asked for (a
+    /// restart's stops first), not of their completion.
     pub fn finish(mut self) -> (Option<ClientId>, Vec<ProcessResult>) {
-        if let JobKind::Actions(items) = &self.kind {
-            let position = |name: &str| items.iter().position(|item| item.name == name);
-            self.results.sort_by_key(|r| position(&r.name));
-        }
-        (self.reply_to, self.results)
+        self.results.sort_by_key(|(key, _)| *key);
+        (self.reply_to, self.results.into_iter().map(|(_, r)| r).collect())
     }
 }
 
@@ -200,9 +209,9 @@ pub fn advance(job: &mut Job, observe: impl Fn(ProcessId) -> Option<Observed>) -
             }
         }
         JobKind::Wait { items, want, timed_out, .. } => {
-            for item in items.iter_mut().filter(|item| !item.done) {
+            for (slot, item) in items.iter_mut().enumerate().filter(|(_, item)| !item.done) {
                 if let Some(result) = wait_outcome(&item.name, observe(item.id), *want, *timed_out) {
-                    job.results.push(result);
+                    job.results.push((slot as LineKey, result));
                     item.done = true;
                 }
             }
@@ -214,12 +223,13 @@ pub fn advance(job: &mut Job, observe: impl Fn(ProcessId) -> Option<Observed>) -
 fn advance_item(
     item: &mut ActionItem,
     observed: Option<Observed>,
-    results: &mut Vec<ProcessResult>,
+    results: &mut Vec<(LineKey, ProcessResult)>,
     commands: &mut Vec<Command>,
 ) {
+    let started_key = START_PHASE | item.slot;
     let Some(observed) = observed else {
         if item.step != Step::Done {
-            results.push(failed(&item.name, "no such process", ErrorKind::NoSuchProcess));
+            results.push((started_key, failed(&item.name, "no such process", ErrorKind::NoSuchProcess)));
             item.step = Step::Done;
         }
         return;
@@ -229,7 +239,7 @@ fn advance_item(
         Step::AwaitStopped { .. } if observed.state.is_running() => {}
         Step::AwaitStopped { then } => {
             if item.report {
-                results.push(ok(&item.name, "stopped"));
+                results.push((item.slot, ok(&item.name, "stopped")));
             }
             item.step = match then.clone() {
                 AfterStop::Nothing => Step::Done,
@@ -238,7 +248,7 @@ fn advance_item(
                     Step::AwaitStarted
                 }
                 AfterStop::Replace(config) => {
-                    commands.push(Command::ReplaceAndStart(item.id, config));
+                    commands.push(Command::Renew(item.id, config));
                     Step::Done
                 }
                 AfterStop::Remove => {
@@ -248,18 +258,21 @@ fn advance_item(
             };
         }
         Step::AwaitStarted => {
+            // As supervisord: BACKOFF and FATAL always come with a spawn error ("Exited too
+            // quickly" included); leaving STARTING any other way is an abnormal termination.
             let result = match (observed.state, observed.waiting) {
                 (_, Waiting::Yes) | (ProcessState::Starting, _) => return,
                 (_, Waiting::Blocked) => {
                     failed(&item.name, "a dependency failed; it waits for it (see status)", ErrorKind::Failed)
                 }
-                (state, _) => match state {
-                    ProcessState::Running => ok(&item.name, "started"),
-                    _ if observed.spawn_error => failed(&item.name, "spawn error", ErrorKind::Failed),
-                    _ => failed(&item.name, "abnormal termination", ErrorKind::Failed),
-                },
+                (ProcessState::Running, _) => ok(&item.name, "started"),
+                (ProcessState::Backoff | ProcessState::Fatal, _) => {
+                    failed(&item.name, "spawn error", ErrorKind::SpawnError)
+                }
+                _ if observed.spawn_error => failed(&item.name, "spawn error", ErrorKind::SpawnError),
+                _ => failed(&item.name, "abnormal termination", ErrorKind::AbnormalTermination),
             };
-            results.push(result);
+            results.push((started_key, result));
             item.step = Step::Done;
         }
     }
@@ -300,7 +313,8 @@ pub fn take_over(jobs: &mut [Job], id: ProcessId) -> Option<Vec<ProcessConfig>> 
                 replaced.push((**config).clone());
             }
             if item.report {
-                results.push(failed(&item.name, "superseded by a later request", ErrorKind::Failed));
+                let line = failed(&item.name, "superseded by a later request", ErrorKind::Failed);
+                results.push((START_PHASE | item.slot, line));
             }
             item.step = Step::Done;
         }
@@ -322,7 +336,11 @@ mod tests {
 
     fn item(id: ProcessId, step: Step) -> ActionItem {
         let name = if id == A { "a" } else { "b" };
-        ActionItem { id, name: name.into(), step, report: true }
+        ActionItem { id, name: name.into(), slot: id.0, step, report: true }
+    }
+
+    fn lines(job: &Job) -> Vec<ProcessResult> {
+        job.results.iter().map(|(_, r)| r.clone()).collect()
     }
 
     fn actions(items: Vec<ActionItem>) -> Job {
@@ -335,13 +353,17 @@ mod tests {
 
     #[test]
     fn every_first_step() {
-        let fail = |m: &str| Some(failed("a", m, ErrorKind::Failed));
+        let fail = |m: &str, kind| Some(failed("a", m, kind));
         let cases: Vec<(Action, Option<Refusal>, Begin)> = vec![
             (Action::Start, None, Begin { step: Step::AwaitStarted, failure: None, start_now: false }),
             (
                 Action::Start,
                 Some(Refusal::AlreadyStarted),
-                Begin { step: Step::Done, failure: fail("already started"), start_now: false },
+                Begin {
+                    step: Step::Done,
+                    failure: fail("already started", ErrorKind::AlreadyStarted),
+                    start_now: false,
+                },
             ),
             (Action::Start, Some(Refusal::Stale), Begin { step: Step::AwaitStarted, failure: None, start_now: false }),
             (
@@ -352,7 +374,7 @@ mod tests {
             (
                 Action::Stop,
                 Some(Refusal::NotRunning),
-                Begin { step: Step::Done, failure: fail("not running"), start_now: false },
+                Begin { step: Step::Done, failure: fail("not running", ErrorKind::NotRunning), start_now: false },
             ),
             (
                 Action::Restart,
@@ -399,21 +421,21 @@ mod tests {
             (
                 Step::AwaitStarted,
                 Some(Observed { state: Backoff, spawn_error: true, waiting: Waiting::No }),
-                vec![failed("a", "spawn error", ErrorKind::Failed)],
+                vec![failed("a", "spawn error", ErrorKind::SpawnError)],
                 Step::Done,
                 vec![],
             ),
             (
                 Step::AwaitStarted,
                 seen(Backoff),
-                vec![failed("a", "abnormal termination", ErrorKind::Failed)],
+                vec![failed("a", "spawn error", ErrorKind::SpawnError)],
                 Step::Done,
                 vec![],
             ),
             (
                 Step::AwaitStarted,
                 seen(Stopped),
-                vec![failed("a", "abnormal termination", ErrorKind::Failed)],
+                vec![failed("a", "abnormal termination", ErrorKind::AbnormalTermination)],
                 Step::Done,
                 vec![],
             ),
@@ -440,7 +462,7 @@ mod tests {
                 seen(Stopped),
                 vec![ok("a", "stopped")],
                 Step::Done,
-                vec![Command::ReplaceAndStart(A, config())],
+                vec![Command::Renew(A, config())],
             ),
             (
                 stopped_then(AfterStop::Remove),
@@ -464,7 +486,7 @@ mod tests {
             let got = advance(&mut job, |_| observed);
             let JobKind::Actions(items) = &job.kind else { unreachable!() };
             assert_eq!(
-                (&job.results, &items[0].step, &got),
+                (&lines(&job), &items[0].step, &got),
                 (&results, &next, &commands),
                 "{step:?} seeing {observed:?}"
             );
@@ -497,7 +519,22 @@ mod tests {
         assert!(job.is_finished());
         let (reply_to, results) = job.finish();
         assert_eq!(reply_to, Some(ClientId(3)));
+        // A restart's stops come first, then the starts, each in the order asked for.
         assert_eq!(results, vec![ok("a", "stopped"), ok("a", "started"), ok("b", "started")]);
+    }
+
+    #[test]
+    fn a_restart_answers_its_stops_before_its_starts() {
+        // Two restarts: each line goes to its phase, then its item's place.
+        let mut job = actions(vec![
+            item(A, Step::AwaitStopped { then: AfterStop::Start }),
+            item(B, Step::AwaitStopped { then: AfterStop::Start }),
+        ]);
+        advance(&mut job, |_| seen(Stopped));
+        advance(&mut job, |_| seen(Running));
+        assert!(job.is_finished());
+        let (_, results) = job.finish();
+        assert_eq!(results, vec![ok("a", "stopped"), ok("b", "stopped"), ok("a", "started"), ok("b", "started")]);
     }
 
     fn wait_job(want: ProcessState, timed_out: bool) -> Job {
@@ -530,7 +567,7 @@ mod tests {
         for (want, timed_out, observed, expected) in cases {
             let mut job = wait_job(want, timed_out);
             assert!(advance(&mut job, |_| observed).is_empty());
-            assert_eq!(job.results.first(), expected.as_ref(), "want {want} timed_out {timed_out} seeing {observed:?}");
+            assert_eq!(lines(&job).first(), expected.as_ref(), "want {want} timed_out {timed_out} seeing {observed:?}");
             assert_eq!(job.is_finished(), expected.is_some());
         }
     }
@@ -540,7 +577,7 @@ mod tests {
         let mut job = wait_job(Running, false);
         advance(&mut job, |_| seen(Running));
         advance(&mut job, |_| seen(Fatal));
-        assert_eq!(job.results, vec![ok("a", "RUNNING")]);
+        assert_eq!(lines(&job), vec![ok("a", "RUNNING")]);
     }
 
     #[test]
@@ -555,7 +592,7 @@ mod tests {
             wait_job(Running, false),
         ];
         assert_eq!(take_over(&mut jobs, A), Some(vec![*config()]));
-        assert_eq!(jobs[0].results, vec![failed("a", "superseded by a later request", ErrorKind::Failed)]);
+        assert_eq!(lines(&jobs[0]), vec![failed("a", "superseded by a later request", ErrorKind::Failed)]);
         let JobKind::Actions(items) = &jobs[0].kind else { unreachable!() };
         assert_eq!((&items[0].step, &items[1].step), (&Step::Done, &Step::AwaitStarted));
         // The silent update item and the finished item say nothing; the wait is left alone.

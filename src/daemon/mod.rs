@@ -71,7 +71,13 @@ use crate::config;
 pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
     // Taken before anything else: it leaves the environment while one thread exists.
     let notifier = sd_notify::Notifier::from_env();
-    let config = config::find_and_load(args.configuration.as_deref())?;
+    for warning in args.unsupported().map_err(anyhow::Error::msg)? {
+        eprintln!("taskmasterd: warning: {warning}");
+    }
+    // supervisord's command-line settings hold for every later read of the file too.
+    config::overrides::install(args.overrides());
+    let mut config = config::find_and_load(args.configuration.as_deref())?;
+    config::overrides::apply_installed(&mut config.daemon);
     let daemon = &config.daemon;
     let foreground = args.nodaemon || daemon.nodaemon;
     let silent = args.silent || daemon.silent;

@@ -11,6 +11,11 @@
 //!
 //! Matches come back in display order (by `group:name`), each once however many names matched
 //! it; the names that matched nothing come back apart, for `NAME: ERROR (no such process)`.
+//! `all` is never unknown: with no process it means none, as in supervisord.
+//!
+//! [`resolve_each`] keeps each name's matches apart and says which [`Form`] it took: supervisord
+//! acts differently on one named process (`start web` of a running `web` is an error) than on
+//! several (`start all` skips what runs).
 
 use crate::config::qualified_name;
 
@@ -40,7 +45,7 @@ pub fn resolve<Id: Copy + PartialEq>(entries: &[Entry<'_, Id>], names: &[String]
     let mut unknown = Vec::new();
     for name in names {
         let matches = matches_of(&ordered, name);
-        if matches.is_empty() {
+        if matches.is_empty() && name != "all" {
             unknown.push(name.clone());
         }
         for id in matches {
@@ -73,6 +78,55 @@ fn matches_of<Id: Copy>(ordered: &[(String, &Entry<'_, Id>)], name: &str) -> Vec
         return exact;
     }
     select(&|_, e| e.group == name || e.program == name)
+}
+
+/// How a name picked its processes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    /// One process by its name, or `GROUP:NAME`.
+    One,
+    /// `all`, `GROUP:*`, a glob, or a group or program name: what is in the wrong state for the
+    /// action is skipped without a word.
+    Many,
+    /// Nothing matched: `GROUP:*` of an unknown group.
+    NoGroup(String),
+    /// Nothing matched otherwise.
+    NoProcess,
+}
+
+/// One requested name and what it picked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameMatch<Id> {
+    pub name: String,
+    pub form: Form,
+    pub ids: Vec<Id>,
+}
+
+/// Resolves each of `names` on its own, in the order given (a process matched by several names
+/// comes back under each).
+pub fn resolve_each<Id: Copy + PartialEq>(entries: &[Entry<'_, Id>], names: &[String]) -> Vec<NameMatch<Id>> {
+    let mut ordered: Vec<(String, &Entry<'_, Id>)> =
+        entries.iter().map(|e| (qualified_name(e.group, e.name), e)).collect();
+    ordered.sort_by(|a, b| a.0.cmp(&b.0));
+    names
+        .iter()
+        .map(|name| {
+            let ids = matches_of(&ordered, name);
+            let group_form = name.split_once(':').filter(|(_, p)| p.is_empty() || *p == "*");
+            let one = !name.contains(['*', '?', '[']) && name != "all" && ids.len() == 1 && {
+                let (group, process) = name.split_once(':').unwrap_or(("", name));
+                ordered.iter().any(|(_, e)| e.name == process && (group.is_empty() || e.group == group))
+            };
+            let form = match (ids.is_empty(), group_form) {
+                (true, _) if name == "all" => Form::Many,
+                (true, Some((group, _))) => Form::NoGroup(group.to_string()),
+                (true, None) => Form::NoProcess,
+                (false, _) if one && group_form.is_none() => Form::One,
+                (false, _) => Form::Many,
+            };
+            NameMatch { name: name.clone(), form, ids }
+        })
+        .collect()
 }
 
 /// Why a name did not pick exactly one process (for actions on one process: `tail`, `fg`).
@@ -152,6 +206,23 @@ mod tests {
             let resolved = resolve(&entries(), &names(input));
             assert_eq!(resolved, Resolved { ids: ids.to_vec(), unknown: names(unknown) }, "names {input:?}");
         }
+    }
+
+    #[test]
+    fn each_name_says_its_form() {
+        let form = |name: &str| resolve_each(&entries(), &names(&[name]))[0].form.clone();
+        assert_eq!(form("solo"), Form::One);
+        assert_eq!(form("backend:api"), Form::One);
+        assert_eq!(form("web_1"), Form::One);
+        assert_eq!(form("all"), Form::Many);
+        assert_eq!(form("backend:*"), Form::Many);
+        assert_eq!(form("backend"), Form::Many);
+        assert_eq!(form("web_*"), Form::Many);
+        assert_eq!(form("nogroup:*"), Form::NoGroup("nogroup".into()));
+        assert_eq!(form("backend:nope"), Form::NoProcess);
+        assert_eq!(form("ghost"), Form::NoProcess);
+        assert_eq!(resolve_each::<u32>(&[], &names(&["all"]))[0].form, Form::Many);
+        assert!(resolve::<u32>(&[], &names(&["all"])).unknown.is_empty());
     }
 
     #[test]

@@ -70,6 +70,26 @@ fn find_executable(program: &str, environment: &[(String, String)]) -> Result<st
         .ok_or_else(|| format!("can't find command '{program}'"))
 }
 
+/// What stands in the way of running a command, as supervisord tells them apart before it
+/// spawns (its NO_FILE and NOT_EXECUTABLE faults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandProblem {
+    NotFound(String),
+    NotExecutable(String),
+}
+
+/// Whether `process`'s command can run with `environment`'s PATH.
+pub fn check_command(process: &ProcessConfig, environment: &[(String, String)]) -> Result<(), CommandProblem> {
+    let program = &process.command[0];
+    match find_executable(program, environment) {
+        Ok(_) => Ok(()),
+        Err(message) if Path::new(program).exists() && program.contains('/') => {
+            Err(CommandProblem::NotExecutable(message))
+        }
+        Err(message) => Err(CommandProblem::NotFound(message)),
+    }
+}
+
 /// Explains a failed spawn as supervisord does.
 fn describe_spawn_error(error: &io::Error, program: &str) -> String {
     match error.kind() {

@@ -361,6 +361,25 @@ impl Supervisor {
         first_refusal
     }
 
+    /// The complete environment a process's child gets, in order (later entries win).
+    pub fn child_environment(&self, config: &ProcessConfig) -> Vec<(String, String)> {
+        let mut environment = self.base_environment.clone();
+        environment.extend(self.config.daemon.environment.iter().cloned());
+        environment.extend(config.environment.iter().cloned());
+        environment.push(("TASKMASTER_ENABLED".into(), "1".into()));
+        environment.push(("TASKMASTER_PROCESS_NAME".into(), config.name.clone()));
+        environment.push(("TASKMASTER_GROUP_NAME".into(), config.group.clone()));
+        environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
+        // What supervisord gives its children: supervisor.childutils and the listeners written
+        // with it read these (the URL is what supervisord gives for a unix_http_server).
+        environment.push(("SUPERVISOR_ENABLED".into(), "1".into()));
+        environment.push(("SUPERVISOR_PROCESS_NAME".into(), config.name.clone()));
+        environment.push(("SUPERVISOR_GROUP_NAME".into(), config.group.clone()));
+        environment
+            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
+        environment
+    }
+
     fn spawn(&mut self, id: ProcessId) -> Input {
         // Output with nowhere to go is refused up front, the reason shown in status, until the
         // directory is there.
@@ -372,23 +391,11 @@ impl Supervisor {
                 return Input::SpawnFailed { error };
             }
         }
+        // First: it may open the process's notify socket.
+        let monitor_environment = self.monitor_environment(id);
         let p = self.processes.get(&id).expect("spawn of a known process");
-        let mut environment = self.base_environment.clone();
-        environment.extend(self.config.daemon.environment.iter().cloned());
-        environment.extend(p.config.environment.iter().cloned());
-        environment.push(("TASKMASTER_ENABLED".into(), "1".into()));
-        environment.push(("TASKMASTER_PROCESS_NAME".into(), p.config.name.clone()));
-        environment.push(("TASKMASTER_GROUP_NAME".into(), p.config.group.clone()));
-        environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
-        // What supervisord gives its children: supervisor.childutils and the listeners written
-        // with it read these (the URL is what supervisord gives for a unix_http_server).
-        environment.push(("SUPERVISOR_ENABLED".into(), "1".into()));
-        environment.push(("SUPERVISOR_PROCESS_NAME".into(), p.config.name.clone()));
-        environment.push(("SUPERVISOR_GROUP_NAME".into(), p.config.group.clone()));
-        environment
-            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
-        environment.extend(self.monitor_environment(id));
-        let p = self.processes.get(&id).expect("spawn of a known process");
+        let mut environment = self.child_environment(&p.config);
+        environment.extend(monitor_environment);
         match spawn::spawn(&p.config, &environment) {
             Ok(child) => {
                 let pid = child.pid;
@@ -541,6 +548,11 @@ impl Supervisor {
         names::resolve(&self.name_entries(), names)
     }
 
+    /// Each of `names` with the processes it picks and its form (see `names::resolve_each`).
+    pub fn resolve_each(&self, names: &[String]) -> Vec<names::NameMatch<ProcessId>> {
+        names::resolve_each(&self.name_entries(), names)
+    }
+
     /// The one process an action on a single process (`tail`, `fg`) names, or the error to
     /// answer with.
     pub fn resolve_one(&self, name: &str, action: &str) -> Result<ProcessId, Response> {
@@ -563,7 +575,7 @@ impl Supervisor {
     }
 
     /// Queues a job; [`Self::settle_jobs`] moves it.
-    pub fn new_job(&mut self, reply_to: Option<ClientId>, kind: JobKind, results: Vec<ProcessResult>) {
+    pub fn new_job(&mut self, reply_to: Option<ClientId>, kind: JobKind, results: Vec<(jobs::LineKey, ProcessResult)>) {
         let id = self.next_job;
         self.next_job += 1;
         self.jobs.push(Job { id, reply_to, kind, results });
@@ -611,10 +623,7 @@ impl Supervisor {
                         Command::Start(id) => {
                             self.feed(id, Input::Start);
                         }
-                        Command::ReplaceAndStart(id, config) => {
-                            self.replace_config(id, *config);
-                            self.feed(id, Input::Start);
-                        }
+                        Command::Renew(id, config) => self.renew_process(id, *config),
                         Command::Remove(id) => self.remove_process(id),
                     }
                 }

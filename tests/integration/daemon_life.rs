@@ -143,3 +143,31 @@ fn daemonized_start_failure_is_reported_by_the_launcher() {
     assert!(stderr(&out).contains("can't open the log file"), "{}", stderr(&out));
     assert!(!sandbox.socket().exists());
 }
+
+/// supervisord's options override the file's `[taskmasterd]` settings, and keep doing so across
+/// a reread; one that would change behaviour and is not supported is refused with a reason.
+#[test]
+fn supervisord_command_line_options_override_the_file() {
+    let sandbox = Sandbox::new();
+    sandbox.write_config("[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\n");
+    let mut command = Command::new(BIN);
+    command
+        .args(["daemon", "-n", "-s", "-l", "other.log", "-j", "other.pid", "-e", "warn", "-y", "1MB", "-k", "-c"])
+        .arg(sandbox.config_path());
+    let d = Daemon::launch(sandbox, command);
+    d.wait_state("app", "RUNNING");
+    assert!(d.sandbox.path("other.pid").exists());
+    assert!(d.sandbox.path("other.log").exists());
+    assert!(!d.sandbox.path("taskmasterd.log").exists(), "the file's logfile was overridden");
+    assert_eq!(d.ctl_ok(&["reread"]), "No config updates to processes\n");
+    d.shutdown_and_check();
+
+    let sandbox = Sandbox::new();
+    sandbox.write_config("");
+    let out = sandbox.run(&["daemon", "-n", "-t", "-c", "taskmaster.toml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("-t/--strip_ansi is not supported"), "{}", stderr(&out));
+    let out = sandbox.run(&["daemon", "-n", "-e", "loud", "-c", "taskmaster.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'loud' is not one of"), "{}", stderr(&out));
+}

@@ -542,17 +542,20 @@ fn tick_timers_are_armed_only_while_someone_takes_ticks() {
 
 #[test]
 fn state_events_follow_supervisords_sequence_without_any_listener() {
-    let d = Daemon::start(
-        "[program.failing]\ncommand = \"sh -c 'exit 1'\"\nstartsecs = 1\nstartretries = 1\nautostart = false\n\n\
-         [program.missing]\ncommand = \"/nonexistent/binary\"\nstartretries = 0\nautostart = false\n\n\
-         [program.probe]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n",
-    );
+    let programs = "[program.failing]\ncommand = \"sh -c 'exit 1'\"\nstartsecs = 1\nstartretries = 1\nautostart = false\n\n\
+                    [program.probe]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n";
+    let d = Daemon::start(programs);
     let stream = EventStream::open(&d, &["--type", "PROCESS_STATE", "failing", "missing", "probe"]);
     wait_until("the stream to be live", || {
         d.ctl(&["restart", "probe"]);
         stream.lines.try_recv().is_ok()
     });
-    let _ = d.ctl(&["start", "failing", "missing"]);
+    let _ = d.ctl(&["start", "failing"]);
+    // A start of a missing command is refused before any spawn (supervisord's NO_FILE), so the
+    // spawn that fails is an autostart: the program arrives with an update.
+    d.sandbox
+        .write_config(&format!("{programs}\n[program.missing]\ncommand = \"/nonexistent/binary\"\nstartretries = 0\n"));
+    let _ = d.ctl(&["update"]);
     let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let fatal = |seen: &BTreeMap<String, Vec<String>>, name: &str| {
         seen.get(name).is_some_and(|v| v.last().is_some_and(|l| l.starts_with("PROCESS_STATE_FATAL")))

@@ -252,8 +252,9 @@ fn auto_logs_never_follow_a_planted_symlink_nor_reuse_a_planted_file() {
 
     let d = start_with_tmpdir(sandbox);
     d.wait_state("app", "RUNNING");
-    wait_until("the output to be logged", || d.ctl_ok(&["tail", "app", "stderr"]) == "err\n");
-    assert_eq!(d.ctl_ok(&["tail", "app"]), "out\n");
+    // tail prints what it read, then a newline, as supervisorctl.
+    wait_until("the output to be logged", || d.ctl_ok(&["tail", "app", "stderr"]) == "err\n\n");
+    assert_eq!(d.ctl_ok(&["tail", "app"]), "out\n\n");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "secret\n", "wrote through the symlink");
     assert_eq!(std::fs::read_to_string(tmp.join("app-stderr.log")).unwrap(), "planted\n", "reused a planted file");
     // The logs are in a directory only the daemon's user can enter.
@@ -263,7 +264,7 @@ fn auto_logs_never_follow_a_planted_symlink_nor_reuse_a_planted_file() {
     assert_eq!(meta.mode() & 0o777, 0o700);
     assert_eq!(std::fs::read_to_string(private.join("app-stdout.log")).unwrap(), "out\n");
     assert_eq!(d.ctl_ok(&["clear", "app"]), "app: cleared\n");
-    assert_eq!(d.ctl_ok(&["tail", "app"]), "");
+    assert_eq!(d.ctl_ok(&["tail", "app"]), "\n");
     d.shutdown_and_check();
 }
 

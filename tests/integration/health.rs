@@ -141,7 +141,7 @@ fn a_fatal_dependency_leaves_its_dependant_waiting_not_spinning() {
     // The start tries the dependency again first, and says how that went.
     assert_eq!(
         stdout(&out),
-        "broken: starting (needed by app)\nbroken: ERROR (abnormal termination)\n\
+        "broken: starting (needed by app)\nbroken: ERROR (spawn error)\n\
          app: ERROR (a dependency failed; it waits for it (see status))\n"
     );
     assert!(!d.log().contains("spawned: 'app'"));
@@ -310,7 +310,7 @@ fn an_exec_check_reports_unhealthy_without_restarting_when_told_not_to() {
 }
 
 #[test]
-fn a_check_added_by_update_applies_without_a_restart() {
+fn a_check_added_by_update_applies_to_the_renewed_group() {
     let sandbox = Sandbox::new();
     let program = "[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\n";
     sandbox.write_config(program);
@@ -321,9 +321,9 @@ fn a_check_added_by_update_applies_without_a_restart() {
     d.sandbox.write_config(&format!(
         "{program}[program.app.healthcheck]\ntype = \"exec\"\ncommand = \"true\"\ninterval = 0.2\n"
     ));
-    d.ctl_ok(&["update"]);
+    assert_eq!(d.ctl_ok(&["update"]), "app: stopped\napp: updated process group\n");
     wait_until("app to be healthy", || d.process("app")["health"] == "healthy");
-    assert_eq!(d.pid_of("app"), pid);
+    assert_ne!(d.pid_of("app"), pid, "a changed group is renewed, as supervisord renews it");
     d.shutdown_and_check();
 }
 

@@ -21,5 +21,6 @@ mod output;
 mod process_settings;
 mod reload;
 mod shell;
+mod supervisorctl_compat;
 mod supervisord_compat;
 mod xmlrpc_reference;

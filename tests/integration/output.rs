@@ -106,12 +106,13 @@ fn tail_and_tail_f() {
          [program.ticker]\ncommand = \"sh -c 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.05; done'\"\nstartsecs = 0\n",
     );
     wait_until("talk's output", || d.sandbox.read("talk-stdout.log") == "hello\n");
-    assert_eq!(d.ctl_ok(&["tail", "talk"]), "hello\n");
+    // supervisorctl prints what it read, then a newline.
+    assert_eq!(d.ctl_ok(&["tail", "talk"]), "hello\n\n");
     wait_until("talk's stderr", || d.sandbox.read("talk-stderr.log") == "oops\n");
-    assert_eq!(d.ctl_ok(&["tail", "talk", "stderr"]), "oops\n");
-    assert_eq!(d.ctl_ok(&["tail", "-3", "talk"]), "lo\n");
+    assert_eq!(d.ctl_ok(&["tail", "talk", "stderr"]), "oops\n\n");
+    assert_eq!(d.ctl_ok(&["tail", "-3", "talk"]), "lo\n\n");
     let out = d.ctl(&["tail", "nosuch"]);
-    assert_eq!(out.status.code(), Some(4));
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("nosuch: ERROR (no such process name)\n", Some(1)));
     // -f streams new lines as they come.
     let mut follower = Command::new(BIN)
         .args(["ctl", "-c", &d.config(), "tail", "-f", "ticker"])
@@ -146,7 +147,7 @@ fn maintail_and_maintail_f() {
     let d = Daemon::start("[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n");
     let out = d.ctl_ok(&["maintail"]);
     assert!(out.contains("taskmasterd 0.1.0 started with pid"), "{out}");
-    assert!(d.ctl_ok(&["maintail", "-20"]).len() <= 20);
+    assert!(d.ctl_ok(&["maintail", "-20"]).len() <= 21);
     let mut follower = Command::new(BIN)
         .args(["ctl", "-c", &d.config(), "maintail", "-f", "-n", "0"])
         .stdout(Stdio::piped())
@@ -191,9 +192,9 @@ fn clear_empties_the_logs() {
     wait_until("output", || d.sandbox.read("app-stdout.log") == "before\n");
     assert_eq!(d.ctl_ok(&["clear", "app"]), "app: cleared\n");
     assert_eq!(d.sandbox.read("app-stdout.log"), "");
-    assert_eq!(d.ctl_ok(&["tail", "app"]), "");
+    assert_eq!(d.ctl_ok(&["tail", "app"]), "\n");
     let out = d.ctl(&["clear", "nosuch"]);
-    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(out.status.code(), Some(1));
     d.shutdown_and_check();
 }
 

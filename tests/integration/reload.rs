@@ -1,4 +1,5 @@
-//! Live reconfiguration through the real daemon: exactly the change, and nothing more.
+//! Live reconfiguration through the real daemon: exactly the change, and nothing more, per
+//! group as supervisord does it (a changed group is renewed as a whole).
 
 use crate::harness::*;
 
@@ -23,7 +24,7 @@ fn reread_reports_and_changes_nothing() {
             + "\n[program.fresh]\ncommand = \"sleep 1000\"\n"),
     );
     let out = d.ctl_ok(&["reread"]);
-    assert_eq!(out, "keep: changed\nchange: changed\nfresh: added\n");
+    assert_eq!(out, "change: changed\nfresh: available\nkeep: changed\n");
     assert_eq!(d.pid_of("change"), Some(pid));
     assert_eq!(d.status().len(), 2);
     d.shutdown_and_check();
@@ -39,27 +40,33 @@ fn update_restarts_only_what_changed() {
         &d,
         &TWO.replace("[program.change]\ncommand = \"sleep 1000\"", "[program.change]\ncommand = \"sleep 999\""),
     );
-    assert_eq!(d.ctl_ok(&["update"]), "change: updated process group\n");
+    assert_eq!(d.ctl_ok(&["update"]), "change: stopped\nchange: updated process group\n");
     assert_eq!(d.pid_of("keep"), Some(keep), "an unchanged process keeps its pid");
     d.wait_state("change", "RUNNING");
     let new = d.pid_of("change").unwrap();
     assert_ne!(new, change);
     assert!(!alive(change));
     assert_eq!(std::fs::read_to_string(format!("/proc/{new}/cmdline")).unwrap(), "sleep\u{0}999\u{0}");
-    assert_eq!(d.ctl_ok(&["update"]), "No config updates to processes\n");
+    // Nothing to do prints nothing, as supervisorctl's update.
+    assert_eq!(d.ctl_ok(&["update"]), "");
     d.shutdown_and_check();
 }
 
 #[test]
-fn settings_that_need_no_restart_are_applied_without_one() {
-    let d = Daemon::start(TWO);
+fn any_change_renews_every_process_of_the_group() {
+    let d = Daemon::start(&format!("{TWO}\n[group.grp]\nprograms = [\"keep\", \"change\"]\n"));
     d.wait_state("keep", "RUNNING");
-    let keep = d.pid_of("keep").unwrap();
-    rewrite(&d, &format!("{TWO}\n[group.grp]\nprograms = [\"keep\"]\npriority = 5\n"));
-    assert_eq!(d.ctl_ok(&["update"]), "keep: updated process group\n");
-    let status = d.ctl_ok(&["status", "grp:keep"]);
-    assert!(status.starts_with("grp:keep "), "{status}");
-    assert_eq!(d.pid_of("keep"), Some(keep));
+    d.wait_state("change", "RUNNING");
+    let (keep, change) = (d.pid_of("keep").unwrap(), d.pid_of("change").unwrap());
+    // A priority of one program is a change of the group: both of its processes start afresh,
+    // as supervisord's update stops the group, removes it and adds it again.
+    let with_priority = TWO.replace("[program.change]\n", "[program.change]\npriority = 5\n");
+    rewrite(&d, &format!("{with_priority}\n[group.grp]\nprograms = [\"keep\", \"change\"]\n"));
+    assert_eq!(d.ctl_ok(&["update"]), "grp: stopped\ngrp: updated process group\n");
+    wait_until("both renewed", || {
+        d.pid_of("keep").is_some_and(|p| p != keep) && d.pid_of("change").is_some_and(|p| p != change)
+    });
+    assert!(!alive(keep) && !alive(change));
     d.shutdown_and_check();
 }
 
@@ -71,17 +78,18 @@ fn numprocs_up_and_down() {
     d.wait_state("w_1", "RUNNING");
     let (w0, w1) = (d.pid_of("w_0").unwrap(), d.pid_of("w_1").unwrap());
     rewrite(&d, &two.replace("numprocs = 2", "numprocs = 4"));
-    assert_eq!(d.ctl_ok(&["update"]), "w: updated process group\n");
+    assert_eq!(d.ctl_ok(&["update"]), "w: stopped\nw: updated process group\n");
     d.wait_state("w_3", "RUNNING");
     d.wait_state("w_2", "RUNNING");
-    assert_eq!((d.pid_of("w_0"), d.pid_of("w_1")), (Some(w0), Some(w1)));
+    d.wait_state("w_0", "RUNNING");
+    d.wait_state("w_1", "RUNNING");
+    assert!(!alive(w0) && !alive(w1), "the group was renewed");
     let w3 = d.pid_of("w_3").unwrap();
     rewrite(&d, &two.replace("numprocs = 2", "numprocs = 1\nprocess_name = \"w_%(process_num)d\""));
-    assert_eq!(d.ctl_ok(&["update"]), "w: updated process group\n");
+    assert_eq!(d.ctl_ok(&["update"]), "w: stopped\nw: updated process group\n");
     let names: Vec<String> = d.status().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, ["w_0"]);
-    assert_eq!(d.pid_of("w_0"), Some(w0));
-    assert!(!alive(w1) && !alive(w3));
+    assert!(!alive(w3));
     d.shutdown_and_check();
 }
 
@@ -96,7 +104,10 @@ fn removed_programs_stop_and_added_ones_start() {
          [program.lazy]\ncommand = \"sleep 1000\"\nautostart = false\n",
     );
     let out = d.ctl_ok(&["update"]);
-    assert_eq!(out, "fresh: added process group\nlazy: added process group\nchange: removed process group\n");
+    assert_eq!(
+        out,
+        "change: stopped\nchange: removed process group\nfresh: added process group\nlazy: added process group\n"
+    );
     assert!(!alive(gone));
     d.wait_state("fresh", "RUNNING");
     assert_eq!(d.state("lazy"), "STOPPED");
@@ -143,15 +154,15 @@ fn sighup_is_update() {
 }
 
 #[test]
-fn update_of_named_programs_only() {
+fn update_of_named_groups_only() {
     let d = Daemon::start(TWO);
     d.wait_state("keep", "RUNNING");
     d.wait_state("change", "RUNNING");
     let (keep, change) = (d.pid_of("keep").unwrap(), d.pid_of("change").unwrap());
     rewrite(&d, &TWO.replace("sleep 1000", "sleep 999"));
     let out = d.ctl(&["update", "change", "nosuch"]);
-    assert_eq!(stdout(&out), "nosuch: ERROR (no such process group)\nchange: updated process group\n");
-    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(stdout(&out), "ERROR: no such group: nosuch\nchange: stopped\nchange: updated process group\n");
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(d.pid_of("keep"), Some(keep));
     wait_until("change restarted", || d.pid_of("change").is_some_and(|p| p != change));
     assert_eq!(d.ctl_ok(&["reread"]), "keep: changed\n");
@@ -163,19 +174,20 @@ fn add_and_remove() {
     let d = Daemon::start(TWO);
     d.wait_state("keep", "RUNNING");
     rewrite(&d, &format!("{TWO}\n[program.extra]\ncommand = \"sleep 1000\"\nstartsecs = 0\n"));
-    assert_eq!(d.ctl_ok(&["avail"]).lines().filter(|l| l.contains("avail")).count(), 0);
+    // avail lists the file's groups, active or not.
+    assert_eq!(d.ctl_ok(&["avail"]).lines().filter(|l| l.contains("avail")).count(), 1);
     assert_eq!(d.ctl_ok(&["add", "extra"]), "extra: added process group\n");
     d.wait_state("extra", "RUNNING");
     let out = d.ctl(&["add", "extra"]);
-    assert_eq!((stdout(&out).as_str(), out.status.code()), ("extra: ERROR (already active)\n", Some(1)));
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("ERROR: process group already active\n", Some(0)));
     let out = d.ctl(&["remove", "extra"]);
-    assert_eq!(stdout(&out), "extra: ERROR (process group still running; stop it first)\n");
+    assert_eq!(stdout(&out), "ERROR: process/group still running: extra\n");
     assert_eq!(out.status.code(), Some(1));
     d.ctl_ok(&["stop", "extra"]);
     assert_eq!(d.ctl_ok(&["remove", "extra"]), "extra: removed process group\n");
     assert!(d.status().iter().all(|p| p["name"] != "extra"));
     let out = d.ctl(&["remove", "nosuch"]);
-    assert_eq!(out.status.code(), Some(4));
+    assert_eq!((stdout(&out).as_str(), out.status.code()), ("ERROR: no such process/group: nosuch\n", Some(1)));
     d.shutdown_and_check();
 }
 
@@ -236,7 +248,7 @@ fn a_later_request_takes_over_a_pending_one() {
     assert_eq!(stdout(&d.ctl_bounded(&["restart", "--no-wait", "stubborn"])), "stubborn: restarting\n");
     rewrite(&d, &program("v2"));
     let out = d.ctl_bounded(&["update"]);
-    assert_eq!(stdout(&out), "stubborn: updated process group\n");
+    assert_eq!(stdout(&out), "stubborn: stopped\nstubborn: updated process group\n");
     d.wait_state("stubborn", "RUNNING");
     wait_until("the new command's output", || d.sandbox.read("stubborn-stdout.log").contains("v2"));
     // A stop now is final: nothing pending starts the process again behind the operator's back.
@@ -265,7 +277,7 @@ fn followers_of_a_removed_process_are_told_and_let_go() {
     std::io::BufRead::read_line(&mut reader, &mut line).unwrap();
     assert_eq!(line, "ready\n");
     rewrite(&d, "[program.keep]\ncommand = \"sleep 1000\"\nstartsecs = 0\n");
-    assert_eq!(stdout(&d.ctl_bounded(&["update"])), "change: removed process group\n");
+    assert_eq!(stdout(&d.ctl_bounded(&["update"])), "change: stopped\nchange: removed process group\n");
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
     // Why it ended is said on stderr, apart from the output.

@@ -41,7 +41,7 @@ fn scripted_lines_run_in_order_and_the_last_failure_is_the_exit_status() {
     let d = Daemon::start(APP_AND_WEB);
     d.wait_state("app", "RUNNING");
     let out = script(&d, &[], "status app\n\n# a comment\nstop nosuch\nversion\n");
-    assert_eq!(out.status.code(), Some(4), "stop nosuch failed last: {}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "stop nosuch failed last: {}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("app ") && lines[0].contains("RUNNING"), "{text}");

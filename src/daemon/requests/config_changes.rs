@@ -2,29 +2,33 @@
 //! reload.
 //!
 //! The config file is read and validated in full before anything changes, so a broken file
-//! changes nothing. The difference is planned per process by the pure `config::diff`, and
-//! carried out here: unchanged processes keep running with their pid, changed ones restart,
-//! retuned ones take their new settings as they run.
+//! changes nothing. The difference is planned per group by the pure `config::diff`, as
+//! supervisord does, and carried out here: unchanged groups keep running with their pids; a
+//! changed group's processes are stopped and replaced by fresh ones (started if autostart); a
+//! removed group's are stopped and dropped. The answers are supervisorctl's lines.
 
 use log::{error, info, warn};
 
 use super::{ClientId, Handled, failure};
-use crate::config::diff::{self, Plan, ProcessChange, ProgramChangeKind};
+use crate::config::diff::{self, GroupChangeKind, Plan, ProcessChange};
 use crate::config::{self, Config, ProcessConfig};
 use crate::daemon::events::types::Event;
 use crate::daemon::jobs::{ActionItem, AfterStop, JobKind, Step, failed as process_error, ok as process_result};
 use crate::daemon::process_state::Input;
 use crate::daemon::startup;
 use crate::daemon::supervisor::{Mode, ProcessId, Supervisor};
-use crate::protocol::{ErrorKind as ProtoError, ProcessResult, Response};
+use crate::protocol::{ErrorKind as ProtoError, ProcessResult, ProcessState, Response};
 
 impl Supervisor {
     /// The config file as it is now, or every error in it.
     fn load_file_config(&self) -> Result<Config, String> {
-        config::load(&self.config.source).map_err(|errors| errors.to_string())
+        let mut new = config::load(&self.config.source).map_err(|errors| errors.to_string())?;
+        config::overrides::apply_installed(&mut new.daemon);
+        Ok(new)
     }
 
-    /// `reread`: what an update would do, changing nothing.
+    /// `reread`: what an update would do (`GROUP: available|changed|disappeared`, by name),
+    /// changing nothing.
     pub(super) fn reread(&self) -> Response {
         let new = match self.load_file_config() {
             Ok(new) => new,
@@ -34,14 +38,17 @@ impl Supervisor {
         if plan.is_empty() {
             return Response::Done { message: "No config updates to processes".to_string() };
         }
+        let mut groups = plan.groups.clone();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
         let mut results: Vec<ProcessResult> =
-            plan.programs.iter().map(|(name, kind)| process_result(name, kind.as_str())).collect();
+            groups.iter().map(|(name, kind)| process_result(name, kind.reread_word())).collect();
         results.extend(daemon_lines(&plan));
         Response::Results { results }
     }
 
-    /// `update [NAME…]` and SIGHUP: applies the file's changes. `reply_to` receives one line per
-    /// program once every stop the change needs has happened.
+    /// `update [GROUP…]` and SIGHUP: applies the file's changes, answering supervisorctl's lines
+    /// (`GROUP: stopped` before `removed process group` or `updated process group`, then
+    /// `added process group`) once every stop the change needs has happened.
     pub(super) fn update(&mut self, reply_to: Option<ClientId>, names: &[String]) -> Handled {
         if let Some(message) = self.busy_reason() {
             return Handled::Reply(failure(message));
@@ -53,22 +60,28 @@ impl Supervisor {
                 return Handled::Reply(failure(message));
             }
         };
-        let only = if names.is_empty() { None } else { Some(names) };
+        let only = if names.is_empty() || names.iter().any(|n| n == "all") { None } else { Some(names) };
         let plan = diff::plan(&self.config, &new, only);
-        let mut results: Vec<ProcessResult> =
-            plan.unknown.iter().map(|n| process_error(n, "no such process group", ProtoError::NoSuchProcess)).collect();
-        for (name, kind) in &plan.programs {
+        let mut results: Vec<ProcessResult> = plan
+            .unknown
+            .iter()
+            .map(|n| process_error(n, &format!("no such group: {n}"), ProtoError::NoSuchGroup))
+            .collect();
+        for (name, kind) in &plan.groups {
+            if *kind != GroupChangeKind::Added {
+                results.push(process_result(name, "stopped"));
+            }
             let message = match kind {
-                ProgramChangeKind::Added => "added process group",
-                ProgramChangeKind::Changed => "updated process group",
-                ProgramChangeKind::Removed => "removed process group",
+                GroupChangeKind::Added => "added process group",
+                GroupChangeKind::Changed => "updated process group",
+                GroupChangeKind::Removed => "removed process group",
             };
             info!("update: {name}: {message}");
             results.push(process_result(name, message));
         }
         results.extend(daemon_lines(&plan));
-        if plan.is_empty() && plan.unknown.is_empty() {
-            return Handled::Reply(Response::Done { message: "No config updates to processes".to_string() });
+        if plan.is_empty() {
+            return Handled::Reply(Response::Results { results });
         }
         let merged = diff::merge(&self.config, &new, only);
         if only.is_none() {
@@ -78,12 +91,13 @@ impl Supervisor {
         self.events.configure(&self.config);
         self.arm_ticks();
         let items = self.apply_plan(&plan);
+        let results = results.into_iter().enumerate().map(|(i, r)| (i as u64, r)).collect();
         self.new_job(reply_to, JobKind::Actions(items), results);
         self.settle_jobs();
         Handled::Later
     }
 
-    /// `add NAME…`: activates programs of the config file that are not active.
+    /// `add GROUP…`: activates groups of the config file that are not active.
     pub(super) fn add(&mut self, names: &[String]) -> Response {
         if let Some(message) = self.busy_reason() {
             return Response::Error { kind: ProtoError::Failed, message };
@@ -94,34 +108,35 @@ impl Supervisor {
         };
         let mut results = Vec::new();
         for name in names {
-            let active = self.config.groups().any(|p| p.name == *name);
-            let pool = new.event_listeners.iter().find(|l| l.pool.name == *name);
-            let Some(program) = new.programs.iter().find(|p| p.name == *name).or(pool.map(|l| &l.pool)) else {
-                let kind = if active { ProtoError::Failed } else { ProtoError::NoSuchProcess };
-                results.push(process_error(name, "no such process group in the config file", kind));
-                continue;
-            };
-            if active {
-                results.push(process_error(name, "already active", ProtoError::Failed));
+            if self.config.groups().any(|p| p.group == *name) {
+                results.push(process_error(name, "process group already active", ProtoError::AlreadyAdded));
                 continue;
             }
-            if let Some(clash) = program.processes.iter().find(|p| self.find_process(&p.name).is_some()) {
+            let pool = new.event_listeners.iter().find(|l| l.pool.group == *name);
+            let programs: Vec<_> = new.groups().filter(|p| p.group == *name).cloned().collect();
+            if programs.is_empty() {
+                let message = format!("no such process/group: {name}");
+                results.push(process_error(name, &message, ProtoError::NoSuchProcess));
+                continue;
+            }
+            let processes: Vec<ProcessConfig> = programs.iter().flat_map(|p| p.processes.iter().cloned()).collect();
+            if let Some(clash) = processes.iter().find(|p| self.find_process(&p.name).is_some()) {
                 let message = format!("process name '{}' is already in use", clash.name);
                 results.push(process_error(name, &message, ProtoError::Failed));
                 continue;
             }
-            let program = program.clone();
-            match pool {
-                Some(pool) => {
-                    self.config.event_listeners.push(pool.clone());
-                    self.events.configure(&self.config);
-                    self.arm_ticks();
-                }
-                None => self.config.programs.push(program.clone()),
+            self.config
+                .programs
+                .extend(programs.iter().filter(|p| pool.is_none_or(|l| l.pool.name != p.name)).cloned());
+            if let Some(pool) = pool {
+                self.config.event_listeners.push(pool.clone());
+                self.events.configure(&self.config);
+                self.arm_ticks();
             }
-            for process in &program.processes {
-                let id = self.insert_process(process.clone());
-                if process.autostart {
+            for process in processes {
+                let autostart = process.autostart;
+                let id = self.insert_process(process);
+                if autostart {
                     self.start_when_ready(id);
                 }
             }
@@ -131,30 +146,33 @@ impl Supervisor {
         Response::Results { results }
     }
 
-    /// `remove NAME…`: drops stopped programs from the active configuration.
+    /// `remove GROUP…`: drops stopped groups from the active configuration.
     pub(super) fn remove(&mut self, names: &[String]) -> Response {
         let mut results = Vec::new();
         for name in names {
-            let program = self.config.programs.iter().position(|p| p.name == *name);
-            let pool = self.config.event_listeners.iter().position(|l| l.pool.name == *name);
-            if program.is_none() && pool.is_none() {
-                results.push(process_error(name, "no such process group", ProtoError::NoSuchProcess));
+            if !self.config.groups().any(|p| p.group == *name) {
+                let message = format!("no such process/group: {name}");
+                results.push(process_error(name, &message, ProtoError::NoSuchProcess));
                 continue;
             }
             let ids: Vec<ProcessId> =
-                self.processes.iter().filter(|(_, p)| p.config.program == *name).map(|(id, _)| *id).collect();
-            if ids.iter().any(|id| self.processes[id].public_state().is_running()) {
-                results.push(process_error(name, "process group still running; stop it first", ProtoError::Failed));
+                self.processes.iter().filter(|(_, p)| p.config.group == *name).map(|(id, _)| *id).collect();
+            // supervisord's get_unstopped_processes: anything not STOPPED, EXITED or FATAL.
+            let unstopped = |state: ProcessState| {
+                !matches!(state, ProcessState::Stopped | ProcessState::Exited | ProcessState::Fatal)
+            };
+            if ids.iter().any(|id| unstopped(self.processes[id].public_state())) {
+                let message = format!("process/group still running: {name}");
+                results.push(process_error(name, &message, ProtoError::Failed));
                 continue;
             }
             for id in ids {
                 self.remove_process(id);
             }
-            if let Some(index) = program {
-                self.config.programs.remove(index);
-            }
-            if let Some(index) = pool {
-                self.config.event_listeners.remove(index);
+            self.config.programs.retain(|p| p.group != *name);
+            let pools = self.config.event_listeners.len();
+            self.config.event_listeners.retain(|l| l.pool.group != *name);
+            if self.config.event_listeners.len() != pools {
                 self.events.configure(&self.config);
                 self.arm_ticks();
             }
@@ -208,53 +226,60 @@ impl Supervisor {
         self.reply(reply_to, Response::Done { message: "Restarted taskmasterd".to_string() });
     }
 
+    /// The process `name` of `group`.
+    fn find_in_group(&self, group: &str, name: &str) -> Option<ProcessId> {
+        self.processes.iter().find(|(_, p)| p.config.group == group && p.config.name == name).map(|(id, _)| *id)
+    }
+
+    /// A fresh process with `config` in place of `id` (its history goes with it, as a group
+    /// supervisord adds again starts with none), started if autostart.
+    pub fn renew_process(&mut self, id: ProcessId, config: ProcessConfig) {
+        self.remove_process(id);
+        let autostart = config.autostart;
+        let id = self.insert_process(config);
+        if autostart {
+            self.start_when_ready(id);
+        }
+    }
+
     /// Carries out a plan's process changes; returns the stops still to wait for.
     fn apply_plan(&mut self, plan: &Plan) -> Vec<ActionItem> {
         let mut items = Vec::new();
         for change in &plan.processes {
-            let existing = self.find_process(change.name());
+            let existing = self.find_in_group(change.group(), change.name());
             let running = existing.is_some_and(|id| self.processes[&id].public_state().is_running());
             let name = change.name().to_string();
-            match (change, existing) {
-                (ProcessChange::Add(config), None) => {
+            let then = match (change, existing) {
+                (ProcessChange::Add(config), _) => {
+                    let autostart = config.autostart;
                     let id = self.insert_process(config.clone());
-                    if config.autostart {
+                    if autostart {
                         self.start_when_ready(id);
                     }
+                    continue;
                 }
-                (ProcessChange::Add(config) | ProcessChange::Retune(config), Some(id)) => {
-                    self.replace_config(id, config.clone());
-                }
-                (ProcessChange::Restart(config), Some(id)) if running => {
-                    self.take_over(id);
-                    self.feed(id, Input::Stop);
-                    let then = AfterStop::Replace(Box::new(config.clone()));
-                    items.push(ActionItem { id, name, step: Step::AwaitStopped { then }, report: false });
-                }
-                (ProcessChange::Restart(config), Some(id)) => {
-                    self.replace_config(id, config.clone());
-                    if config.autostart {
-                        self.start_when_ready(id);
-                    }
-                }
-                (ProcessChange::Remove(_), Some(id)) if running => {
-                    if !self.take_over(id) {
-                        continue;
-                    }
-                    self.feed(id, Input::Stop);
-                    items.push(ActionItem {
-                        id,
-                        name,
-                        step: Step::AwaitStopped { then: AfterStop::Remove },
-                        report: false,
-                    });
-                }
-                (ProcessChange::Remove(_), Some(id)) => self.remove_process(id),
-                (ProcessChange::Restart(config), None) | (ProcessChange::Retune(config), None) => {
+                (ProcessChange::Renew(config), None) => {
                     self.insert_process(config.clone());
+                    continue;
                 }
-                (ProcessChange::Remove(_), None) => {}
+                (_, None) => continue,
+                (ProcessChange::Renew(config), Some(id)) if !running => {
+                    self.renew_process(id, config.clone());
+                    continue;
+                }
+                (ProcessChange::Remove { .. }, Some(id)) if !running => {
+                    self.remove_process(id);
+                    continue;
+                }
+                (ProcessChange::Renew(config), Some(_)) => AfterStop::Replace(Box::new(config.clone())),
+                (ProcessChange::Remove { .. }, Some(_)) => AfterStop::Remove,
+            };
+            let id = existing.expect("matched above");
+            if !self.take_over(id) {
+                continue;
             }
+            self.feed(id, Input::Stop);
+            items.push(ActionItem { id, name, slot: 0, step: Step::AwaitStopped { then }, report: false });
         }
         items
     }

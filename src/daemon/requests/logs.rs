@@ -34,7 +34,7 @@ impl Supervisor {
             None if follow => Ok(Vec::new()),
             None => {
                 let message = format!("{} has no {} log file (it is NONE)", p.config.name, channel.as_str());
-                return Handled::Reply(failure(message));
+                return Handled::Reply(Response::Error { kind: ErrorKind::NoFile, message });
             }
         };
         match initial {
@@ -65,18 +65,23 @@ impl Supervisor {
         }
     }
 
-    /// `clear NAME…`: empties the processes' log files.
+    /// `clear NAME…`: empties the processes' log files, answering in the order of the names.
     pub(super) fn clear(&mut self, names: &[String]) -> Response {
-        let resolved = self.resolve(names);
-        let mut results = unknown_names(&resolved.unknown);
-        for id in resolved.ids {
-            let p = self.processes.get_mut(&id).expect("resolved");
-            let name = p.config.qualified_name();
-            let outcome = p.stdout_log.clear().and_then(|()| p.stderr_log.clear());
-            results.push(match outcome {
-                Ok(()) => ok(&name, "cleared"),
-                Err(e) => failed(&name, &format!("can't clear its logs: {e}"), ErrorKind::Failed),
-            });
+        let mut results = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for m in self.resolve_each(names) {
+            if m.ids.is_empty() {
+                results.extend(unknown_names(std::slice::from_ref(&m.name)));
+            }
+            for id in m.ids.into_iter().filter(|id| seen.insert(*id)) {
+                let p = self.processes.get_mut(&id).expect("resolved");
+                let name = p.config.qualified_name();
+                let outcome = p.stdout_log.clear().and_then(|()| p.stderr_log.clear());
+                results.push(match outcome {
+                    Ok(()) => ok(&name, "cleared"),
+                    Err(e) => failed(&name, &format!("can't clear its logs: {e}"), ErrorKind::Failed),
+                });
+            }
         }
         Response::Results { results }
     }

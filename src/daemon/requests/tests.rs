@@ -47,7 +47,7 @@ const PEER: Peer = Peer::Local { uid: 1000, pid: Some(4242) };
 fn requests_answered_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut sup = supervisor(&dir);
-    let not_running = |name: &str| failed(name, "not running", ErrorKind::Failed);
+    let not_running = |name: &str| failed(name, "not running", ErrorKind::NotRunning);
     let cases: Vec<(Request, Handled)> = vec![
         (Request::Version, Handled::Reply(Response::Version { version: env!("CARGO_PKG_VERSION").into() })),
         (Request::Pid { names: vec![] }, Handled::Reply(Response::DaemonPid { pid: std::process::id() })),
@@ -55,21 +55,22 @@ fn requests_answered_at_once() {
             Request::Pid { names: names(&["solo", "ghost"]) },
             Handled::Reply(Response::Pids { pids: vec![("solo".into(), None)], unknown: names(&["ghost"]) }),
         ),
+        // A group name skips what is not running; a process named alone is told; the answers
+        // come in the order of the names.
         (
-            Request::Stop { names: names(&["web", "ghost"]), wait: false },
+            Request::Stop { names: names(&["web", "ghost", "web_0", "nogroup:*"]), wait: false },
             Handled::Reply(Response::Results {
                 results: vec![
                     failed("ghost", "no such process", ErrorKind::NoSuchProcess),
                     not_running("web:web_0"),
-                    not_running("web:web_1"),
+                    failed("nogroup", "no such group", ErrorKind::NoSuchGroup),
                 ],
             }),
         ),
         (
             Request::Signal { signal: "NOPE".into(), names: names(&["solo"]) },
-            Handled::Reply(Response::Error {
-                kind: ErrorKind::BadRequest,
-                message: "unknown signal 'NOPE' (use a name such as TERM, HUP, KILL, or a number)".into(),
+            Handled::Reply(Response::Results {
+                results: vec![failed("solo", "bad signal name", ErrorKind::BadSignal)],
             }),
         ),
         (
