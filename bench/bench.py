@@ -244,7 +244,7 @@ class Taskmaster:
     def socket_path(self, workdir: Path) -> Path:
         return workdir / "taskmaster.sock"
 
-    def write_config(self, workdir: Path, programs: list[Program]) -> Path:
+    def write_config(self, workdir: Path, programs: list[Program], http_port: Optional[int] = None) -> Path:
         def value(v: object) -> str:
             if isinstance(v, bool):
                 return "true" if v else "false"
@@ -261,6 +261,8 @@ class Taskmaster:
             f"childlogdir = {value(workdir)}",
             "minfds = 4096",
         ]
+        if http_port is not None:
+            lines += ["[inet_http_server]", f"port = {value(f'127.0.0.1:{http_port}')}"]
         for program in programs:
             lines.append(f"[program.{program.name}]")
             lines += [f"{key} = {value(v)}" for key, v in program.settings()]
@@ -287,7 +289,7 @@ class Supervisord:
     def socket_path(self, workdir: Path) -> Path:
         return workdir / "supervisor.sock"
 
-    def write_config(self, workdir: Path, programs: list[Program]) -> Path:
+    def write_config(self, workdir: Path, programs: list[Program], http_port: Optional[int] = None) -> Path:
         def value(v: object) -> str:
             if isinstance(v, bool):
                 return "true" if v else "false"
@@ -308,6 +310,8 @@ class Supervisord:
             "[supervisorctl]",
             f"serverurl=unix://{sock}",
         ]
+        if http_port is not None:
+            lines += ["[inet_http_server]", f"port=127.0.0.1:{http_port}"]
         for program in programs:
             lines.append(f"[program:{program.name}]")
             lines += [f"{key}={value(v)}" for key, v in program.settings()]
@@ -332,10 +336,10 @@ class Daemon:
     """One daemon in the foreground, in its own temp dir; leaving the `with` stops it and reaps
     everything it started."""
 
-    def __init__(self, flavor: Flavor, workdir: Path, programs: list[Program]):
+    def __init__(self, flavor: Flavor, workdir: Path, programs: list[Program], http_port: Optional[int] = None):
         self.flavor = flavor
         self.workdir = workdir
-        self.config = flavor.write_config(workdir, programs)
+        self.config = flavor.write_config(workdir, programs, http_port)
         self.process: Optional[subprocess.Popen] = None
 
     def __enter__(self) -> "Daemon":
@@ -706,6 +710,55 @@ def stop_all_limit(workdir: Path) -> dict:
     return {"stop_all_s": elapsed}
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def xmlrpc_all_info(flavor: Flavor, workdir: Path) -> dict:
+    """`supervisor.getAllProcessInfo` for 200 processes over TCP with Python's xmlrpc.client, as
+    a dashboard polls it: the round trip, and the daemon's share of it, which is the round trip
+    minus the client's own parsing of the same answer (no server can make the client parse
+    faster). Each call is paired with a parse of the answer's bytes timed right after it, so a
+    busy patch of a shared machine weighs on both; the share is the median of the pairs'
+    differences. The daemon's CPU time per call (from /proc) is reported beside it."""
+    import http.client
+    import xmlrpc.client
+
+    port = free_port()
+    programs = [Program(f"p{i:03d}", IDLE_COMMAND) for i in range(STATUS_PROGRAMS)]
+    with Daemon(flavor, workdir, programs, http_port=port) as daemon:
+        daemon.wait_all_running(STATUS_PROGRAMS)
+        proxy = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/RPC2")
+        if len(proxy.supervisor.getAllProcessInfo()) != STATUS_PROGRAMS:  # also warms up both sides
+            raise BenchError("getAllProcessInfo did not list every process")
+        body = xmlrpc.client.dumps((), "supervisor.getAllProcessInfo").encode()
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        connection.request("POST", "/RPC2", body, {"Content-Type": "text/xml"})
+        answer = connection.getresponse().read()
+        connection.close()
+        round_trips, parses = [], []
+        cpu_before = cpu_seconds(daemon.pid)
+        for _ in range(STATUS_CALLS):
+            start = time.perf_counter()
+            proxy.supervisor.getAllProcessInfo()
+            round_trips.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            xmlrpc.client.loads(answer)
+            parses.append((time.perf_counter() - start) * 1000)
+        cpu_ms = (cpu_seconds(daemon.pid) - cpu_before) * 1000 / STATUS_CALLS
+    shares = [trip - parse for trip, parse in zip(round_trips, parses)]
+    return {
+        "xmlrpc_ms": statistics.median(round_trips),
+        "xmlrpc_parse_ms": statistics.median(parses),
+        "xmlrpc_daemon_ms": max(statistics.median(shares), 0.0),
+        "xmlrpc_daemon_cpu_ms": cpu_ms,
+        "xmlrpc_answer_kib": len(answer) / 1024,
+        "samples": {"xmlrpc_ms": round_trips, "xmlrpc_parse_ms": parses},
+    }
+
+
 @dataclass
 class Scenario:
     key: str
@@ -722,6 +775,7 @@ SCENARIOS = [
     Scenario("capture", capture_alone, capture_alone_limit, needs_size=True),
     Scenario("siblings", capture_beside_siblings, capture_beside_siblings_limit, needs_size=True),
     Scenario("stop", stop_all, stop_all_limit),
+    Scenario("xmlrpc", xmlrpc_all_info),
 ]
 
 
@@ -759,6 +813,15 @@ METRICS = [
     Metric("siblings_lost_bytes", "bytes lost of 1 GiB, beside siblings", "B", "0", under(0), 0),
     Metric("siblings_cpu_s", "daemon CPU per GiB, beside siblings", "s", "≤ 0.3 s", under(0.3), 3),
     Metric("stop_all_s", "`ctl stop all`, 200 children that exit on TERM", "s", "≤ 0.1 s", under(0.1), 3),
+    Metric("xmlrpc_ms", "XML-RPC getAllProcessInfo, 200 processes: round trip", "ms", "—",
+           lambda tm, _limit, _all: True, 1),
+    Metric("xmlrpc_parse_ms", "the same: the client parsing the answer", "ms", "—",
+           lambda tm, _limit, _all: True, 1),
+    Metric("xmlrpc_daemon_ms", "the same: the daemon's share (round trip − client parse)", "ms",
+           "≤ supervisord ÷ 20",
+           lambda tm, _limit, medians: tm * 20 <= medians.get("supervisord", {}).get("xmlrpc_daemon_ms", 0), 2),
+    Metric("xmlrpc_daemon_cpu_ms", "the same: the daemon's CPU time per call", "ms", "≤ supervisord ÷ 20",
+           lambda tm, _limit, medians: tm * 20 <= medians.get("supervisord", {}).get("xmlrpc_daemon_cpu_ms", 0), 2),
 ]
 
 SYSTEMS = ["taskmaster", "supervisord", "limit"]

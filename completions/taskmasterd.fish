@@ -9,7 +9,7 @@ complete -c taskmasterd -s e -l loglevel -d 'critical, error, warn, info, debug,
 complete -c taskmasterd -s j -l pidfile -d 'The pidfile (overrides [taskmasterd] pidfile)' -r -F
 complete -c taskmasterd -s q -l childlogdir -d 'Where AUTO child logs go (overrides [taskmasterd] childlogdir)' -r -F
 complete -c taskmasterd -s a -l minfds -d 'The descriptors to make available (overrides [taskmasterd] minfds)' -r
-complete -c taskmasterd -s i -l identifier -d 'Accepted and ignored, with a warning: taskmaster has no identifier yet' -r
+complete -c taskmasterd -s i -l identifier -d 'What the daemon calls itself over XML-RPC (overrides [taskmasterd] identifier)' -r
 complete -c taskmasterd -l minprocs -d 'Accepted and ignored, with a warning: no process-count limit is raised' -r
 complete -c taskmasterd -l profile_options -d 'Refused: taskmaster has no profiler' -r
 complete -c taskmasterd -s n -l nodaemon -d 'Stay in the foreground instead of daemonizing'

@@ -152,7 +152,7 @@ pub struct DaemonArgs {
     #[arg(short = 'a', long = "minfds", value_name = "N", help_heading = "supervisord's options")]
     pub minfds: Option<u64>,
 
-    /// Accepted and ignored, with a warning: taskmaster has no identifier yet
+    /// What the daemon calls itself over XML-RPC (overrides [taskmasterd] identifier)
     #[arg(short = 'i', long = "identifier", value_name = "STR", help_heading = "supervisord's options")]
     pub identifier: Option<String>,
 
@@ -192,6 +192,7 @@ impl DaemonArgs {
             childlogdir: self.childlogdir.clone(),
             minfds: self.minfds,
             nocleanup: self.nocleanup,
+            identifier: self.identifier.clone(),
         }
     }
 
@@ -205,9 +206,6 @@ impl DaemonArgs {
             return Err("--profile_options is not supported: taskmaster has no profiler".into());
         }
         let mut warnings = Vec::new();
-        if self.identifier.is_some() {
-            warnings.push("-i/--identifier is ignored: taskmaster has no identifier yet".to_string());
-        }
         if self.minprocs.is_some() {
             warnings.push("--minprocs is ignored: taskmaster raises no process-count limit".to_string());
         }

@@ -105,6 +105,13 @@ pub enum Request {
     Fg {
         name: String,
     },
+    /// Send text to a running process's stdin (supervisord's `sendProcessStdin`).
+    SendStdin {
+        name: String,
+        data: String,
+    },
+    /// Empty the daemon's own log file (supervisord's `clearLog`).
+    ClearMainLog,
     /// Follow events: after a [`Response::Stream`], one line per event (text, or JSON with
     /// `json`) about the named processes or groups (all with none), of the given types
     /// (supervisord's names; all with none).

@@ -366,6 +366,40 @@ fn environment_section() -> Roff {
     )
 }
 
+/// The daemon page's HTTP AND XML-RPC section: what supervisord's clients get, and how to open
+/// the TCP listener safely.
+fn http_section() -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", ["HTTP AND XML-RPC"]);
+    roff.text([
+        roman(
+            "The daemon speaks supervisord's HTTP API as well as its own protocol: XML-RPC (API version 3.0, \
+         the whole supervisor and system namespaces) at POST /RPC2, and the log streams GET /logtail/NAME, \
+         /logtail/NAME/stderr and /mainlogtail. The unix socket answers both protocols, told apart by a \
+         connection's first bytes; ",
+        ),
+        bold("[inet_http_server] port"),
+        roman(" adds a TCP listener. With a "),
+        bold("username"),
+        roman(" and "),
+        bold("password"),
+        roman(
+            " (plain, or {SHA} and the hex SHA-1 of the password) on the listener's section, HTTP clients must \
+         present them (HTTP basic auth; otherwise 401). Tools known to work, tested against taskmasterd: \
+         supervisorctl 4.3 (every action, over the socket and over TCP) and Python's xmlrpc.client.",
+        ),
+    ]);
+    roff.control("PP", []);
+    roff.text([roman(
+        "Anyone who reaches the TCP port and knows the password controls every process and can read \
+         every log, and basic auth travels in clear text. Listen on 127.0.0.1 (port = \"127.0.0.1:9001\") \
+         unless other hosts must connect; then set a password, and put a TLS-terminating proxy (nginx, \
+         Caddy, stunnel) in front when the network is not trusted. The daemon warns at start when it \
+         listens beyond loopback without a password.",
+    )]);
+    roff
+}
+
 fn see_also(pages: &[(&str, &str)]) -> Roff {
     let mut text = Vec::new();
     for (i, (name, section)) in pages.iter().enumerate() {
@@ -562,6 +596,7 @@ fn daemon_page() -> Vec<u8> {
              one is FATAL. An operator's stop does not count.",
         ],
     ));
+    page.push_roff(&http_section());
     page.push_roff(&guarantees_sections());
     page.push_roff(&recovery_sections());
     page.push_roff(&tagged(

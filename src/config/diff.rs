@@ -169,6 +169,7 @@ pub const LIVE_DAEMON_SETTINGS: &[&str] = &[
     "exit_with_program",
     // Read at start-up only: nothing to apply, nothing to restart for.
     "nocleanup",
+    "identifier",
 ];
 
 fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
@@ -201,6 +202,8 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(a.exit_when_all_fatal != b.exit_when_all_fatal, "exit_when_all_fatal");
     check(a.nocleanup != b.nocleanup, "nocleanup");
     check(a.exit_with_program != b.exit_with_program, "exit_with_program");
+    check(a.identifier != b.identifier, "identifier");
+    check(old.http != new.http, "HTTP servers and credentials");
 }
 
 /// The active configuration after applying the plan for `only` (every group when None): the

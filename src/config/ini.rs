@@ -136,13 +136,6 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
         why: "not implemented yet: escape sequences are kept in the log files",
     },
     SupervisordOnly {
-        section: Section::Taskmasterd,
-        name: "identifier",
-        kind: Kind::Str,
-        default: "supervisor",
-        why: "not implemented yet: the identifier is only reported over XML-RPC, which taskmaster does not serve yet",
-    },
-    SupervisordOnly {
         section: Section::Program,
         name: "serverurl",
         kind: Kind::Str,
@@ -622,7 +615,7 @@ impl Reader {
                     string(path)
                 } else {
                     let msg = format!(
-                        "'{text}' is not served yet: taskmasterctl speaks only over the unix socket, so it uses [unix_http_server] file"
+                        "'{text}' is not used by taskmasterctl, which speaks only over the unix socket, so it uses [unix_http_server] file (supervisorctl can use the URL)"
                     );
                     self.warn(file, entry.value_offset, label, &entry.key, msg);
                     return None;

@@ -230,7 +230,7 @@ serverurl=http://localhost:9001
         format!("{FILE}:12:2: [fcgi-program:php]: FastCGI programs are not implemented yet"),
         format!("{FILE}:17:2: [rpcinterface:other]: RPC interface plugins are not supported"),
         format!("{FILE}:19:2: [unknown_thing]: unknown section, ignored as supervisord ignores it"),
-        format!("{FILE}:21:11: [supervisorctl] serverurl: 'http://localhost:9001' is not served yet"),
+        format!("{FILE}:21:11: [supervisorctl] serverurl: 'http://localhost:9001' is not used by taskmasterctl"),
     ];
     assert_eq!(all.len(), want.len(), "{all:#?}");
     for (got, want) in all.iter().zip(&want) {

@@ -57,8 +57,8 @@ impl Section {
         match self {
             Section::UnixServer => "The control socket the daemon listens on.",
             Section::InetHttpServer => {
-                "supervisord's HTTP (XML-RPC) server on a TCP port. Read and kept, but not served yet: \
-                 setting it gives a warning, and taskmasterctl uses the unix socket."
+                "supervisord's HTTP server on a TCP port: its XML-RPC API and log streams, for supervisorctl, \
+                 dashboards and scripts (the unix socket serves the same API). taskmasterctl uses the unix socket."
             }
             Section::Taskmasterd => "The daemon's own settings.",
             Section::Taskmasterctl => "Settings of the control client and its interactive shell.",
@@ -194,22 +194,13 @@ const SECONDS: Kind = Kind::Int { min: 0, max: u32::MAX as i64 };
 const COUNT: Kind = Kind::Int { min: 0, max: u32::MAX as i64 };
 const PRIORITY: Kind = Kind::Int { min: i64::MIN, max: i64::MAX };
 
-/// Why a key that taskmaster reads but does not act on yet gives a warning when it is set.
-const NO_HTTP: &str =
-    "not implemented yet: taskmaster does not serve HTTP (XML-RPC) yet, and taskmasterctl uses the unix socket";
-const NO_AUTH: &str = "not implemented yet: the control socket asks no password; its chmod and chown protect it";
+const NO_AUTH: &str = "not implemented yet: taskmasterctl speaks to the unix socket, whose chmod and chown protect it; \
+                       the username and password are for supervisorctl and other HTTP clients";
 
 /// Keys that are read into the model but change nothing yet. Setting one gives a warning at its
 /// place, so that nothing is silently ignored.
-pub const NOT_YET: &[(Section, &str, &str)] = &[
-    (UnixServer, "username", NO_AUTH),
-    (UnixServer, "password", NO_AUTH),
-    (InetHttpServer, "port", NO_HTTP),
-    (InetHttpServer, "username", NO_HTTP),
-    (InetHttpServer, "password", NO_HTTP),
-    (Taskmasterctl, "username", NO_AUTH),
-    (Taskmasterctl, "password", NO_AUTH),
-];
+pub const NOT_YET: &[(Section, &str, &str)] =
+    &[(Taskmasterctl, "username", NO_AUTH), (Taskmasterctl, "password", NO_AUTH)];
 
 /// Why a key of [`NOT_YET`] is not acted on, if it is one.
 pub fn not_yet(section: Section, name: &str) -> Option<&'static str> {
@@ -233,17 +224,44 @@ pub const KEYS: &[Key] = &[
         Unset,
         "Owner of the socket file, as user or user:group (the daemon must be root to change it).",
     ),
-    key(UnixServer, "username", Kind::Str, Unset, "supervisord's user name for the control interface (not used yet)."),
-    key(UnixServer, "password", Kind::Str, Unset, "supervisord's password for the control interface (not used yet)."),
+    key(
+        UnixServer,
+        "username",
+        Kind::Str,
+        Unset,
+        "The user name HTTP clients of the socket (supervisorctl, XML-RPC scripts) must present; taskmasterctl's \
+         JSON-lines protocol is protected by the socket's chmod and chown instead.",
+    ),
+    key(
+        UnixServer,
+        "password",
+        Kind::Str,
+        Unset,
+        "The password of that user, plain or as {SHA} followed by the hex SHA-1 of the password.",
+    ),
     key(
         InetHttpServer,
         "port",
         Kind::InetAddress,
         Required,
-        "The TCP address to serve HTTP on, as HOST:PORT, :PORT, *:PORT or PORT (not served yet).",
+        "The TCP address to serve supervisord's HTTP/XML-RPC API on, as HOST:PORT, :PORT, *:PORT or PORT \
+         (*, an empty host or a bare port listen on every interface). Prefer 127.0.0.1, or a password, or both.",
     ),
-    key(InetHttpServer, "username", Kind::Str, Unset, "The HTTP server's user name (not used yet)."),
-    key(InetHttpServer, "password", Kind::Str, Unset, "The HTTP server's password (not used yet)."),
+    key(
+        InetHttpServer,
+        "username",
+        Kind::Str,
+        Unset,
+        "The user name HTTP clients must present (basic auth); without it anyone who reaches the port controls \
+         every process.",
+    ),
+    key(
+        InetHttpServer,
+        "password",
+        Kind::Str,
+        Unset,
+        "The password of that user, plain or as {SHA} followed by the hex SHA-1 of the password.",
+    ),
     key(
         Taskmasterd,
         "logfile",
@@ -332,6 +350,13 @@ pub const KEYS: &[Key] = &[
         Kind::Str,
         Unset,
         "Exit policy for a container: when a process of this program ends for good (EXITED, or FATAL), stop the others and exit with its exit code (128+N after signal N, 1 for FATAL). A stop asked by an operator does not count.",
+    ),
+    key(
+        Taskmasterd,
+        "identifier",
+        Kind::Str,
+        Value("\"supervisor\""),
+        "What the daemon calls itself over XML-RPC (getIdentification), as supervisord's identifier.",
     ),
     key(
         Taskmasterctl,

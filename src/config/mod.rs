@@ -42,7 +42,7 @@ pub struct Config {
     pub programs: Vec<ProgramConfig>,
     /// supervisord's event listener pools, in the order they were declared.
     pub event_listeners: Vec<EventListenerConfig>,
-    /// What the HTTP front-end and authentication will need; read and kept, not acted on yet.
+    /// The HTTP front-end's TCP listener and the credentials HTTP clients must present.
     pub http: HttpConfig,
     /// The syntax the main file is written in.
     pub format: ConfigFormat,
@@ -69,9 +69,9 @@ impl ConfigFormat {
     }
 }
 
-/// Settings of supervisord's HTTP servers and of their authentication. taskmaster reads them
-/// (from `[inet_http_server]` and the username and password keys) so that a supervisord config
-/// keeps its meaning, but serves no HTTP and asks no password yet: setting one gives a warning.
+/// Settings of supervisord's HTTP servers and of their authentication (from `[inet_http_server]`
+/// and the username and password keys): the daemon's HTTP front-end serves them, asking HTTP
+/// clients for the password of the listener they connect to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HttpConfig {
     /// `[inet_http_server]`, when present.
@@ -135,6 +135,8 @@ pub struct DaemonConfig {
     /// The exit policy: shut down when a process of this program ends (EXITED or FATAL), with
     /// its exit code.
     pub exit_with_program: Option<String>,
+    /// What the daemon calls itself over XML-RPC (`getIdentification`).
+    pub identifier: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

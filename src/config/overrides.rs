@@ -1,6 +1,6 @@
 //! supervisord's command-line options that override `[supervisord]` settings: `taskmasterd -u
 //! USER -m UMASK -d DIR -l LOGFILE -y MAXBYTES -z BACKUPS -e LEVEL -j PIDFILE -q CHILDLOGDIR -a
-//! MINFDS`, read with the config file's value syntax (`50MB`, `022`, `warn`).
+//! MINFDS -i IDENTIFIER`, read with the config file's value syntax (`50MB`, `022`, `warn`).
 //!
 //! As in supervisord, they outlive the file: every later read of the config (`reread`, `update`,
 //! `reload`, SIGHUP) gets them again, so the daemon installs them once at start-up
@@ -27,6 +27,7 @@ pub struct DaemonOverrides {
     pub minfds: Option<u64>,
     /// `-k`: keep the AUTO logs of an earlier run (it can only turn nocleanup on).
     pub nocleanup: bool,
+    pub identifier: Option<String>,
 }
 
 impl DaemonOverrides {
@@ -54,6 +55,7 @@ impl DaemonOverrides {
         set(&mut daemon.childlogdir, &self.childlogdir);
         set(&mut daemon.minfds, &self.minfds);
         daemon.nocleanup |= self.nocleanup;
+        set(&mut daemon.identifier, &self.identifier);
     }
 }
 

@@ -198,6 +198,7 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
         nocleanup: false,
         exit_when_all_fatal: false,
         exit_with_program: None,
+        identifier: "supervisor".into(),
     };
     assert_eq!(config.daemon, want);
     let ctl =

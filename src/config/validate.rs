@@ -248,6 +248,7 @@ pub(super) fn build(
         nocleanup: r.value("nocleanup", as_bool),
         exit_when_all_fatal: r.value("exit_when_all_fatal", as_bool),
         exit_with_program: r.get("exit_with_program", as_string),
+        identifier: r.value("identifier", as_string),
     };
 
     let ctl_raw = find(Section::Taskmasterctl).map_or_else(|| empty(Section::Taskmasterctl), clone_section);

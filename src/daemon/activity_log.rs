@@ -126,6 +126,14 @@ impl ActivityLog {
         }
     }
 
+    /// Empties the log file (supervisord's `clearLog`).
+    pub fn clear(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.clear(),
+            None => Ok(()),
+        }
+    }
+
     pub fn set_following(&mut self, following: bool) {
         match (following, &self.followed) {
             (true, None) => self.followed = Some(Vec::new()),

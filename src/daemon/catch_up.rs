@@ -78,7 +78,9 @@ impl Supervisor {
         let candidates: Vec<ClientId> = self
             .followers
             .iter()
-            .filter(|(client, source)| **source == wanted && !self.lagging.contains_key(client))
+            .filter(|(client, source)| {
+                **source == wanted && !self.lagging.contains_key(client) && self.is_framed_follower(**client)
+            })
             .map(|(client, _)| *client)
             .collect();
         for client in candidates {

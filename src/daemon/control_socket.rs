@@ -7,7 +7,8 @@
 //! supervisor queues for this client ([`Outgoing`], delivered by
 //! [`Supervisor::deliver_to_socket_client`]). A request answered later (a job, a reload) holds
 //! back the client's next request until the answer is written. The socket's buffers and their
-//! bounds live in `server`.
+//! bounds live in `server`. A connection whose first bytes are HTTP is handed to `http_front`
+//! before its first request is read (`http::sniff`).
 
 use std::io::ErrorKind;
 use std::time::Instant;
@@ -17,6 +18,7 @@ use polling::Event;
 
 use super::catch_up::TopUp;
 use super::event_loop::LISTENER_KEY;
+use super::http::{self, Protocol};
 use super::peer::Peer;
 use super::requests::{ClientId, Handled, Outgoing};
 use super::server::{Connection, ReadOutcome};
@@ -40,6 +42,8 @@ pub struct Client {
     /// The stream is framed (`tail -f`, [`Response::Frames`]): output in data frames, and an
     /// end frame that says whether output was lost.
     framed: bool,
+    /// Its first bytes were JSON lines (an HTTP client is handed to `http_front`).
+    sniffed: bool,
 }
 
 /// Whether the other end of a socket is closed both ways (not merely shut for writing).
@@ -71,8 +75,15 @@ impl Supervisor {
                         warn!("can't watch a client connection: {e}");
                         continue;
                     }
-                    let client =
-                        Client { connection, peer, busy: false, streaming: false, closing: false, framed: false };
+                    let client = Client {
+                        connection,
+                        peer,
+                        busy: false,
+                        streaming: false,
+                        closing: false,
+                        framed: false,
+                        sniffed: false,
+                    };
                     self.clients.insert(key, client);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
@@ -151,6 +162,18 @@ impl Supervisor {
             let Some(client) = self.clients.get_mut(&key) else { return };
             if client.busy {
                 return;
+            }
+            if !client.sniffed {
+                match http::sniff(client.connection.peek_input()) {
+                    None => return,
+                    Some(Protocol::JsonLines) => client.sniffed = true,
+                    Some(Protocol::Http) => {
+                        let client = self.clients.remove(&key).expect("present");
+                        let mut connection = client.connection;
+                        let input = connection.take_input();
+                        return self.adopt_http_client(connection.stream, client.peer, input);
+                    }
+                }
             }
             let line = match client.connection.next_line() {
                 Ok(Some(line)) => line,
@@ -258,6 +281,12 @@ impl Supervisor {
         }
         client.closing = true;
         self.update_client_interest(key);
+    }
+
+    /// Whether `client` is a framed `tail -f` on this socket: the followers that can catch up
+    /// from disk (`catch_up`).
+    pub(super) fn is_framed_follower(&self, client: ClientId) -> bool {
+        self.clients.get(&client.0).is_some_and(|c| c.framed)
     }
 
     /// A framed follower catching up from disk gets the next slice while its buffer has room.

@@ -66,6 +66,7 @@ impl Supervisor {
                     LISTENER_KEY => self.accept_clients()?,
                     key if self.outputs.contains_key(&key) => self.read_output(key),
                     key if self.stdin_keys.contains_key(&key) => self.write_stdin(self.stdin_keys[&key]),
+                    key if self.http.owns(key) => self.http_event(key, readable, writable),
                     key if self.monitors.owns_key(key) => self.monitor_socket_ready(key),
                     key => self.serve_client(key, readable, writable),
                 }
@@ -82,6 +83,7 @@ impl Supervisor {
                     TimerEvent::JobDeadline(job) => self.expire_job(job),
                     TimerEvent::RetryLog(id, channel) => self.retry_log(id, channel),
                     TimerEvent::ListenAgain => self.poller.modify(&self.listener, Event::readable(LISTENER_KEY))?,
+                    TimerEvent::HttpIdle(key) => self.http_idle(key),
                     TimerEvent::Monitor(id, pid, timer) => self.monitor_timer(id, pid, timer),
                     TimerEvent::Tick => self.tick(),
                     // Only a wake-up: the stop above looks at the listeners again.
@@ -138,12 +140,14 @@ impl Supervisor {
     }
 
     /// Hands what the supervisor owes its clients to the front-end that owns each connection.
-    /// (One front-end today: the JSON-lines control socket. Another adds its own branch here,
-    /// keyed by its own connections.)
+    /// (The JSON-lines control socket's and the HTTP front-end's; another front-end adds its
+    /// own branch here, keyed by its own connections.)
     pub fn deliver(&mut self) {
         while let Some((client, outgoing)) = self.outbox.pop_front() {
             if self.clients.contains_key(&client.0) {
                 self.deliver_to_socket_client(client.0, outgoing);
+            } else if self.http.has_connection(client.0) {
+                self.deliver_to_http(client.0, outgoing);
             }
         }
     }
@@ -159,6 +163,9 @@ impl Drop for Supervisor {
         }
         for pipe in self.outputs.values() {
             let _ = self.poller.delete(&pipe.file);
+        }
+        for socket in self.http.sockets() {
+            let _ = self.poller.delete(socket);
         }
         for stdin in self.processes.values().filter_map(|p| p.stdin.as_ref()) {
             if stdin.key.is_some() {

@@ -17,7 +17,9 @@
 //!   knowing no transport (its opener documents the interface for front-ends), and logs the
 //!   state-changing ones with their sender (`requests::audit`, the `peer::Peer` a
 //!   front-end captured at accept); `control_socket` is the JSON-lines front-end, `server`
-//!   its socket and bounded buffers.
+//!   its socket and bounded buffers; `http_front` is the HTTP front-end (supervisord's
+//!   XML-RPC API and log streams, on the same unix socket and on TCP) over the
+//!   transport-free codecs `http` and `xmlrpc`.
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
 //!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing
 //!   logs, each reported once and retried on its own back-off), `signals` (the signal
@@ -38,6 +40,7 @@ pub mod events;
 pub mod health;
 mod host;
 pub mod http;
+mod http_front;
 mod jobs;
 mod log_files;
 mod log_retry;
@@ -105,6 +108,14 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
             return Err(e);
         }
     };
+    let inet = match http_front::bind_inet(&config.http) {
+        Ok(inet) => inet,
+        Err(e) => {
+            server::unlink(&config.unix_server.file);
+            pidfile.remove();
+            return Err(e);
+        }
+    };
     let socket_path = config.unix_server.file.clone();
 
     let mut report = Some(if foreground {
@@ -144,6 +155,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
             activity_file,
             Some(logger),
         )?;
+        supervisor.serve_http(&config, inet)?;
         supervisor.children = Some(orphans::ChildRecord::create(children_record));
         supervisor.host.notifier = notifier;
         supervisor.autostart();

@@ -12,6 +12,8 @@ pub enum Peer {
     /// The process at the other end of a unix socket: its effective uid and, where the system
     /// tells (Linux, macOS), its pid.
     Local { uid: u32, pid: Option<u32> },
+    /// A TCP client of the HTTP front-end: its address.
+    Remote(std::net::SocketAddr),
     /// The system would not say.
     Unknown,
 }
@@ -21,6 +23,7 @@ impl fmt::Display for Peer {
         match self {
             Peer::Local { uid, pid: Some(pid) } => write!(f, "uid {uid} pid {pid}"),
             Peer::Local { uid, pid: None } => write!(f, "uid {uid}"),
+            Peer::Remote(address) => write!(f, "{address} (HTTP)"),
             Peer::Unknown => write!(f, "an unidentified peer"),
         }
     }

@@ -167,6 +167,11 @@ impl Connection {
         self.output.clear();
     }
 
+    /// What is buffered, unconsumed (to tell the protocol from a connection's first bytes).
+    pub fn peek_input(&self) -> &[u8] {
+        &self.input
+    }
+
     /// Everything received and not yet consumed (raw input of a streaming client).
     pub fn take_input(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.input)

@@ -52,7 +52,7 @@ fn enlarge_pipe(pipe: &File) {
 /// Where `program` runs from: itself when it holds a '/', else the first executable file of
 /// that name in the child's PATH. Looking it up here (rather than in the child) names the
 /// problem precisely and lets the spawn take the posix_spawn path.
-fn find_executable(program: &str, environment: &[(String, String)]) -> Result<std::path::PathBuf, String> {
+pub(crate) fn find_executable(program: &str, environment: &[(String, String)]) -> Result<std::path::PathBuf, String> {
     use nix::unistd::{AccessFlags, access};
     let runnable = |path: &Path| path.is_file() && access(path, AccessFlags::X_OK).is_ok();
     if program.contains('/') {

@@ -24,6 +24,7 @@ use super::control_socket::Client;
 use super::event_loop::{LISTENER_KEY, SIGNAL_KEY};
 use super::events::EventHub;
 use super::events::types::Event as SupervisorEvent;
+use super::http_front::HttpFront;
 use super::jobs::{self, Command, Job, JobKind, Observed};
 use super::log_files::{ChannelLog, RotatingFile};
 use super::log_retry::FailingLog;
@@ -153,6 +154,9 @@ pub enum TimerEvent {
     RetryLog(ProcessId, Channel),
     /// Watch the control socket again after running out of descriptors.
     ListenAgain,
+    /// An HTTP connection had no complete request for too long, or an HTTP listener that ran
+    /// out of descriptors may accept again (`http_front`).
+    HttpIdle(usize),
     /// A health check, readiness or watchdog timer of one run (pid) of a process (`monitor`).
     Monitor(ProcessId, u32, MonitorTimer),
     /// A TICK period may have rolled over (armed only while someone takes ticks).
@@ -224,6 +228,8 @@ pub struct Supervisor {
     pub read_buffer: Vec<u8>,
     /// The logger, to change the level on reload.
     pub logger: Option<flexi_logger::LoggerHandle>,
+    /// The HTTP front-end's listeners and connections (`http_front`).
+    pub http: HttpFront,
     /// Health checks, readiness, watchdogs and starts waiting on dependencies (`monitor`).
     pub monitors: Monitors,
     /// Event listener pools, listeners' protocol states, event followers (`events`).
@@ -276,6 +282,7 @@ impl Supervisor {
             // Allocated zeroed (calloc), so its pages cost memory only once a read fills them.
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
+            http: HttpFront::default(),
             monitors: Monitors::default(),
             events: EventHub::new(&config),
             children: None,
@@ -364,6 +371,11 @@ impl Supervisor {
     /// The complete environment a process's child gets, in order (later entries win).
     pub fn child_environment(&self, config: &ProcessConfig) -> Vec<(String, String)> {
         let mut environment = self.base_environment.clone();
+        // supervisord's clients in a child (supervisorctl, superlance, childutils) find the
+        // daemon by this (what supervisord gives for a unix_http_server); the config's
+        // environments may still set it otherwise, as in supervisord.
+        environment
+            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         environment.extend(self.config.daemon.environment.iter().cloned());
         environment.extend(config.environment.iter().cloned());
         environment.push(("TASKMASTER_ENABLED".into(), "1".into()));
@@ -371,12 +383,10 @@ impl Supervisor {
         environment.push(("TASKMASTER_GROUP_NAME".into(), config.group.clone()));
         environment.push(("TASKMASTER_SERVER_URL".into(), self.config.unix_server.file.display().to_string()));
         // What supervisord gives its children: supervisor.childutils and the listeners written
-        // with it read these (the URL is what supervisord gives for a unix_http_server).
+        // with it read these (SUPERVISOR_SERVER_URL is above).
         environment.push(("SUPERVISOR_ENABLED".into(), "1".into()));
         environment.push(("SUPERVISOR_PROCESS_NAME".into(), config.name.clone()));
         environment.push(("SUPERVISOR_GROUP_NAME".into(), config.group.clone()));
-        environment
-            .push(("SUPERVISOR_SERVER_URL".into(), format!("unix://{}", self.config.unix_server.file.display())));
         environment
     }
 

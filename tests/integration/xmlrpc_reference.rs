@@ -1,8 +1,8 @@
 //! The checks that keep `tests/reference/xmlrpc_probe.py` from rotting: it runs against the real
 //! supervisord and its transcript must be well formed and agree with our static knowledge of the
 //! API (method table, signatures, fault names, process info fields), and two runs of it must give
-//! equal transcripts. The differential test that runs the same probe against taskmasterd (and
-//! compares with `xmlrpc_probe.py --compare`) comes with the HTTP wiring.
+//! equal transcripts. The differential test runs the same probe against taskmasterd and
+//! supervisord at once, and compares the transcripts with `xmlrpc_probe.py --compare`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -42,11 +42,16 @@ fn probe_script() -> PathBuf {
 
 /// Starts the probe against a fresh supervisord, writing its transcript to `out`.
 fn start_probe(venv: &Path, out: &Path) -> ProbeRun {
+    start_probe_of(venv, &venv.join("bin/supervisord"), out)
+}
+
+/// Starts the probe against a fresh `daemon` (run as `daemon -n -c FILE`).
+fn start_probe_of(venv: &Path, daemon: &Path, out: &Path) -> ProbeRun {
     use std::os::unix::process::CommandExt;
     let child = Command::new(venv.join("bin/python"))
         .arg(probe_script())
         .arg("--launch")
-        .arg(venv.join("bin/supervisord"))
+        .arg(daemon)
         .arg("--out")
         .arg(out)
         .stdin(Stdio::null())
@@ -180,6 +185,37 @@ fn xmlrpc_probe_runs_against_supervisord() {
     assert_eq!(http("GET /logtail/echoer/stderr")["headers"]["transfer-encoding"], "chunked");
     assert_eq!(http("GET /logtail/echoer/stderr")["first_chunk"], "err line\n");
     assert_eq!(http("GET /logtail/nosuch")["status"], 404);
+}
+
+/// The differential test of the whole API: every method, faults and multicall included, and the
+/// HTTP checks (auth, log streams), on the same config, supervisord and taskmasterd side by side.
+#[test]
+fn taskmasterd_answers_the_xmlrpc_probe_as_supervisord_does() {
+    let Some(venv) = reference_venv("taskmasterd_answers_the_xmlrpc_probe_as_supervisord_does") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The probe runs `taskmasterd -n -c FILE`: the binary's supervisord-style name.
+    let taskmasterd = dir.path().join("taskmasterd");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_taskmaster"), &taskmasterd).unwrap();
+    let (reference, ours) = (dir.path().join("supervisord.json"), dir.path().join("taskmasterd.json"));
+    let (a, b) = (start_probe(&venv, &reference), start_probe_of(&venv, &taskmasterd, &ours));
+    finish_probe(b);
+    finish_probe(a);
+    let compared = Command::new(venv.join("bin/python"))
+        .arg(probe_script())
+        .arg("--compare")
+        .args([&reference, &ours])
+        .output()
+        .unwrap();
+    assert!(
+        compared.status.success(),
+        "taskmasterd differs from supervisord:\n{}{}",
+        String::from_utf8_lossy(&compared.stdout),
+        String::from_utf8_lossy(&compared.stderr)
+    );
+    let transcript: Value = serde_json::from_str(&std::fs::read_to_string(&ours).unwrap()).expect("JSON transcript");
+    assert!(transcript["steps"].as_array().expect("steps").len() > 150);
 }
 
 /// Runs a Python snippet with the reference interpreter, `input` on its stdin; its stdout.

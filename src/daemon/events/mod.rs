@@ -34,10 +34,6 @@ use super::timers::TimerId;
 use crate::config::Config;
 use crate::protocol::{Channel, ProcessState};
 
-/// The `server:` of the envelope: supervisord's default identifier, so that listeners that
-/// look at it see what they saw under supervisord.
-pub const SERVER_IDENTIFIER: &str = "supervisor";
-
 /// supervisord reads at most this much of a pipe at a time, so no PROCESS_LOG event it sends
 /// is larger; our reads are larger, so their data is cut to this size.
 const LOG_EVENT_CHUNK: usize = 2 << 16;
@@ -271,7 +267,8 @@ impl Supervisor {
             .map(|(id, _)| *id)
             .collect();
         candidates.sort();
-        let envelope = queued.event.envelope(SERVER_IDENTIFIER, queued.serial, &pool_name, queued.pool_serial);
+        let envelope =
+            queued.event.envelope(&self.config.daemon.identifier, queued.serial, &pool_name, queued.pool_serial);
         for id in candidates {
             let name = self.display_name(id);
             if self.send_stdin(id, envelope.as_bytes()).is_err() {

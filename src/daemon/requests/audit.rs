@@ -62,6 +62,8 @@ pub fn summary(request: &Request) -> Option<String> {
         Request::Reopen => "reopen".to_string(),
         // Attaching sends the client's input to the process's stdin from now on.
         Request::Fg { name } => format!("fg {name} (its input goes to the process's stdin)"),
+        Request::SendStdin { name, data } => format!("send {} bytes to the stdin of {name}", data.len()),
+        Request::ClearMainLog => "clear the daemon's log".to_string(),
         // Listeners act on it.
         Request::SendRemoteCommEvent { kind, .. } => format!("send a REMOTE_COMMUNICATION event of type {kind}"),
         Request::Status { .. }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::{ClientId, Handled, failure, unknown_names};
 use crate::daemon::jobs::{failed, ok};
-use crate::daemon::streams::FollowSource;
+use crate::daemon::streams::{FollowSource, StdinRefused};
 use crate::daemon::supervisor::Supervisor;
 use crate::protocol::{Channel, ErrorKind, Response};
 
@@ -84,6 +84,31 @@ impl Supervisor {
             }
         }
         Response::Results { results }
+    }
+
+    /// Text for a running process's stdin (supervisord's `sendProcessStdin`).
+    pub(super) fn send_stdin_request(&mut self, name: &str, data: &[u8]) -> Response {
+        let id = match self.resolve_one(name, "sending to stdin") {
+            Ok(id) => id,
+            Err(error) => return error,
+        };
+        match self.send_stdin(id, data) {
+            Ok(()) => Response::Done { message: format!("sent {} bytes to the stdin of {name}", data.len()) },
+            Err(StdinRefused::NotRunning) => failure(format!("{name} is not running")),
+            Err(StdinRefused::Full) => failure(format!("{name} is not reading its stdin")),
+        }
+    }
+
+    /// Empties the daemon's own log file (supervisord's `clearLog`).
+    pub(super) fn clear_main_log(&mut self) -> Response {
+        let Some(path) = self.config.daemon.logfile.clone() else {
+            return failure("the daemon has no log file (logfile = NONE)".to_string());
+        };
+        let cleared = self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        match cleared {
+            Ok(()) => Response::Done { message: format!("cleared {}", path.display()) },
+            Err(e) => failure(format!("can't clear {}: {e}", path.display())),
+        }
     }
 
     /// `fg NAME`: the process's output to the client, the client's input to its stdin.

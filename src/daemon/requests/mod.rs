@@ -1,7 +1,8 @@
 //! The request layer: a typed [`Request`] becomes supervisor operations and a typed
 //! [`Response`], with no knowledge of the transport. Every front-end (the JSON-lines control
-//! socket today; an HTTP front-end with supervisord's XML-RPC API or a JSON API next) is only a
-//! codec over this module, so they all get the same answers and the same errors.
+//! socket, `control_socket`; supervisord's XML-RPC API over HTTP, `http_front`, whose
+//! `rpc.rs` maps each API call onto these requests) is only a codec over this module, so they
+//! all get the same answers and the same errors.
 //!
 //! # The interface a front-end uses
 //! 1. **Identify the connection.** Each connection gets a [`ClientId`]; use its poller key
@@ -47,10 +48,10 @@
 //! with no change, and both front-ends give the same answers and errors. For example,
 //! supervisord's `startProcess(name, wait)` is [`Request::Start`] with `wait`,
 //! `stopProcessGroup` is [`Request::Stop`] with `GROUP:*`, `signalProcess` is
-//! [`Request::Signal`], `tailProcessStdoutLog` is close to [`Request::Tail`], `clearLog` is
-//! [`Request::Clear`], `reloadConfig` is [`Request::Reread`], `addProcessGroup` is
-//! [`Request::Add`]; `readProcessStdoutLog(offset, length)` and `sendProcessStdin` need new
-//! variants (over the log file's path and `send_stdin`).
+//! [`Request::Signal`], `clearProcessLogs` is [`Request::Clear`], `addProcessGroup` is
+//! [`Request::Add`], `sendProcessStdin` is [`Request::SendStdin`], `clearLog` is
+//! [`Request::ClearMainLog`] (see `http_front::rpc` for all of them). Calls that only read
+//! (process info, log ranges) read the same process table directly.
 
 pub mod audit;
 mod config_changes;
@@ -134,6 +135,8 @@ impl Supervisor {
                 info!("reopened log files at a client's request");
                 Response::Done { message: "Reopened log files".to_string() }
             }
+            Request::SendStdin { name, data } => self.send_stdin_request(&name, data.as_bytes()),
+            Request::ClearMainLog => self.clear_main_log(),
             Request::Fg { name } => {
                 let handled = self.attach(client, &name);
                 if matches!(handled, Handled::Stream { .. }) {

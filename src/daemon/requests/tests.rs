@@ -102,6 +102,24 @@ fn requests_answered_at_once() {
                 message: "the daemon has no log file (logfile = NONE)".into(),
             }),
         ),
+        (
+            Request::SendStdin { name: "solo".into(), data: "hi\n".into() },
+            Handled::Reply(Response::Error { kind: ErrorKind::Failed, message: "solo is not running".into() }),
+        ),
+        (
+            Request::SendStdin { name: "ghost".into(), data: "hi\n".into() },
+            Handled::Reply(Response::Error {
+                kind: ErrorKind::NoSuchProcess,
+                message: "no such process 'ghost'".into(),
+            }),
+        ),
+        (
+            Request::ClearMainLog,
+            Handled::Reply(Response::Error {
+                kind: ErrorKind::Failed,
+                message: "the daemon has no log file (logfile = NONE)".into(),
+            }),
+        ),
     ];
     for (request, expected) in cases {
         assert_eq!(sup.handle(CLIENT, &PEER, request.clone()), expected, "{request:?}");

@@ -2,11 +2,11 @@
 //! (names, signatures, help), and the decoding of a [`MethodCall`] into a typed [`ApiCall`]
 //! with supervisord's fault behaviour for unknown methods and bad arguments.
 //!
-//! NEXT STEP (the wiring, not done here): the request layer matches on [`ApiCall`] and carries
-//! each one out against the supervisor, the same code a JSON-lines request reaches. Before
-//! anything else it answers SHUTDOWN_STATE when the daemon is shutting down or restarting and
+//! The wiring is `daemon::http_front::rpc`: it matches on [`ApiCall`] and carries each one out
+//! through the request layer, the same code a JSON-lines request reaches. Before anything else
+//! it answers SHUTDOWN_STATE when the daemon is shutting down or restarting and
 //! [`ApiCall::checks_shutdown`] holds (supervisord's `_update`). The calls that need no daemon
-//! state are answered here already by [`answer_static`].
+//! state are answered here by [`answer_static`].
 //!
 //! Fault behaviour, checked against supervisord 4.3 by `tests/reference/xmlrpc_probe.py`:
 //! - a name that is not `namespace.method` with a known namespace and a published method, or
