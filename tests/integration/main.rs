@@ -1,6 +1,7 @@
 //! The integration tests: the real binary, real processes, the real socket. One test binary
 //! (this one) so the harness is compiled once; each module covers one area.
 
+mod browser;
 mod harness;
 mod reference;
 
@@ -25,4 +26,5 @@ mod shell;
 mod supervisorctl_compat;
 mod supervisord_compat;
 mod taskmasterctl_compat;
+mod web;
 mod xmlrpc_reference;
