@@ -10,8 +10,8 @@
 //! the process gets a pid (STARTING) and end when it is asked to stop or exits. Every timer and
 //! socket event carries the pid it was armed for, so one for an earlier run is ignored.
 //!
-//! [`Supervisor::health_changed`] is the one place a health change is announced (the activity
-//! log today; an event listener's `PROCESS_HEALTH` is meant to hook there).
+//! [`Supervisor::health_changed`] is the one place a health change is announced: the daemon
+//! log, and the `PROCESS_HEALTH` event (to listeners and `taskmasterctl events`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -291,6 +291,7 @@ impl Supervisor {
                 debug!("health: {name}: {}", after.map_or("no check running", Health::as_str))
             }
         }
+        self.announce_health(id, before, after);
     }
 
     /// A monitor's timer fired.
