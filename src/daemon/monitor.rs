@@ -617,7 +617,7 @@ impl Supervisor {
     }
 
     /// The program -> dependencies map of the running configuration.
-    fn dependency_graph(&self) -> BTreeMap<&str, Vec<&str>> {
+    pub(super) fn dependency_graph(&self) -> BTreeMap<&str, Vec<&str>> {
         let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for p in self.processes.values() {
             graph
