@@ -19,7 +19,8 @@
 //!   (`daemon::requests`: typed request -> operations -> typed reply) that every front-end
 //!   shares: the JSON-lines socket (`daemon::control_socket`), and supervisord's HTTP API
 //!   (`daemon::http_front`: XML-RPC and log streams on the same unix socket and on TCP, over
-//!   the transport-free codecs `daemon::http` and `daemon::xmlrpc`).
+//!   the transport-free codecs `daemon::http` and `daemon::xmlrpc`) with, beside it,
+//!   `daemon::web`: a dashboard page, a JSON API and Prometheus metrics.
 //!   Child output, followers and `fg` stdin are `daemon::streams`; log files and rotation
 //!   `daemon::log_files`, failing ones `daemon::log_retry`; start-up `daemon::startup`, and
 //!   the children a crashed predecessor left `daemon::orphans`; the daemon's own log

@@ -325,6 +325,96 @@ fn main_page() -> Vec<u8> {
     page.into_bytes()
 }
 
+/// The web side of the HTTP listeners (`daemon::web`): the dashboard, the JSON API, metrics.
+fn http_api_section() -> Roff {
+    let mut roff = Roff::new();
+    roff.control("SH", ["WEB DASHBOARD, JSON API AND METRICS"]);
+    roff.text([
+        roman("The HTTP listeners (the unix socket, and "),
+        bold("[inet_http_server]"),
+        roman(" on TCP) serve, beside supervisord's XML-RPC API: a dashboard at "),
+        bold("GET /"),
+        roman(", a JSON API under "),
+        bold("/api/v1/"),
+        roman(", and Prometheus metrics at "),
+        bold("GET /metrics"),
+        roman(
+            ". The listener's username and password apply to all of them. Every request that changes \
+               state is a POST; a POST whose Origin (or Referer) header names another site than the \
+               request's Host (or X-Forwarded-Host) is refused with 403. Nothing acts on a GET.",
+        ),
+    ]);
+    roff.control("PP", []);
+    roff.text([roman(
+        "The dashboard lists every process with its group, state, pid, uptime, description and last exit \
+         status, kept live by server-sent events; it filters by name and state, starts, stops, restarts and \
+         signals a process, a group or all, follows a process's stdout or stderr and the daemon's log, \
+         clears logs, and rereads and applies the config file. Without JavaScript it still lists the \
+         processes.",
+    )]);
+    roff.control("SS", ["JSON API"]);
+    roff.text([roman(
+        "NAME is a process as GROUP:NAME (or NAME), GROUP:* or all, percent-encoded in the path. Answers \
+         are JSON; an error is {\"error\": {\"code\": CODE, \"message\": TEXT}} with CODE one of \
+         bad_request (400), unauthorized (401), cross_origin (403), not_found (404), method_not_allowed \
+         (405), or one of the request layer's (supervisord's fault classes): no_such_process and \
+         no_such_group (404), bad_signal (400), failed, already_started, not_running, no_file, \
+         not_executable, spawn_error, abnormal_termination, already_added (409). Actions answer {\"ok\": BOOL, \"results\": \
+         [{\"name\", \"message\", \"error\"}]}, error being null or one of those codes.",
+    )]);
+    let endpoints: [(&str, &str); 12] = [
+        ("GET /api/v1/daemon", "identification, version, pid, hostname, state, start time and uptime."),
+        (
+            "GET /api/v1/processes",
+            "every process: name, group, state, pid, start_time, stop_time, uptime, \
+          description, exit_status ({\"code\": N} or {\"signal\": N}), spawn_error, health, status_text.",
+        ),
+        ("GET /api/v1/processes/NAME", "one process."),
+        (
+            "POST /api/v1/processes/NAME/start|stop|restart",
+            "acts; with ?wait=true (or {\"wait\": true}) answers once the processes have settled.",
+        ),
+        (
+            "POST /api/v1/processes/NAME/signal",
+            "sends ?signal=HUP (or {\"signal\": \"HUP\"}) to the running processes.",
+        ),
+        ("POST /api/v1/processes/NAME/clear", "empties the processes' log files."),
+        (
+            "GET /api/v1/processes/NAME/log/stdout|stderr",
+            "?offset=N&length=N reads from byte N (without offset: the last length bytes; length at most \
+             1 MiB, 64 KiB by default): {offset, next_offset, size, reset, data}; reset says the file was \
+             shorter than offset (cleared or rotated) and the read started at 0.",
+        ),
+        ("GET /api/v1/processes/NAME/log/stdout|stderr/stream", "the log's last KiB, then its output as it comes."),
+        ("GET /api/v1/daemon/log[/stream]", "the same for the daemon's own log."),
+        ("POST /api/v1/reread", "what an update would change: {\"changes\": [{\"name\", \"change\"}]}."),
+        ("POST /api/v1/update", "applies the config file (?name=GROUP or {\"names\": [...]} to limit it)."),
+        (
+            "GET /api/v1/events",
+            "server-sent events: hello (the daemon, on connecting), process (a process whose state or pid \
+             changed, as /api/v1/processes shows it), processes (processes were added or removed).",
+        ),
+    ];
+    for (endpoint, what) in endpoints {
+        roff.control("TP", []);
+        roff.text([bold(endpoint)]);
+        roff.text([roman(what)]);
+    }
+    roff.control("SS", ["Metrics"]);
+    roff.text([roman(
+        "GET /metrics answers Prometheus' text format: taskmaster_process_state{process,group,state} (1 for \
+         the current state, 0 for the others), taskmaster_process_up, taskmaster_process_spawns_total, \
+         taskmaster_process_start_time_seconds, taskmaster_process_uptime_seconds, \
+         taskmaster_process_exit_code, taskmaster_process_exit_signal, \
+         taskmaster_process_log_bytes_total{channel}, taskmaster_process_healthy (with a health check); and for the daemon taskmaster_build_info, \
+         taskmaster_daemon_start_time_seconds, taskmaster_daemon_uptime_seconds, \
+         taskmaster_daemon_resident_memory_bytes, taskmaster_daemon_open_fds, \
+         taskmaster_daemon_clients{protocol}, taskmaster_daemon_wakeups_total and \
+         taskmaster_daemon_log_write_failures_total.",
+    )]);
+    roff
+}
+
 /// What the daemon promises when the disk fills up, and about the permissions of what it creates.
 fn guarantees_sections() -> Roff {
     let mut roff = simple_section(
@@ -371,6 +461,7 @@ fn daemon_page() -> Vec<u8> {
     let cmd = for_man_page(DaemonArgs::command());
     let mut page = page_head(DAEMON_NAME, &cmd, "8");
     page.push_roff(&http_section());
+    page.push_roff(&http_api_section());
     page.push_roff(&guarantees_sections());
     page.push_roff(&recovery_sections());
     page.push_roff(&environment_section());

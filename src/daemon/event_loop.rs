@@ -55,6 +55,7 @@ impl Supervisor {
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) => return Err(e.into()),
             }
+            self.stats.wakeups += 1;
             let keys: Vec<(usize, bool, bool)> = events.iter().map(|e| (e.key, e.readable, e.writable)).collect();
             if keys.iter().any(|(key, _, _)| *key == SIGNAL_KEY) {
                 self.handle_signals()?;

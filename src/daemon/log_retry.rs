@@ -57,6 +57,7 @@ impl Supervisor {
         match report {
             WriteReport::Written => {}
             WriteReport::Failed(why) => {
+                self.stats.log_write_failures += 1;
                 if self.failing_logs.contains_key(&(id, channel)) {
                     return; // Reported when it began; its retry is armed.
                 }

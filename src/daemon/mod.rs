@@ -19,7 +19,9 @@
 //!   front-end captured at accept); `control_socket` is the JSON-lines front-end, `server`
 //!   its socket and bounded buffers; `http_front` is the HTTP front-end (supervisord's
 //!   XML-RPC API and log streams, on the same unix socket and on TCP) over the
-//!   transport-free codecs `http` and `xmlrpc`.
+//!   transport-free codecs `http` and `xmlrpc`; `web` is what it also serves there: the
+//!   dashboard page, the JSON API, its event stream and `/metrics` (from the counters of
+//!   `stats`).
 //! - Children and their bytes: `spawn` (fork/exec with each setting), `streams` (output pipes,
 //!   followers, stdin for `fg`), `log_files` (log files and rotation), `log_retry` (failing
 //!   logs, each reported once and retried on its own back-off), `signals` (the signal
@@ -55,10 +57,12 @@ mod server;
 mod signals;
 mod spawn;
 mod startup;
+mod stats;
 mod streams;
 mod supervisor;
 pub mod timers;
 mod user_switch;
+mod web;
 pub mod xmlrpc;
 
 use anyhow::Context;

@@ -142,6 +142,7 @@ impl Supervisor {
     /// A chunk of a child's output: to its log and followers, through the event machinery
     /// when the channel has events (a listener's protocol, capture mode, PROCESS_LOG).
     pub fn write_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        self.stats.logged(id, channel, data.len());
         self.watch_ready_line(id, data);
         if self.output_has_events(id, channel) {
             return self.write_output_with_events(id, channel, data);

@@ -36,6 +36,7 @@ use super::requests::audit::FgSessions;
 use super::requests::{ClientId, Outgoing};
 use super::signals::SignalPipe;
 use super::spawn;
+use super::stats::Stats;
 use super::streams::{self, FollowSource, StdinPipe};
 use super::timers::{TimerId, Timers};
 use crate::config::{Config, LogConfig, LogDestination, ProcessConfig};
@@ -202,6 +203,8 @@ pub struct Supervisor {
     pub logger: Option<flexi_logger::LoggerHandle>,
     /// The HTTP front-end's listeners and connections (`http_front`).
     pub http: HttpFront,
+    /// Counters for `/metrics` (`stats`).
+    pub stats: Stats,
     /// Health checks, readiness, watchdogs and starts waiting on dependencies (`monitor`).
     pub monitors: Monitors,
     /// Event listener pools, listeners' protocol states, event followers (`events`).
@@ -252,6 +255,7 @@ impl Supervisor {
             read_buffer: vec![0; streams::READ_BUFFER],
             logger,
             http: HttpFront::default(),
+            stats: Stats::default(),
             monitors: Monitors::default(),
             events: EventHub::new(&config),
             children: None,
@@ -289,6 +293,7 @@ impl Supervisor {
         let mut queue = VecDeque::from([input]);
         let mut first_refusal = None;
         let mut first = true;
+        let before = self.web_watch(id);
         while let Some(input) = queue.pop_front() {
             let Some(p) = self.processes.get_mut(&id) else { return Some(Refusal::Stale) };
             let wanted = if self.mode == Mode::Serving { Wanted::Up } else { Wanted::Down };
@@ -332,6 +337,7 @@ impl Supervisor {
                 }
             }
         }
+        self.web_process_changed(id, before);
         self.sync_monitor(id);
         first_refusal
     }
@@ -368,6 +374,7 @@ impl Supervisor {
             Ok(child) => {
                 let pid = child.pid;
                 self.by_pid.insert(pid, id);
+                self.stats.spawned(id);
                 if let Some(record) = &mut self.children {
                     record.spawned(pid, &p.config);
                 }
@@ -460,6 +467,7 @@ impl Supervisor {
         self.next_process += 1;
         let group = config.group.clone();
         self.processes.insert(id, Process::new(config));
+        self.web_processes_changed();
         self.join_group(&group);
         id
     }
@@ -488,6 +496,8 @@ impl Supervisor {
     /// Drops a process; the last of its group announces it gone (PROCESS_GROUP_REMOVED).
     pub fn remove_process(&mut self, id: ProcessId) {
         self.release_followers(id, "was removed from the configuration");
+        self.stats.forget(id);
+        self.web_processes_changed();
         self.drop_monitor(id);
         self.forget_failing_logs(id);
         self.events_forget(id);

@@ -1,6 +1,7 @@
 //! The integration tests: the real binary, real processes, the real socket. One test binary
 //! (this one) so the harness is compiled once; each module covers one area.
 
+mod browser;
 mod harness;
 mod reference;
 
@@ -21,4 +22,5 @@ mod superlance;
 mod supervisorctl_compat;
 mod supervisord_compat;
 mod taskmasterctl_compat;
+mod web;
 mod xmlrpc_reference;

@@ -26,9 +26,11 @@ impl Status {
     pub const OK: Status = Status(200);
     pub const BAD_REQUEST: Status = Status(400);
     pub const UNAUTHORIZED: Status = Status(401);
+    pub const FORBIDDEN: Status = Status(403);
     pub const NOT_FOUND: Status = Status(404);
     pub const METHOD_NOT_ALLOWED: Status = Status(405);
     pub const REQUEST_TIMEOUT: Status = Status(408);
+    pub const CONFLICT: Status = Status(409);
     pub const LENGTH_REQUIRED: Status = Status(411);
     pub const PAYLOAD_TOO_LARGE: Status = Status(413);
     pub const HEADER_FIELDS_TOO_LARGE: Status = Status(431);
@@ -50,6 +52,7 @@ impl Status {
             404 => "Not Found",
             405 => "Method Not Allowed",
             408 => "Request Time-out",
+            409 => "Conflict",
             411 => "Length Required",
             413 => "Request Entity Too Large",
             414 => "Request-URI Too Large",
@@ -120,7 +123,8 @@ pub enum Route {
     Logtail { name: String, channel: Result<Channel, String> },
     /// `GET /mainlogtail`: follow the daemon's own log.
     MainLogtail,
-    /// Anything else: 404 (supervisord serves its web page there; we have none yet).
+    /// Anything else: 404. (The dashboard, the JSON API and `/metrics` are routed before this,
+    /// by `daemon::web`.)
     NotFound,
     /// A known path with the wrong method, or a logtail path without a name: 400, as
     /// supervisord answers (it crashes into a 500 on the latter).

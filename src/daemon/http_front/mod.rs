@@ -7,6 +7,9 @@
 //! auth, routing, idle timeouts, and the delivery of what the supervisor owes them. The parsing
 //! and encoding are the transport-free `http` and `xmlrpc` modules; what a call does is
 //! [`rpc`], which reaches the supervisor through the same request layer as the JSON side.
+//! The dashboard, the JSON API and `/metrics` are `web`'s: their paths are handed to it before
+//! supervisord's routes, with the few connection operations it needs (`http_respond`,
+//! `http_open_stream`, `http_hold`, ...).
 //!
 //! Bounds: a connection buffers at most one request (head and body limits of
 //! [`request::Limits`]) before it is parsed; pipelined requests wait in the socket while an
@@ -36,6 +39,7 @@ use super::requests::{ClientId, Handled, Outgoing};
 use super::streams::FOLLOWER_BUFFER;
 use super::supervisor::{Supervisor, TimerEvent};
 use super::timers::TimerId;
+use super::web;
 use super::xmlrpc::{codec, methods};
 use crate::config::{Config, HttpConfig};
 use crate::protocol::{Channel, Request};
@@ -91,6 +95,8 @@ enum Phase {
     Waiting { reply: Reply, run: rpc::Run },
     /// A log stream: the rest of the connection is its body.
     Streaming { framing: Framing },
+    /// A web or JSON API request answers later (`web`).
+    WebWaiting { reply: Reply, pending: web::Pending },
 }
 
 struct Conn {
@@ -116,6 +122,8 @@ pub struct HttpFront {
     conns: HashMap<usize, Conn>,
     /// The credentials HTTP clients of the unix socket must present.
     unix_credentials: Option<auth::Credentials>,
+    /// The dashboard's event streams (`web`).
+    pub(in crate::daemon) web: web::Subscribers,
 }
 
 impl HttpFront {
@@ -126,6 +134,11 @@ impl HttpFront {
 
     pub fn has_connection(&self, key: usize) -> bool {
         self.conns.contains_key(&key)
+    }
+
+    /// HTTP connections open now.
+    pub fn connection_count(&self) -> usize {
+        self.conns.len()
     }
 
     /// Every socket, for the supervisor to unregister when it goes.
@@ -252,6 +265,7 @@ impl Supervisor {
     }
 
     fn drop_http(&mut self, key: usize) {
+        self.http.web.remove(ClientId(key));
         if let Some(conn) = self.http.conns.remove(&key) {
             let _ = self.poller.delete(conn.stream.as_fd());
             if let Some(timer) = conn.idle_timer {
@@ -358,6 +372,9 @@ impl Supervisor {
 
     fn serve_request(&mut self, key: usize, req: request::Request) {
         let reply = Reply::new(&req, SystemTime::now());
+        if let Some(route) = web::route(&req.method, &req.target) {
+            return self.serve_web(key, reply, &req, route);
+        }
         let Some(conn) = self.http.conns.get(&key) else { return };
         if let Some(creds) = &conn.credentials
             && let Some(status) = creds.check(req.header("authorization")).status()
@@ -387,6 +404,63 @@ impl Supervisor {
             Route::NotFound => self.http_error(key, reply, Status::NOT_FOUND),
             Route::BadRequest => self.http_error(key, reply, Status::BAD_REQUEST),
         }
+    }
+
+    /// Who is at the other end of a connection, for the request layer's audit.
+    pub(in crate::daemon) fn http_peer(&self, key: usize) -> Peer {
+        self.http.conns.get(&key).map_or(Peer::Unknown, |c| c.peer.clone())
+    }
+
+    /// The status to refuse a request with when it lacks its listener's credentials.
+    pub(in crate::daemon) fn http_auth_refusal(&self, key: usize, req: &request::Request) -> Option<Status> {
+        let creds = self.http.conns.get(&key)?.credentials.as_ref()?;
+        creds.check(req.header("authorization")).status()
+    }
+
+    /// Answers a request in full.
+    pub(in crate::daemon) fn http_respond(
+        &mut self,
+        key: usize,
+        reply: Reply,
+        status: Status,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) {
+        let close = status == Status::UNAUTHORIZED;
+        let (bytes, keep) = response::full(reply, status, headers, body, close);
+        self.send_http(key, &bytes, keep);
+    }
+
+    /// Starts a streamed answer: the rest of the connection is its body, fed by the outbox's
+    /// [`Outgoing::Bytes`] for this client.
+    pub(in crate::daemon) fn http_open_stream(
+        &mut self,
+        key: usize,
+        reply: Reply,
+        headers: &[(&str, &str)],
+        initial: &[u8],
+    ) {
+        let (mut bytes, framing) = response::stream_head(reply, Status::OK, headers);
+        response::chunk(framing, initial, &mut bytes);
+        if let Some(conn) = self.http.conns.get_mut(&key) {
+            conn.phase = Phase::Streaming { framing };
+        }
+        self.send_http(key, &bytes, true);
+    }
+
+    /// Holds a connection until the request layer's later answer ([`Outgoing::Reply`]).
+    pub(in crate::daemon) fn http_hold(&mut self, key: usize, reply: Reply, pending: web::Pending) {
+        if let Some(conn) = self.http.conns.get_mut(&key) {
+            conn.phase = Phase::WebWaiting { reply, pending };
+        }
+    }
+
+    /// Serves a log stream (`/logtail`, and the JSON API's `.../stream`).
+    pub(in crate::daemon) fn http_log_stream(&mut self, key: usize, reply: Reply, request: Request) {
+        let process_log = matches!(request, Request::Tail { .. });
+        let peer = self.http_peer(key);
+        let handled = self.handle(ClientId(key), &peer, request);
+        self.start_http_stream(key, reply, handled, process_log);
     }
 
     fn http_error(&mut self, key: usize, reply: Reply, status: Status) {
@@ -502,12 +576,18 @@ impl Supervisor {
         let Some(conn) = self.http.conns.get_mut(&key) else { return };
         match outgoing {
             Outgoing::Reply(response) => {
-                let Phase::Waiting { reply, run } = std::mem::replace(&mut conn.phase, Phase::Idle) else {
-                    return;
-                };
-                let caller = rpc::Caller { id: ClientId(key), peer: conn.peer.clone() };
-                let outcome = self.rpc_resume(&caller, run, response);
-                self.answer_rpc(key, reply, outcome);
+                match std::mem::replace(&mut conn.phase, Phase::Idle) {
+                    Phase::Waiting { reply, run } => {
+                        let caller = rpc::Caller { id: ClientId(key), peer: conn.peer.clone() };
+                        let outcome = self.rpc_resume(&caller, run, response);
+                        self.answer_rpc(key, reply, outcome);
+                    }
+                    Phase::WebWaiting { reply, pending } => self.answer_web_later(key, reply, pending, response),
+                    other => {
+                        conn.phase = other;
+                        return;
+                    }
+                }
                 if let Some(conn) = self.http.conns.get(&key)
                     && matches!(conn.phase, Phase::Idle)
                 {
