@@ -116,8 +116,8 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand --help 'Print help'
         }
         &'taskmasterctl;events'= {
-            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
-            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
+            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several'
+            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several'
             cand --json 'One JSON object per line: eventname, time, headers, data, payload'
             cand -h 'Print help'
             cand --help 'Print help'

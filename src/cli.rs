@@ -415,7 +415,7 @@ pub enum Action {
     /// Follow events live (supervisord's event types), one line each, until Ctrl-C
     Events {
         /// Only events of these types (supervisord's names, supertypes included: PROCESS_STATE,
-        /// TICK, EVENT...); repeat for several
+        /// TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several
         #[arg(
             long = "type",
             short = 't',

@@ -918,6 +918,13 @@ const EVENT_PAYLOADS: &[(&str, &str)] = &[
     ),
     ("PROCESS_GROUP_ADDED, PROCESS_GROUP_REMOVED", "groupname:GROUP and a newline"),
     ("TICK_5, TICK_60, TICK_3600", "when:EPOCH, the start of the period that just began"),
+    (
+        "PROCESS_HEALTH",
+        "ours, not supervisord's (a subtype of EVENT): a process's health check changed its verdict. \
+         processname:NAME groupname:GROUP from_health:HEALTH to_health:HEALTH pid:PID, each HEALTH \
+         one of none (no check running: before a run, or once it ended), starting (no verdict yet), \
+         healthy or unhealthy",
+    ),
 ];
 
 /// The EVENTS section of the config page: the types, the payloads, the listener protocol.

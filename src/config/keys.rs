@@ -593,8 +593,9 @@ pub const KEYS: &[Key] = &[
          (RUNNING and ready, see readiness), healthy (its health check passing), completed (exited \
          with one of its exitcodes). Starting a program starts what it depends on first (taskmasterctl \
          start --no-deps does not); a program whose dependency is FATAL waits, and status says why. \
-         Stopping everything stops dependants before what they depend on. Programs without \
-         depends_on keep priority order.",
+         Stopping everything (and taskmasterctl stop of several processes: all, GROUP:*, a list) \
+         stops dependants before what they depend on. Programs without depends_on keep priority \
+         order.",
     ),
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
     key(Group, "priority", PRIORITY, Value("999"), "The group's priority, given to its programs."),

@@ -347,9 +347,9 @@ pub(super) fn build(
     }
 }
 
-/// supervisord's event type names (`supervisor.events.EventTypes`); `daemon::events` has the
-/// same list (a test checks).
-pub const EVENT_TYPES: [&str; 27] = [
+/// supervisord's event type names (`supervisor.events.EventTypes`), and our PROCESS_HEALTH;
+/// `daemon::events` has the same list (a test checks).
+pub const EVENT_TYPES: [&str; 28] = [
     "EVENT",
     "PROCESS_COMMUNICATION",
     "PROCESS_COMMUNICATION_STDERR",
@@ -357,6 +357,7 @@ pub const EVENT_TYPES: [&str; 27] = [
     "PROCESS_GROUP",
     "PROCESS_GROUP_ADDED",
     "PROCESS_GROUP_REMOVED",
+    "PROCESS_HEALTH",
     "PROCESS_LOG",
     "PROCESS_LOG_STDERR",
     "PROCESS_LOG_STDOUT",

@@ -49,6 +49,7 @@ mod log_retry;
 mod monitor;
 mod names;
 mod notify;
+mod ordered_stop;
 mod orphans;
 mod peer;
 mod probes;

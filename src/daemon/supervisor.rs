@@ -636,6 +636,10 @@ impl Supervisor {
                 };
                 let commands = jobs::advance(&mut self.jobs[index], observe);
                 if commands.is_empty() {
+                    // A stop held for its dependants may go now (`ordered_stop`).
+                    if self.release_held_stops(index) {
+                        continue;
+                    }
                     break;
                 }
                 for command in commands {

@@ -23,6 +23,7 @@ mod output;
 mod process_settings;
 mod reload;
 mod shell;
+mod superlance;
 mod supervisorctl_compat;
 mod supervisord_compat;
 mod taskmasterctl_compat;
