@@ -83,6 +83,14 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
             }
         }
     }
+    // `umask = 022` would be one syntax error hiding every other problem (see `leading_zero`).
+    for (index, file) in files.iter_mut().enumerate() {
+        let (text, found) = super::leading_zero::patch(&file.text);
+        file.text = text;
+        for f in found {
+            diagnostics.push((index, file), f.offset, &f.section, &f.key, f.message);
+        }
+    }
     let mut sections = Vec::new();
     for (index, file) in files.iter().enumerate() {
         read_sections(file, index, index == 0, &mut sections, &mut diagnostics);
@@ -201,8 +209,12 @@ pub(super) fn build(
     let daemon_raw = find(Section::Taskmasterd).map_or_else(|| empty(Section::Taskmasterd), clone_section);
     let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
     let logfile = r.value("logfile", as_string);
-    let logfile =
-        if logfile.eq_ignore_ascii_case("NONE") { None } else { expand_path(&mut r, "logfile", Some(logfile)) };
+    let syslog = logfile.eq_ignore_ascii_case("syslog");
+    let logfile = if logfile.eq_ignore_ascii_case("NONE") || syslog {
+        None
+    } else {
+        expand_path(&mut r, "logfile", Some(logfile))
+    };
     let pidfile = r.value("pidfile", as_string);
     let directory = r.get("directory", as_string);
     let childlogdir = r.get("childlogdir", as_string);
@@ -232,6 +244,10 @@ pub(super) fn build(
         nodaemon: r.value("nodaemon", as_bool),
         silent: r.value("silent", as_bool),
         minfds: r.int("minfds") as u64,
+        syslog,
+        nocleanup: r.value("nocleanup", as_bool),
+        exit_when_all_fatal: r.value("exit_when_all_fatal", as_bool),
+        exit_with_program: r.get("exit_with_program", as_string),
         identifier: r.value("identifier", as_string),
     };
 
@@ -292,6 +308,16 @@ pub(super) fn build(
     }
     check_process_names(&programs, files, diagnostics);
     check_dependency_graph(&programs, files, diagnostics);
+    if let Some(program) = &daemon.exit_with_program
+        && !program_names.contains(&program.as_str())
+    {
+        let hint = keys::did_you_mean(program, program_names.iter().copied())
+            .map(|s| format!("; did you mean '{s}'?"))
+            .unwrap_or_default();
+        let mut r = SectionReader { section: &daemon_raw, file: &files[daemon_raw.file], diagnostics };
+        let offset = r.value_offset("exit_with_program");
+        r.error_at(offset, "exit_with_program", format!("no program named '{program}'{hint}"));
+    }
 
     let mut event_listeners = Vec::new();
     for section in unique.iter().copied().filter(|s| s.kind == Section::EventListener) {
@@ -500,6 +526,8 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
     let stderr_maxbytes = r.value("stderr_logfile_maxbytes", as_size);
     let stderr_backups = r.int("stderr_logfile_backups") as u32;
     let stdout_timestamps = r.value("stdout_log_timestamps", as_bool);
+    let stdout_syslog = r.value("stdout_syslog", as_bool);
+    let stderr_syslog = r.value("stderr_syslog", as_bool);
     let stderr_timestamps = r.value("stderr_log_timestamps", as_bool);
     let log_lifecycle = r.value("log_lifecycle", as_bool);
     let output_events = OutputEvents {
@@ -566,7 +594,11 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
             }
         });
         let auto_name = name.as_deref().unwrap_or(&program);
-        let log = |r: &mut SectionReader<'_>, key: &str, raw: &str, channel: &str, (maxbytes, backups, timestamps)| {
+        let log = |r: &mut SectionReader<'_>,
+                   key: &str,
+                   raw: &str,
+                   channel: &str,
+                   (maxbytes, backups, timestamps, syslog)| {
             let destination = if raw.eq_ignore_ascii_case("NONE") {
                 LogDestination::None
             } else if raw.eq_ignore_ascii_case("AUTO") {
@@ -575,14 +607,22 @@ fn build_program(r: &mut SectionReader<'_>, daemon: &DaemonConfig, group: Option
                 LogDestination::File(resolve_path(&here, &expand(r, key, raw).unwrap_or_default()))
             };
             let auto = raw.eq_ignore_ascii_case("AUTO");
-            LogConfig { destination, maxbytes, backups, timestamps, auto }
+            LogConfig { destination, maxbytes, backups, timestamps, auto, syslog }
         };
-        let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps);
+        let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps, stdout_syslog);
         let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_settings);
         let stderr = if redirect_stderr {
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, auto: false }
+            LogConfig {
+                destination: LogDestination::None,
+                maxbytes: 0,
+                backups: 0,
+                timestamps: false,
+                auto: false,
+                syslog: false,
+            }
         } else {
-            log(r, "stderr_logfile", &stderr_logfile, "stderr", (stderr_maxbytes, stderr_backups, stderr_timestamps))
+            let settings = (stderr_maxbytes, stderr_backups, stderr_timestamps, stderr_syslog);
+            log(r, "stderr_logfile", &stderr_logfile, "stderr", settings)
         };
         let environment: Vec<(String, String)> =
             environment.iter().map(|(k, v)| (k.clone(), expand(r, "environment", v).unwrap_or_default())).collect();

@@ -6,12 +6,17 @@ mod harness;
 mod reference;
 
 mod cli;
+mod client_edges;
 mod clients;
+mod completion;
+mod config_checks;
 mod daemon_life;
 mod events;
 mod faults;
 mod faults_runtime;
+mod follow;
 mod health;
+mod host;
 mod http_front;
 mod lifecycle;
 mod output;
