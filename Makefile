@@ -2,6 +2,7 @@
 #
 #   make                       build the release binary
 #   make install               install under /usr/local (PREFIX=... and DESTDIR=... change that)
+#   make install-files         the same without building (the binary must already be built)
 #   make install-compat        install, and add the names supervisord and supervisorctl (a drop-in)
 #   make uninstall             remove what `make install` put there (same PREFIX and DESTDIR)
 #   make test                  run every test
@@ -10,6 +11,11 @@
 # since it picks its grammar from the name it is run as. The completions and man pages are the
 # committed files in completions/ and man/ (kept fresh by `cargo test`), so installing needs no
 # run of the binary and works for cross builds.
+#
+# The systemd unit goes to $(SYSTEMDUNITDIR) (systemd searches /usr/local/lib/systemd/system
+# too) and the logrotate file to $(SYSCONFDIR)/logrotate.d; both have the installed binary's
+# path written in. SYSCONFDIR defaults to /etc for PREFIX=/usr or /usr/local, else to
+# $(PREFIX)/etc, so that a user's `make install PREFIX=~/.local` writes nothing outside it.
 #
 # install-compat adds `supervisord` and `supervisorctl` links to the same binary, which reads
 # supervisord.conf as it is; it refuses to replace a file of those names that is not its own link
@@ -24,6 +30,8 @@ INSTALL ?= install
 # Pinned, so that a CARGO_TARGET_DIR in the environment cannot make `install` copy a stale or
 # missing binary from where it does not look.
 TARGET_DIR = target
+# What `install-files` copies (a test installs its debug build with BINARY=...).
+BINARY = $(TARGET_DIR)/release/taskmaster
 
 BINDIR = $(PREFIX)/bin
 DATADIR = $(PREFIX)/share
@@ -34,6 +42,8 @@ FISHDIR = $(DATADIR)/fish/vendor_completions.d
 # Elvish and PowerShell have no system-wide directory they search; the scripts go here to be
 # sourced from a user's rc file.
 OTHERCOMPDIR = $(DATADIR)/taskmaster/completions
+SYSTEMDUNITDIR = $(PREFIX)/lib/systemd/system
+SYSCONFDIR =
 
 NAMES = taskmaster taskmasterd taskmasterctl
 LINKS = taskmasterd taskmasterctl
@@ -50,11 +60,13 @@ build:
 test:
 	CARGO_TARGET_DIR=$(TARGET_DIR) $(CARGO) test
 
-install: build
+install: build install-files
+
+install-files:
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(BASHDIR)" "$(DESTDIR)$(ZSHDIR)" \
 		"$(DESTDIR)$(FISHDIR)" "$(DESTDIR)$(OTHERCOMPDIR)" \
 		"$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man5" "$(DESTDIR)$(MANDIR)/man8"
-	$(INSTALL) -m 755 $(TARGET_DIR)/release/taskmaster "$(DESTDIR)$(BINDIR)/taskmaster"
+	$(INSTALL) -m 755 "$(BINARY)" "$(DESTDIR)$(BINDIR)/taskmaster"
 	for link in $(LINKS); do \
 		ln -sf taskmaster "$(DESTDIR)$(BINDIR)/$$link" || exit 1; \
 	done
@@ -68,6 +80,15 @@ install: build
 	$(INSTALL) -m 644 $(MAN1) "$(DESTDIR)$(MANDIR)/man1"
 	$(INSTALL) -m 644 $(MAN5) "$(DESTDIR)$(MANDIR)/man5"
 	$(INSTALL) -m 644 $(MAN8) "$(DESTDIR)$(MANDIR)/man8"
+	sysconfdir="$(SYSCONFDIR)"; \
+	if [ -z "$$sysconfdir" ]; then \
+		case "$(PREFIX)" in /usr|/usr/|/usr/local|/usr/local/) sysconfdir=/etc ;; *) sysconfdir="$(PREFIX)/etc" ;; esac; \
+	fi; \
+	$(INSTALL) -d "$(DESTDIR)$(SYSTEMDUNITDIR)" "$(DESTDIR)$$sysconfdir/logrotate.d" && \
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/taskmaster.service > "$(DESTDIR)$(SYSTEMDUNITDIR)/taskmaster.service" && \
+	chmod 644 "$(DESTDIR)$(SYSTEMDUNITDIR)/taskmaster.service" && \
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/logrotate.d/taskmaster > "$(DESTDIR)$$sysconfdir/logrotate.d/taskmaster" && \
+	chmod 644 "$(DESTDIR)$$sysconfdir/logrotate.d/taskmaster"
 
 install-compat: install
 	for link in $(COMPAT_LINKS); do \
@@ -91,10 +112,15 @@ uninstall:
 		base=$${page#man/}; \
 		rm -f "$(DESTDIR)$(MANDIR)/man$${base##*.}/$$base" || exit 1; \
 	done
+	sysconfdir="$(SYSCONFDIR)"; \
+	if [ -z "$$sysconfdir" ]; then \
+		case "$(PREFIX)" in /usr|/usr/|/usr/local|/usr/local/) sysconfdir=/etc ;; *) sysconfdir="$(PREFIX)/etc" ;; esac; \
+	fi; \
+	rm -f "$(DESTDIR)$(SYSTEMDUNITDIR)/taskmaster.service" "$(DESTDIR)$$sysconfdir/logrotate.d/taskmaster"
 	for link in $(COMPAT_LINKS); do \
 		target="$(DESTDIR)$(BINDIR)/$$link"; \
 		if [ "$$(readlink "$$target" 2>/dev/null)" = taskmaster ]; then rm -f "$$target" || exit 1; fi; \
 	done
 	rmdir "$(DESTDIR)$(OTHERCOMPDIR)" "$(DESTDIR)$(DATADIR)/taskmaster" 2>/dev/null || true
 
-.PHONY: all build test install install-compat uninstall
+.PHONY: all build test install install-files install-compat uninstall

@@ -33,8 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;daemon' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
-            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
+            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Run as this user (overrides [taskmasterd] user)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run as this user (overrides [taskmasterd] user)')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The daemon''s umask, octal (overrides [taskmasterd] umask)')
@@ -63,8 +63,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('--nodaemon', '--nodaemon', [CompletionResultType]::ParameterName, 'Stay in the foreground instead of daemonizing')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'In the foreground, do not copy the activity log to stderr')
             [CompletionResult]::new('--silent', '--silent', [CompletionResultType]::ParameterName, 'In the foreground, do not copy the activity log to stderr')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops')
-            [CompletionResult]::new('--nocleanup', '--nocleanup', [CompletionResultType]::ParameterName, 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does')
+            [CompletionResult]::new('--nocleanup', '--nocleanup', [CompletionResultType]::ParameterName, 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)')
             [CompletionResult]::new('--strip_ansi', '--strip_ansi', [CompletionResultType]::ParameterName, 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the version and exit')
@@ -92,7 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Follow events live (supervisord''s event types), one line each, until Ctrl-C')
@@ -109,7 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;ctl;status' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of a table')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -117,33 +117,39 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         'taskmaster;ctl;start' {
             [CompletionResult]::new('--no-deps', '--no-deps', [CompletionResultType]::ParameterName, 'Start only the named processes, now: neither start what they depend on nor wait for it')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;stop' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;restart' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;signal' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;pid' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;avail' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -154,6 +160,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;ctl;shutdown' {
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -161,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         'taskmaster;ctl;wait' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state to wait for')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds (exit code 1)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -168,15 +177,15 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         'taskmaster;ctl;tail' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N, as in -3000')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N, as in -3000')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C')
-            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;events' {
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: eventname, time, headers, data, payload')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -207,21 +216,25 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             break
         }
         'taskmaster;ctl;reread' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;update' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;add' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmaster;ctl;remove' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -242,7 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Follow events live (supervisord''s event types), one line each, until Ctrl-C')
@@ -327,6 +340,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
         'taskmaster;check' {
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file (default: the same search as the daemon''s)')
             [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file (default: the same search as the daemon''s)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Treat missing or unwritable log, socket and pidfile directories as errors, not warnings (they are warnings by default: the daemon may run as another user)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -356,7 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmaster' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Follow events live (supervisord''s event types), one line each, until Ctrl-C')

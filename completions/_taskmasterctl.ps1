@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Follow events live (supervisord''s event types), one line each, until Ctrl-C')
@@ -56,7 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             break
         }
         'taskmasterctl;status' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print machine-readable JSON instead of a table')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -64,33 +64,39 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
         'taskmasterctl;start' {
             [CompletionResult]::new('--no-deps', '--no-deps', [CompletionResultType]::ParameterName, 'Start only the named processes, now: neither start what they depend on nor wait for it')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;stop' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;restart' {
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return at once instead of waiting for the outcome')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;signal' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;pid' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;avail' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -101,6 +107,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             break
         }
         'taskmasterctl;shutdown' {
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation in the interactive shell')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -108,6 +116,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
         'taskmasterctl;wait' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state to wait for')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds (exit code 1)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -115,15 +124,15 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
         'taskmasterctl;tail' {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N, as in -3000')
             [CompletionResult]::new('--bytes', '--bytes', [CompletionResultType]::ParameterName, 'How many bytes from the end to print (default 1600); also written -N, as in -3000')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C')
-            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;events' {
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several')
-            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several')
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: eventname, time, headers, data, payload')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -154,21 +163,25 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             break
         }
         'taskmasterctl;reread' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;update' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;add' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'taskmasterctl;remove' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -189,7 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterctl' -ScriptBlock {
             [CompletionResult]::new('pid', 'pid', [CompletionResultType]::ParameterValue, 'Print the pid of processes, or of the daemon with no NAME')
             [CompletionResult]::new('avail', 'avail', [CompletionResultType]::ParameterValue, 'List every configured process with its group, autostart and priority')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the daemon''s version')
-            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'Stop every process and shut the daemon down (the interactive shell asks first)')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait until processes reach a state')
             [CompletionResult]::new('tail', 'tail', [CompletionResultType]::ParameterValue, 'Print the end of a process''s log, or follow it with -f')
             [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Follow events live (supervisord''s event types), one line each, until Ctrl-C')

@@ -21,8 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterd' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'taskmasterd' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
-            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
+            [CompletionResult]::new('--configuration', '--configuration', [CompletionResultType]::ParameterName, 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Run as this user (overrides [taskmasterd] user)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Run as this user (overrides [taskmasterd] user)')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The daemon''s umask, octal (overrides [taskmasterd] umask)')
@@ -51,8 +51,8 @@ Register-ArgumentCompleter -Native -CommandName 'taskmasterd' -ScriptBlock {
             [CompletionResult]::new('--nodaemon', '--nodaemon', [CompletionResultType]::ParameterName, 'Stay in the foreground instead of daemonizing')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'In the foreground, do not copy the activity log to stderr')
             [CompletionResult]::new('--silent', '--silent', [CompletionResultType]::ParameterName, 'In the foreground, do not copy the activity log to stderr')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops')
-            [CompletionResult]::new('--nocleanup', '--nocleanup', [CompletionResultType]::ParameterName, 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does')
+            [CompletionResult]::new('--nocleanup', '--nocleanup', [CompletionResultType]::ParameterName, 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)')
             [CompletionResult]::new('--strip_ansi', '--strip_ansi', [CompletionResultType]::ParameterName, 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the version and exit')

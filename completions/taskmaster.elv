@@ -29,8 +29,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;daemon'= {
-            cand -c 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
-            cand --configuration 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
+            cand -c 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
+            cand --configuration 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
             cand -u 'Run as this user (overrides [taskmasterd] user)'
             cand --user 'Run as this user (overrides [taskmasterd] user)'
             cand -m 'The daemon''s umask, octal (overrides [taskmasterd] umask)'
@@ -59,8 +59,8 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --nodaemon 'Stay in the foreground instead of daemonizing'
             cand -s 'In the foreground, do not copy the activity log to stderr'
             cand --silent 'In the foreground, do not copy the activity log to stderr'
-            cand -k 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops'
-            cand --nocleanup 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops'
+            cand -k 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does'
+            cand --nocleanup 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does'
             cand -t 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)'
             cand --strip_ansi 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)'
             cand -v 'Print the version and exit'
@@ -87,7 +87,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
@@ -103,35 +103,41 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmaster;ctl;status'= {
-            cand --json 'Print machine-readable JSON instead of a table'
+            cand --json 'Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;start'= {
             cand --no-deps 'Start only the named processes, now: neither start what they depend on nor wait for it'
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;stop'= {
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;restart'= {
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;signal'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;pid'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;avail'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -140,26 +146,29 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --help 'Print help'
         }
         &'taskmaster;ctl;shutdown'= {
+            cand -y 'Do not ask for confirmation in the interactive shell'
+            cand --yes 'Do not ask for confirmation in the interactive shell'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;wait'= {
             cand --state 'The state to wait for'
             cand --timeout 'Give up after this many seconds (exit code 1)'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;tail'= {
             cand -n 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
             cand --bytes 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
-            cand -f 'Follow: stream new output until Ctrl-C'
-            cand --follow 'Follow: stream new output until Ctrl-C'
+            cand -f 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
+            cand --follow 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;events'= {
-            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
-            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
+            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several'
+            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several'
             cand --json 'One JSON object per line: eventname, time, headers, data, payload'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -185,18 +194,22 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand --help 'Print help'
         }
         &'taskmaster;ctl;reread'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;update'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;add'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmaster;ctl;remove'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -215,7 +228,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
@@ -277,6 +290,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
         &'taskmaster;check'= {
             cand -c 'The config file (default: the same search as the daemon''s)'
             cand --configuration 'The config file (default: the same search as the daemon''s)'
+            cand --strict 'Treat missing or unwritable log, socket and pidfile directories as errors, not warnings (they are warnings by default: the daemon may run as another user)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -302,7 +316,7 @@ set edit:completion:arg-completer[taskmaster] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'

@@ -36,7 +36,7 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'
@@ -52,35 +52,41 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'taskmasterctl;status'= {
-            cand --json 'Print machine-readable JSON instead of a table'
+            cand --json 'Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;start'= {
             cand --no-deps 'Start only the named processes, now: neither start what they depend on nor wait for it'
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;stop'= {
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;restart'= {
             cand --no-wait 'Return at once instead of waiting for the outcome'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;signal'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;pid'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;avail'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -89,26 +95,29 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand --help 'Print help'
         }
         &'taskmasterctl;shutdown'= {
+            cand -y 'Do not ask for confirmation in the interactive shell'
+            cand --yes 'Do not ask for confirmation in the interactive shell'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;wait'= {
             cand --state 'The state to wait for'
             cand --timeout 'Give up after this many seconds (exit code 1)'
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;tail'= {
             cand -n 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
             cand --bytes 'How many bytes from the end to print (default 1600); also written -N, as in -3000'
-            cand -f 'Follow: stream new output until Ctrl-C'
-            cand --follow 'Follow: stream new output until Ctrl-C'
+            cand -f 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
+            cand --follow 'Follow: stream new output until Ctrl-C. A follower that falls behind catches up from the log file, and fails (exit 1) only if the file was rotated away meanwhile'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;events'= {
-            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
-            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...); repeat for several'
+            cand -t 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several'
+            cand --type 'Only events of these types (supervisord''s names, supertypes included: PROCESS_STATE, TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several'
             cand --json 'One JSON object per line: eventname, time, headers, data, payload'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -134,18 +143,22 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand --help 'Print help'
         }
         &'taskmasterctl;reread'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;update'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;add'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'taskmasterctl;remove'= {
+            cand --json 'Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -164,7 +177,7 @@ set edit:completion:arg-completer[taskmasterctl] = {|@words|
             cand pid 'Print the pid of processes, or of the daemon with no NAME'
             cand avail 'List every configured process with its group, autostart and priority'
             cand version 'Print the daemon''s version'
-            cand shutdown 'Stop every process and shut the daemon down'
+            cand shutdown 'Stop every process and shut the daemon down (the interactive shell asks first)'
             cand wait 'Wait until processes reach a state'
             cand tail 'Print the end of a process''s log, or follow it with -f'
             cand events 'Follow events live (supervisord''s event types), one line each, until Ctrl-C'

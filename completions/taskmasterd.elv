@@ -18,8 +18,8 @@ set edit:completion:arg-completer[taskmasterd] = {|@words|
     }
     var completions = [
         &'taskmasterd'= {
-            cand -c 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
-            cand --configuration 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
+            cand -c 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
+            cand --configuration 'The config file, TOML or supervisord''s INI (default: $TASKMASTER_CONFIG, then taskmaster.toml or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then supervisord''s own search path)'
             cand -u 'Run as this user (overrides [taskmasterd] user)'
             cand --user 'Run as this user (overrides [taskmasterd] user)'
             cand -m 'The daemon''s umask, octal (overrides [taskmasterd] umask)'
@@ -48,8 +48,8 @@ set edit:completion:arg-completer[taskmasterd] = {|@words|
             cand --nodaemon 'Stay in the foreground instead of daemonizing'
             cand -s 'In the foreground, do not copy the activity log to stderr'
             cand --silent 'In the foreground, do not copy the activity log to stderr'
-            cand -k 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops'
-            cand --nocleanup 'Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops'
+            cand -k 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does'
+            cand --nocleanup 'Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does'
             cand -t 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)'
             cand --strip_ansi 'Refused: taskmaster logs output as the program writes it (no ANSI stripping yet)'
             cand -v 'Print the version and exit'

@@ -98,8 +98,9 @@ Signals: TERM, INT and QUIT stop every program and exit; HUP applies the changed
 )]
 pub struct DaemonArgs {
     /// The config file, TOML or supervisord's INI (default: $TASKMASTER_CONFIG, then taskmaster.toml
-    /// or taskmaster.conf in the current directory, /usr/local/etc/taskmaster/, /etc/taskmaster/,
-    /// /etc/, then supervisord's own search path)
+    /// or taskmaster.conf in the current directory, $XDG_CONFIG_HOME/taskmaster/ (or
+    /// ~/.config/taskmaster/), /usr/local/etc/taskmaster/, /etc/taskmaster/, /etc/, then
+    /// supervisord's own search path)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
 
@@ -155,7 +156,7 @@ pub struct DaemonArgs {
     #[arg(short = 'i', long = "identifier", value_name = "STR", help_heading = "supervisord's options")]
     pub identifier: Option<String>,
 
-    /// Accepted and ignored, with a warning: AUTO child logs are removed when the daemon stops
+    /// Keep the AUTO child logs of an earlier run, as [taskmasterd] nocleanup = true does
     #[arg(short = 'k', long = "nocleanup", help_heading = "supervisord's options")]
     pub nocleanup: bool,
 
@@ -190,6 +191,7 @@ impl DaemonArgs {
             pidfile: self.pidfile.clone(),
             childlogdir: self.childlogdir.clone(),
             minfds: self.minfds,
+            nocleanup: self.nocleanup,
             identifier: self.identifier.clone(),
         }
     }
@@ -204,9 +206,6 @@ impl DaemonArgs {
             return Err("--profile_options is not supported: taskmaster has no profiler".into());
         }
         let mut warnings = Vec::new();
-        if self.nocleanup {
-            warnings.push("-k/--nocleanup is ignored: AUTO child logs are removed when the daemon stops".to_string());
-        }
         if self.minprocs.is_some() {
             warnings.push("--minprocs is ignored: taskmaster raises no process-count limit".to_string());
         }
@@ -270,6 +269,11 @@ pub struct CheckArgs {
     /// The config file (default: the same search as the daemon's)
     #[arg(short = 'c', long = "configuration", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub configuration: Option<PathBuf>,
+
+    /// Treat missing or unwritable log, socket and pidfile directories as errors, not warnings
+    /// (they are warnings by default: the daemon may run as another user)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `taskmaster convert`.
@@ -328,7 +332,7 @@ impl From<StateArg> for protocol::ProcessState {
 pub enum Action {
     /// Show the state of processes (all of them with no NAME)
     Status {
-        /// Print machine-readable JSON instead of a table
+        /// Print JSON instead of a table (the shape is in taskmasterctl(1), JSON OUTPUT)
         #[arg(long)]
         json: bool,
         /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob such as web_*
@@ -344,6 +348,9 @@ pub enum Action {
     Restart(ProcessSelection),
     /// Send a signal to processes
     Signal {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// The signal: a name with or without SIG (TERM, SIGHUP) or a number
         #[arg(value_name = "SIGNAL")]
         signal: String,
@@ -353,18 +360,32 @@ pub enum Action {
     },
     /// Print the pid of processes, or of the daemon with no NAME
     Pid {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob
         #[arg(value_name = "NAME")]
         names: Vec<String>,
     },
     /// List every configured process with its group, autostart and priority
-    Avail,
+    Avail {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the daemon's version
     Version,
-    /// Stop every process and shut the daemon down
-    Shutdown,
+    /// Stop every process and shut the daemon down (the interactive shell asks first)
+    Shutdown {
+        /// Do not ask for confirmation in the interactive shell
+        #[arg(short = 'y', long)]
+        yes: bool,
+    },
     /// Wait until processes reach a state
     Wait {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// The state to wait for
         #[arg(long, value_enum, default_value = "RUNNING", ignore_case = true)]
         state: StateArg,
@@ -377,7 +398,8 @@ pub enum Action {
     },
     /// Print the end of a process's log, or follow it with -f
     Tail {
-        /// Follow: stream new output until Ctrl-C
+        /// Follow: stream new output until Ctrl-C. A follower that falls behind catches up from
+        /// the log file, and fails (exit 1) only if the file was rotated away meanwhile
         #[arg(short = 'f', long)]
         follow: bool,
         /// How many bytes from the end to print (default 1600); also written -N, as in -3000
@@ -393,7 +415,7 @@ pub enum Action {
     /// Follow events live (supervisord's event types), one line each, until Ctrl-C
     Events {
         /// Only events of these types (supervisord's names, supertypes included: PROCESS_STATE,
-        /// TICK, EVENT...); repeat for several
+        /// TICK, EVENT...; and ours, PROCESS_HEALTH); repeat for several
         #[arg(
             long = "type",
             short = 't',
@@ -436,21 +458,34 @@ pub enum Action {
         name: String,
     },
     /// Read the config file again and show which groups would change, changing nothing
-    Reread,
+    Reread {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply the config file's changes per group: a changed group is stopped and renewed
     Update {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Groups to update (default: all)
         #[arg(value_name = "GROUP")]
         names: Vec<String>,
     },
     /// Activate groups present in the config but not active
     Add {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Groups to activate
         #[arg(value_name = "GROUP", required = true)]
         names: Vec<String>,
     },
     /// Drop stopped groups from the active configuration
     Remove {
+        /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+        #[arg(long)]
+        json: bool,
         /// Groups to drop; their processes must be stopped
         #[arg(value_name = "GROUP", required = true)]
         names: Vec<String>,
@@ -479,12 +514,34 @@ pub struct ProcessSelection {
     /// Return at once instead of waiting for the outcome
     #[arg(long)]
     pub no_wait: bool,
+    /// Print the outcome as JSON (the shape is in taskmasterctl(1), JSON OUTPUT)
+    #[arg(long)]
+    pub json: bool,
     /// Processes: NAME, GROUP:NAME, GROUP:*, all, or a glob such as web_*
     #[arg(value_name = "NAME", required = true)]
     pub names: Vec<String>,
 }
 
 impl Action {
+    /// Whether the action was asked for JSON output (`--json`).
+    pub fn json(&self) -> bool {
+        match self {
+            Action::Status { json, .. }
+            | Action::Signal { json, .. }
+            | Action::Pid { json, .. }
+            | Action::Avail { json }
+            | Action::Wait { json, .. }
+            | Action::Reread { json }
+            | Action::Update { json, .. }
+            | Action::Add { json, .. }
+            | Action::Remove { json, .. } => *json,
+            Action::Start(StartSelection { selection, .. }) | Action::Stop(selection) | Action::Restart(selection) => {
+                selection.json
+            }
+            _ => false,
+        }
+    }
+
     /// The action's name as typed on the command line.
     pub fn name(&self) -> &'static str {
         match self {
@@ -494,9 +551,9 @@ impl Action {
             Action::Restart(_) => "restart",
             Action::Signal { .. } => "signal",
             Action::Pid { .. } => "pid",
-            Action::Avail => "avail",
+            Action::Avail { .. } => "avail",
             Action::Version => "version",
-            Action::Shutdown => "shutdown",
+            Action::Shutdown { .. } => "shutdown",
             Action::Wait { .. } => "wait",
             Action::Tail { .. } => "tail",
             Action::Maintail { .. } => "maintail",
@@ -504,7 +561,7 @@ impl Action {
             Action::Clear { .. } => "clear",
             Action::Reopen => "reopen",
             Action::Fg { .. } => "fg",
-            Action::Reread => "reread",
+            Action::Reread { .. } => "reread",
             Action::Update { .. } => "update",
             Action::Add { .. } => "add",
             Action::Remove { .. } => "remove",

@@ -330,6 +330,30 @@ pub enum Response {
     /// After this line the connection carries raw bytes (tail, maintail, fg) until either side
     /// closes it.
     Stream,
+    /// After this line the connection carries frames (`tail -f`), so that how the stream ends
+    /// is told apart from the output: `D<len>\n` then `len` bytes of output, any number of
+    /// times, then one `E<json>\n` with a [`StreamEnd`].
+    Frames,
+}
+
+/// The last frame of a [`Response::Frames`] stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamEnd {
+    /// Output was lost (the client exits non-zero); else the stream simply ended.
+    pub error: bool,
+    pub message: String,
+}
+
+/// The header of a data frame of `len` bytes.
+pub fn data_frame_header(len: usize) -> Vec<u8> {
+    format!("D{len}\n").into_bytes()
+}
+
+/// The end frame.
+pub fn end_frame(end: &StreamEnd) -> Vec<u8> {
+    let mut frame = b"E".to_vec();
+    frame.extend(encode_line(end));
+    frame
 }
 
 /// Encodes one message as a line.

@@ -18,14 +18,7 @@ impl Connection {
     pub fn open(path: &Path) -> Result<Connection, Failure> {
         match UnixStream::connect(path) {
             Ok(stream) => Ok(Connection { reader: BufReader::new(stream), path: path.to_path_buf() }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::new(
-                exit::NO_SOCKET,
-                format!("no socket file at {} (is taskmasterd running?)", path.display()),
-            )),
-            Err(e) => Err(Failure::new(
-                exit::UNKNOWN,
-                format!("can't connect to taskmasterd at {}: {} (is it running?)", path.display(), describe_io(&e)),
-            )),
+            Err(e) => Err(connect_failure(path, &e)),
         }
     }
 
@@ -61,9 +54,71 @@ impl Connection {
         }
     }
 
+    /// Copies a framed stream ([`Response::Frames`], `tail -f`) to `out`: each data frame's
+    /// bytes as they arrive, until the end frame, which is returned.
+    pub fn frames_to(&mut self, out: &mut dyn Write) -> Result<protocol::StreamEnd, Failure> {
+        loop {
+            let header = self.read_header()?;
+            match header.first() {
+                Some(b'D') => {
+                    let mut left: usize = std::str::from_utf8(&header[1..])
+                        .ok()
+                        .and_then(|n| n.trim_end().parse().ok())
+                        .ok_or_else(|| Failure::new(exit::ERROR, "a bad frame from taskmasterd"))?;
+                    while left > 0 {
+                        if self.reader.buffer().is_empty() {
+                            waiting::wait_readable(self.reader.get_ref())?;
+                        }
+                        let chunk = match self.reader.fill_buf() {
+                            Ok([]) => return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof))),
+                            Ok(chunk) => chunk,
+                            Err(e) => return Err(self.lost(&e)),
+                        };
+                        let n = chunk.len().min(left);
+                        out.write_all(&chunk[..n]).and_then(|()| out.flush()).map_err(output_failed)?;
+                        self.reader.consume(n);
+                        left -= n;
+                    }
+                }
+                Some(b'E') => {
+                    return serde_json::from_slice(&header[1..])
+                        .map_err(|e| Failure::new(exit::ERROR, format!("a bad end frame from taskmasterd: {e}")));
+                }
+                _ => return Err(Failure::new(exit::ERROR, "a bad frame from taskmasterd")),
+            }
+        }
+    }
+
+    /// One frame header line, newline included (a data frame's is short, an end frame's is a
+    /// JSON line).
+    fn read_header(&mut self) -> Result<Vec<u8>, Failure> {
+        let mut line = Vec::new();
+        loop {
+            if self.reader.buffer().is_empty() {
+                waiting::wait_readable(self.reader.get_ref())?;
+            }
+            let available = match self.reader.fill_buf() {
+                Ok([]) => return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof))),
+                Ok(available) => available,
+                Err(e) => return Err(self.lost(&e)),
+            };
+            let end = available.iter().position(|&b| b == b'\n').map(|i| i + 1);
+            let taken = end.unwrap_or(available.len());
+            line.extend_from_slice(&available[..taken]);
+            self.reader.consume(taken);
+            if end.is_some() {
+                return Ok(line);
+            }
+            if line.len() >= protocol::MAX_LINE {
+                return Err(Failure::new(exit::ERROR, "a bad frame from taskmasterd"));
+            }
+        }
+    }
+
     /// `fg`: the stream to `out`, and what the user types to the process, until the process
     /// exits, the user detaches (Ctrl-C, or Ctrl-D at the start of a line), or the daemon goes.
-    pub fn attach(&mut self, out: &mut dyn Write) -> Result<(), Failure> {
+    /// True when the user detached.
+    pub fn attach(&mut self, out: &mut dyn Write) -> Result<bool, Failure> {
         use std::os::fd::AsFd;
         let write_failed = output_failed;
         let stdin = std::io::stdin();
@@ -77,12 +132,12 @@ impl Connection {
                 continue;
             }
             let ready = match waiting::wait_any(&[self.reader.get_ref().as_fd(), stdin.as_fd()]) {
-                Err(failure) if failure.is_interrupted() => return Ok(()),
+                Err(failure) if failure.is_interrupted() => return Ok(true),
                 other => other?,
             };
             if ready[0] {
                 match self.reader.fill_buf() {
-                    Ok([]) => return Ok(()),
+                    Ok([]) => return Ok(false),
                     Ok(_) => continue,
                     Err(e) => return Err(self.lost(&e)),
                 }
@@ -90,7 +145,7 @@ impl Connection {
             if ready[1] {
                 // Straight from the descriptor: std's stdin buffer would hide data from poll.
                 let n = match nix::unistd::read(stdin.as_fd(), &mut typed) {
-                    Ok(0) => return Ok(()),
+                    Ok(0) => return Ok(true),
                     Ok(n) => n,
                     Err(nix::errno::Errno::EINTR) => continue,
                     Err(e) => return Err(Failure::new(exit::ERROR, format!("can't read the terminal: {e}"))),
@@ -128,6 +183,47 @@ impl Connection {
         }
         serde_json::from_slice(&line)
             .map_err(|e| Failure::new(exit::ERROR, format!("unreadable response from taskmasterd: {e}")))
+    }
+}
+
+/// Says what is wrong with a socket that does not connect. "Is it running?" fits only a missing
+/// socket file and a refused connection; a permission problem or a path that is not a socket
+/// would not be fixed by starting the daemon.
+pub fn connect_failure(path: &Path, e: &std::io::Error) -> Failure {
+    use std::os::unix::fs::FileTypeExt;
+    let shown = path.display();
+    // Linux refuses a connection to a file that is not a socket: look at what is there first.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.file_type().is_socket()
+    {
+        let kind = if meta.is_dir() {
+            "a directory"
+        } else if meta.is_file() {
+            "a regular file"
+        } else {
+            "not a socket"
+        };
+        let message = format!(
+            "{shown} is {kind}, not taskmasterd's socket; check [unix_server] file (or [taskmasterctl] serverurl, or -s)"
+        );
+        return Failure::new(exit::UNKNOWN, message);
+    }
+    match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Failure::new(exit::NO_SOCKET, format!("no socket file at {shown} (is taskmasterd running?)"))
+        }
+        std::io::ErrorKind::PermissionDenied => Failure::new(
+            exit::UNKNOWN,
+            format!(
+                "permission denied connecting to taskmasterd at {shown}: this user may not use the socket \
+                 (its [unix_server] chmod and chown, or a directory above it)"
+            ),
+        ),
+        std::io::ErrorKind::ConnectionRefused => Failure::new(
+            exit::UNKNOWN,
+            format!("can't connect to taskmasterd at {shown}: connection refused (is it running?)"),
+        ),
+        _ => Failure::new(exit::UNKNOWN, format!("can't connect to taskmasterd at {shown}: {}", describe_io(e))),
     }
 }
 

@@ -6,6 +6,7 @@
 //! shell; [`render`] turns responses into text (pure); [`shell`] is the interactive shell on the
 //! same grammar and the same [`execute`]. The transport knows nothing of the shell.
 
+pub mod complete;
 mod connection;
 pub mod exit_codes;
 pub mod render;
@@ -121,9 +122,32 @@ pub fn run(args: &CtlArgs) -> u8 {
         Err(failure) if failure.code == OUTPUT_CLOSED => exit::SUCCESS,
         Err(failure) => {
             eprintln!("taskmasterctl: {}", failure.message);
+            if matches!(failure.code, exit::NO_SOCKET | exit::UNKNOWN)
+                && let Some(note) = no_config_note(args)
+            {
+                eprintln!("taskmasterctl: {note}");
+            }
             failure.code
         }
     }
+}
+
+/// When no config file was found, the socket tried was the built-in default: says so, and
+/// where config files are looked for, so that a failed connection explains itself.
+pub fn no_config_note(args: &CtlArgs) -> Option<String> {
+    if args.serverurl.is_some() || args.configuration.is_some() {
+        return None;
+    }
+    if config::find_config_file(None).is_ok() {
+        return None;
+    }
+    let looked: Vec<String> = config::config_candidates().iter().map(|p| p.display().to_string()).collect();
+    Some(format!(
+        "no config file was found (looked in ${}, then {}), so the default socket was tried; \
+         name a config with -c FILE or the socket with -s PATH",
+        config::CONFIG_ENV,
+        looked.join(", ")
+    ))
 }
 
 fn wants_colour() -> bool {
@@ -153,20 +177,20 @@ fn lines_of(action: &Action) -> exit_codes::LinesOf {
 pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8, Failure> {
     let request = match action {
         Action::Status { names, .. } => Request::Status { names: names.clone() },
-        Action::Start(StartSelection { selection: ProcessSelection { names, no_wait }, no_deps }) => {
+        Action::Start(StartSelection { selection: ProcessSelection { names, no_wait, .. }, no_deps }) => {
             Request::Start { names: names.clone(), wait: !no_wait, no_deps: *no_deps }
         }
-        Action::Stop(ProcessSelection { names, no_wait }) => Request::Stop { names: names.clone(), wait: !no_wait },
-        Action::Restart(ProcessSelection { names, no_wait }) => {
+        Action::Stop(ProcessSelection { names, no_wait, .. }) => Request::Stop { names: names.clone(), wait: !no_wait },
+        Action::Restart(ProcessSelection { names, no_wait, .. }) => {
             Request::Restart { names: names.clone(), wait: !no_wait }
         }
         // An unknown signal is answered per process (`NAME: ERROR (bad signal name)`).
-        Action::Signal { signal, names } => Request::Signal { signal: signal.clone(), names: names.clone() },
-        Action::Pid { names } => Request::Pid { names: names.clone() },
-        Action::Avail => Request::Avail,
+        Action::Signal { signal, names, .. } => Request::Signal { signal: signal.clone(), names: names.clone() },
+        Action::Pid { names, .. } => Request::Pid { names: names.clone() },
+        Action::Avail { .. } => Request::Avail,
         Action::Version => Request::Version,
-        Action::Shutdown => Request::Shutdown,
-        Action::Wait { state, timeout, names } => {
+        Action::Shutdown { .. } => Request::Shutdown,
+        Action::Wait { state, timeout, names, .. } => {
             let timeout_ms = match timeout {
                 Some(t) if !t.is_finite() || *t < 0.0 => {
                     return Err(Failure::new(exit::BAD_ARGUMENTS, format!("wait: bad --timeout {t}")));
@@ -176,10 +200,10 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             };
             Request::Wait { names: names.clone(), state: (*state).into(), timeout_ms }
         }
-        Action::Reread => Request::Reread,
-        Action::Update { names } => Request::Update { names: names.clone() },
-        Action::Add { names } => Request::Add { names: names.clone() },
-        Action::Remove { names } => Request::Remove { names: names.clone() },
+        Action::Reread { .. } => Request::Reread,
+        Action::Update { names, .. } => Request::Update { names: names.clone() },
+        Action::Add { names, .. } => Request::Add { names: names.clone() },
+        Action::Remove { names, .. } => Request::Remove { names: names.clone() },
         Action::Reload { .. } => Request::Reload,
         Action::Tail { follow, bytes, name, channel } => Request::Tail {
             name: name.clone(),
@@ -200,14 +224,18 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
     let mut connection = Connection::open(socket)?;
     let response = connection.request(request)?;
     let write_failed = output_failed;
+    let json = action.json();
+    // With --json, stdout holds one JSON document; names that matched nothing are said on stderr.
+    let unknown_to_stderr = |unknown: &[String]| {
+        for name in unknown {
+            eprintln!("taskmasterctl: {name}: ERROR (no such process)");
+        }
+    };
     match (action, response) {
         (Action::Status { json, .. }, Response::Status { now, processes, unknown }) => {
             if *json {
-                let text = serde_json::to_string_pretty(&processes).expect("serializable");
-                writeln!(out, "{text}").map_err(write_failed)?;
-                for name in &unknown {
-                    writeln!(out, "{}", render::unknown_status(name)).map_err(write_failed)?;
-                }
+                writeln!(out, "{}", render::status_json(&processes, now)).map_err(write_failed)?;
+                unknown_to_stderr(&unknown);
             } else {
                 // supervisorctl names the unknown first, then shows the table.
                 for name in &unknown {
@@ -219,6 +247,7 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
         }
         (_, Response::Results { results }) => {
             let text = match action {
+                _ if json => render::results_json(&results) + "\n",
                 Action::Update { .. } | Action::Add { .. } | Action::Remove { .. } => render::config_results(&results),
                 _ => render::results(&results),
             };
@@ -226,30 +255,44 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             Ok(exit_codes::results_code(lines_of(action), &results))
         }
         (_, Response::DaemonPid { pid }) => {
-            writeln!(out, "{pid}").map_err(write_failed)?;
+            let pids = [("taskmasterd".to_string(), Some(pid))];
+            let text = if json { render::pids_json(&pids) } else { pid.to_string() };
+            writeln!(out, "{text}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
         (_, Response::Pids { pids, unknown }) => {
-            for (_, pid) in &pids {
-                writeln!(out, "{}", pid.unwrap_or(0)).map_err(write_failed)?;
+            if json {
+                writeln!(out, "{}", render::pids_json(&pids)).map_err(write_failed)?;
+                unknown_to_stderr(&unknown);
+            } else {
+                for (_, pid) in &pids {
+                    writeln!(out, "{}", pid.unwrap_or(0)).map_err(write_failed)?;
+                }
+                for name in &unknown {
+                    writeln!(out, "No such process {name}").map_err(write_failed)?;
+                }
             }
-            for name in &unknown {
-                writeln!(out, "No such process {name}").map_err(write_failed)?;
-            }
-            let all = matches!(action, Action::Pid { names } if names.iter().any(|n| n == "all"));
+            let all = matches!(action, Action::Pid { names, .. } if names.iter().any(|n| n == "all"));
             let pids: Vec<Option<u32>> = pids.iter().map(|(_, pid)| *pid).collect();
             Ok(exit_codes::pids_code(all, &pids, &unknown))
         }
         (_, Response::Avail { programs }) => {
-            write!(out, "{}", render::avail(&programs)).map_err(write_failed)?;
+            let text = if json { render::avail_json(&programs) + "\n" } else { render::avail(&programs) };
+            write!(out, "{text}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
         (_, Response::Version { version }) => {
             writeln!(out, "{version}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
-        (Action::Fg { .. }, Response::Stream) => {
-            connection.attach(out)?;
+        (Action::Fg { name }, Response::Stream) => {
+            // On stderr, as the notices of a tool that pipes a process's output should be.
+            eprintln!(
+                "==> attached to {name}: its output follows, what you type goes to its stdin; Ctrl-C or Ctrl-D detaches <=="
+            );
+            if connection.attach(out)? {
+                eprintln!("==> detached from {name}; it keeps running <==");
+            }
             Ok(exit::SUCCESS)
         }
         (_, Response::Stream) => {
@@ -257,6 +300,17 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             // supervisorctl prints what it read as a line.
             if matches!(action, Action::Tail { follow: false, .. } | Action::Maintail { follow: false, .. }) {
                 writeln!(out).map_err(write_failed)?;
+            }
+            Ok(exit::SUCCESS)
+        }
+        (_, Response::Frames) => {
+            let end = connection.frames_to(out)?;
+            if end.error {
+                return Err(Failure::new(exit::ERROR, end.message));
+            }
+            // Why the stream ended (the process was removed), apart from its output.
+            if !end.message.is_empty() {
+                eprintln!("taskmasterctl: {}", end.message);
             }
             Ok(exit::SUCCESS)
         }
@@ -269,7 +323,10 @@ pub fn execute(action: &Action, socket: &Path, out: &mut dyn Write) -> Result<u8
             Ok(exit::ERROR)
         }
         (_, Response::Done { message }) => {
-            writeln!(out, "{message}").map_err(write_failed)?;
+            // Among the --json actions, only reread and update answer with a message, the one
+            // that says nothing changed: no results.
+            let text = if json { render::results_json(&[]) } else { message };
+            writeln!(out, "{text}").map_err(write_failed)?;
             Ok(exit::SUCCESS)
         }
         (_, other) => Err(unexpected(other)),

@@ -114,6 +114,82 @@ pub fn results(results: &[ProcessResult]) -> String {
         .collect()
 }
 
+// ---- JSON output (`--json`) --------------------------------------------------------------
+//
+// One shape for every action: a JSON array (pretty-printed) of objects, one per process or
+// program, each with its `name`. What else each object holds is documented in taskmasterctl(1),
+// JSON OUTPUT, which is generated from `JSON_SHAPES` so that the text and the code agree.
+
+/// The fields of each `--json` object, per kind of output (for the man page and the README).
+pub const JSON_SHAPES: [(&str, &str); 4] = [
+    (
+        "status",
+        "name, group, state (RUNNING, ...), pid (null without a live process), uptime (seconds, \
+         RUNNING only, else null), description (the table's last column), start_time and stop_time \
+         (seconds since the epoch, or null), exit_status ({\"code\": N} or {\"signal\": N} of the \
+         last run; null while the process has a pid), spawn_error (or null), and, when there is one, \
+         health (starting, healthy, unhealthy) and status_text (its own words, or what its start \
+         waits for)",
+    ),
+    (
+        "start, stop, restart, signal, wait, reread, update, add, remove",
+        "name, ok (true or false), message (\"started\", or what failed), error (null, or \
+         \"no_such_process\", \"bad_request\", \"failed\")",
+    ),
+    ("pid", "name, pid (null when not running; with no NAME, one object named taskmasterd)"),
+    ("avail", "name, group, in_use, autostart, priority"),
+];
+
+fn pretty(value: serde_json::Value) -> String {
+    serde_json::to_string_pretty(&value).expect("a JSON value serializes")
+}
+
+/// `status --json`: what the table shows, as fields.
+pub fn status_json(processes: &[ProcessInfo], now: f64) -> String {
+    let items = processes
+        .iter()
+        .map(|info| {
+            let uptime = match (info.state, info.start_time) {
+                (ProcessState::Running, Some(start)) => Some((now - start).max(0.0) as u64),
+                _ => None,
+            };
+            // Every field the daemon reports (health, status_text when it has them), plus the
+            // table's uptime and description.
+            let mut value = serde_json::to_value(info).expect("serializable");
+            if let Some(object) = value.as_object_mut() {
+                object.insert("uptime".into(), serde_json::json!(uptime));
+                object.insert("description".into(), serde_json::json!(describe(info, now)));
+                // The previous run's status means nothing while a run is under way.
+                if info.pid.is_some() {
+                    object.insert("exit_status".into(), serde_json::Value::Null);
+                }
+            }
+            value
+        })
+        .collect();
+    pretty(serde_json::Value::Array(items))
+}
+
+/// `start --json` and every other action answered with one result per process.
+pub fn results_json(results: &[ProcessResult]) -> String {
+    let items = results
+        .iter()
+        .map(|r| serde_json::json!({"name": r.name, "ok": r.error.is_none(), "message": r.message, "error": r.error}))
+        .collect();
+    pretty(serde_json::Value::Array(items))
+}
+
+/// `pid --json`.
+pub fn pids_json(pids: &[(String, Option<u32>)]) -> String {
+    let items = pids.iter().map(|(name, pid)| serde_json::json!({"name": name, "pid": pid})).collect();
+    pretty(serde_json::Value::Array(items))
+}
+
+/// `avail --json`.
+pub fn avail_json(programs: &[AvailInfo]) -> String {
+    pretty(serde_json::to_value(programs).expect("serializable"))
+}
+
 /// The lines of `update`, `add` and `remove`: supervisorctl writes their failures as
 /// `ERROR: no such group: x`, the message saying it all.
 pub fn config_results(results: &[ProcessResult]) -> String {

@@ -47,6 +47,7 @@ const COMPLETION_TIMEOUT: Duration = Duration::from_millis(500);
 const LEAVE_WORDS: [&str; 2] = ["exit", "quit"];
 
 const RELOAD_QUESTION: &str = "Really restart the remote taskmasterd process y/N? ";
+const SHUTDOWN_QUESTION: &str = "Really shut the remote taskmasterd process down y/N? ";
 
 /// `taskmasterctl` with no action, or with `-i`: runs the action if any, then the shell.
 pub fn run(args: &CtlArgs) -> u8 {
@@ -120,7 +121,7 @@ fn invoked_name() -> String {
 }
 
 /// The grammar of a shell line: [`CtlLine`], presented as `taskmasterctl`'s actions.
-fn line_command(bin_name: &str) -> Command {
+pub(super) fn line_command(bin_name: &str) -> Command {
     let mut command = CtlLine::command()
         .bin_name(bin_name.to_string())
         .subcommand_value_name("ACTION")
@@ -149,11 +150,18 @@ struct Shell {
     command: Command,
     socket: PathBuf,
     interactive: bool,
+    /// In scripted use, the number of the line being run, named in its errors.
+    line: Option<usize>,
 }
 
 impl Shell {
     fn new(socket: PathBuf, interactive: bool) -> Shell {
-        Shell { command: line_command(&invoked_name()), socket, interactive }
+        Shell { command: line_command(&invoked_name()), socket, interactive, line: None }
+    }
+
+    /// `line 3: ` while a script's line runs, else nothing.
+    fn place(&self) -> String {
+        self.line.map(|n| format!("line {n}: ")).unwrap_or_default()
     }
 
     /// Runs one action and reports its failure; returns the exit code.
@@ -168,7 +176,7 @@ impl Shell {
                 failure.code
             }
             Err(failure) => {
-                eprintln!("taskmasterctl: {}", failure.message);
+                eprintln!("taskmasterctl: {}{}", self.place(), failure.message);
                 failure.code
             }
         }
@@ -181,8 +189,12 @@ impl Shell {
             Parsed::Nothing => Step::Continue(exit::SUCCESS),
             Parsed::Leave => Step::Leave,
             Parsed::Unbalanced => {
-                eprintln!("taskmasterctl: unbalanced quotes in: {}", line.trim());
+                eprintln!("taskmasterctl: {}unbalanced quotes in: {}", self.place(), line.trim());
                 Step::Continue(exit::BAD_ARGUMENTS)
+            }
+            Parsed::Clap(e) if self.line.is_some() && e.use_stderr() => {
+                eprint!("taskmasterctl: {}{}", self.place(), e.render());
+                Step::Continue(u8::try_from(e.exit_code()).unwrap_or(exit::BAD_ARGUMENTS))
             }
             Parsed::Clap(e) => {
                 // Help goes to stdout and errors to stderr, as on the command line; neither exits.
@@ -192,7 +204,19 @@ impl Shell {
             Parsed::Action(Action::Reload { yes: false }) if self.interactive && !confirm(RELOAD_QUESTION) => {
                 Step::Continue(exit::SUCCESS)
             }
-            Parsed::Action(action) => Step::Continue(self.run_action(&action)),
+            Parsed::Action(Action::Shutdown { yes: false }) if self.interactive && !confirm(SHUTDOWN_QUESTION) => {
+                Step::Continue(exit::SUCCESS)
+            }
+            Parsed::Action(action) => {
+                let code = self.run_action(&action);
+                // A script's reader learns which line failed, even when the failure itself was
+                // printed as a result (`web: ERROR (no such process)`). A `status` that found a
+                // process not running is a report, not a failure.
+                if code != exit::SUCCESS && code != exit::NOT_RUNNING && self.line.is_some() {
+                    eprintln!("taskmasterctl: {}'{}' failed (exit status {code})", self.place(), line.trim());
+                }
+                Step::Continue(code)
+            }
         }
     }
 }
@@ -200,7 +224,8 @@ impl Shell {
 /// Scripted use: one command per line, no decorations; the status of the last failure.
 fn scripted_loop(shell: &mut Shell, mut input: impl BufRead, mut last_failure: u8) -> u8 {
     let mut bytes = Vec::new();
-    loop {
+    for number in 1.. {
+        shell.line = Some(number);
         bytes.clear();
         match input.read_until(b'\n', &mut bytes) {
             Ok(0) => break,
@@ -236,7 +261,7 @@ fn connect_quickly(path: &Path) -> std::io::Result<UnixStream> {
 }
 
 /// Asks the daemon one question for completion, giving up quickly.
-fn fetch(socket: &Path, request: Request) -> Option<Response> {
+pub(super) fn fetch(socket: &Path, request: Request) -> Option<Response> {
     let stream = connect_quickly(socket).ok()?;
     stream.set_read_timeout(Some(COMPLETION_TIMEOUT)).ok()?;
     stream.set_write_timeout(Some(COMPLETION_TIMEOUT)).ok()?;
@@ -377,7 +402,11 @@ enum NameSource {
 /// Completes the last word of `before` (the line up to the cursor). Returns where the word
 /// starts and the candidates, sorted, each a replacement for that word. `fetch` asks the
 /// daemon; `None` means no answer.
-fn complete(command: &Command, before: &str, fetch: &dyn Fn(Request) -> Option<Response>) -> (usize, Vec<String>) {
+pub(super) fn complete(
+    command: &Command,
+    before: &str,
+    fetch: &dyn Fn(Request) -> Option<Response>,
+) -> (usize, Vec<String>) {
     let start =
         before.len() - before.chars().rev().take_while(|c| !c.is_whitespace()).map(char::len_utf8).sum::<usize>();
     let partial = &before[start..];

@@ -18,9 +18,23 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             for warning in &config.warnings {
                 eprintln!("warning: {warning}");
             }
+            let paths = super::check_paths::problems(&config);
+            let label = if args.strict { "error" } else { "warning" };
+            for problem in &paths {
+                eprintln!("{label}: {problem}");
+            }
+            if args.strict && !paths.is_empty() {
+                let n = paths.len();
+                eprintln!(
+                    "taskmaster check: {n} error{} in {} (--strict)",
+                    if n == 1 { "" } else { "s" },
+                    path.display()
+                );
+                return ExitCode::FAILURE;
+            }
             let programs = config.programs.len();
             let processes = config.processes().count();
-            let warnings = config.warnings.len();
+            let warnings = config.warnings.len() + paths.len();
             println!(
                 "{}: ok, {} ({programs} program{}, {processes} process{}{})",
                 config.source.display(),

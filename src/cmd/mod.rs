@@ -3,6 +3,7 @@
 //! pages (`generate`), so the shipped binary carries neither clap_complete nor clap_mangen.
 
 pub mod check;
+mod check_paths;
 pub mod convert;
 #[cfg(test)]
 pub mod generate;
@@ -17,6 +18,11 @@ use crate::cli::{self, Cli, CtlArgs, DaemonArgs, MainCommand, Personality};
 /// Parses `args` with the grammar `args[0]` selects and runs the command.
 pub fn run(args: Vec<OsString>) -> ExitCode {
     let argv0 = args.first().map(|a| a.to_string_lossy().into_owned()).unwrap_or_default();
+    // The completion scripts' callback, before any grammar: `NAME __complete ...`.
+    if args.get(1).is_some_and(|a| a == crate::client::complete::ENTRY) {
+        let rest: Vec<String> = args[2..].iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        return ExitCode::from(crate::client::complete::run(&rest));
+    }
     match cli::personality_from_argv0(&argv0) {
         Personality::Daemon => run_daemon(DaemonArgs::parse_from(args)),
         Personality::Ctl => run_ctl(parse_ctl(args)),
@@ -47,7 +53,7 @@ fn parse_ctl(args: Vec<OsString>) -> CtlArgs {
 
 fn run_daemon(args: DaemonArgs) -> ExitCode {
     match crate::daemon::run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("taskmasterd: {e:#}");
             ExitCode::FAILURE

@@ -165,6 +165,10 @@ pub const LIVE_DAEMON_SETTINGS: &[&str] = &[
     "environment",
     "childlogdir",
     "minfds",
+    "exit_when_all_fatal",
+    "exit_with_program",
+    // Read at start-up only: nothing to apply, nothing to restart for.
+    "nocleanup",
     "identifier",
 ];
 
@@ -182,7 +186,7 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(old.unix_server.file != new.unix_server.file, "unix_server file");
     check(old.unix_server.chmod != new.unix_server.chmod, "unix_server chmod");
     check(old.unix_server.chown != new.unix_server.chown, "unix_server chown");
-    check(a.logfile != b.logfile, "logfile");
+    check(a.logfile != b.logfile || a.syslog != b.syslog, "logfile");
     check(a.logfile_maxbytes != b.logfile_maxbytes, "logfile_maxbytes");
     check(a.logfile_backups != b.logfile_backups, "logfile_backups");
     check(a.loglevel != b.loglevel, "loglevel");
@@ -195,6 +199,9 @@ fn compare_daemon(old: &Config, new: &Config, plan: &mut Plan) {
     check(a.nodaemon != b.nodaemon, "nodaemon");
     check(a.silent != b.silent, "silent");
     check(a.minfds != b.minfds, "minfds");
+    check(a.exit_when_all_fatal != b.exit_when_all_fatal, "exit_when_all_fatal");
+    check(a.nocleanup != b.nocleanup, "nocleanup");
+    check(a.exit_with_program != b.exit_with_program, "exit_with_program");
     check(a.identifier != b.identifier, "identifier");
     check(old.http != new.http, "HTTP servers and credentials");
 }

@@ -45,7 +45,8 @@ pub fn looks_like_ini(text: &str) -> bool {
             return true;
         }
     }
-    if text.parse::<toml::Table>().is_ok() {
+    // TOML but for a `umask = 022`, which the TOML reader reports with its fix.
+    if text.parse::<toml::Table>().is_ok() || super::leading_zero::patch(text).0.parse::<toml::Table>().is_ok() {
         return false;
     }
     let lexed = lex(text);
@@ -119,8 +120,6 @@ struct SupervisordOnly {
     why: &'static str,
 }
 
-const NO_SYSLOG: &str = "not implemented yet: the output goes to the log file only, not to syslog";
-
 const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
     SupervisordOnly {
         section: Section::Taskmasterd,
@@ -131,31 +130,10 @@ const SUPERVISORD_ONLY: &[SupervisordOnly] = &[
     },
     SupervisordOnly {
         section: Section::Taskmasterd,
-        name: "nocleanup",
-        kind: Kind::Bool,
-        default: "false",
-        why: "not implemented: taskmaster removes its AUTO log files when it stops, whatever nocleanup says",
-    },
-    SupervisordOnly {
-        section: Section::Taskmasterd,
         name: "strip_ansi",
         kind: Kind::Bool,
         default: "false",
         why: "not implemented yet: escape sequences are kept in the log files",
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stdout_syslog",
-        kind: Kind::Bool,
-        default: "false",
-        why: NO_SYSLOG,
-    },
-    SupervisordOnly {
-        section: Section::Program,
-        name: "stderr_syslog",
-        kind: Kind::Bool,
-        default: "false",
-        why: NO_SYSLOG,
     },
     SupervisordOnly {
         section: Section::Program,

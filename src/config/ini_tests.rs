@@ -370,7 +370,7 @@ fn convert_keeps_comments_and_the_model() {
     let toml = convert_to_toml(ini, &main).unwrap();
     assert!(toml.contains("# top\n[taskmasterd]\n# about the log\nlogfile = \"%(here)s/x.log\"  # inline\n"), "{toml}");
     assert!(toml.contains("[program.\"my.app\"]\ncommand = \"/bin/sleep 1\\n2\"\nautostart = false\n"), "{toml}");
-    assert!(toml.contains("# stdout_syslog = true  # not converted: not implemented by taskmaster yet\n"), "{toml}");
+    assert!(toml.contains("autostart = false\nstdout_syslog = true\n"), "{toml}");
     assert!(toml.contains("[eventlistener.e]\ncommand = \"x\"\nevents = [\"TICK_5\", \"process_state\"]\n"), "{toml}");
     assert!(toml.contains("# [fcgi-program:f]: not converted"), "{toml}");
     assert!(toml.contains("# trailing\n"), "{toml}");

@@ -267,7 +267,7 @@ pub const KEYS: &[Key] = &[
         "logfile",
         Kind::Path,
         Value("\"%(here)s/taskmasterd.log\""),
-        "The daemon's activity log. NONE disables it. Lines it cannot write (a full disk) are counted, and the count is its first line once it can.",
+        "The daemon's activity log. NONE disables it; syslog sends it to syslog (the daemon facility, tag taskmasterd) instead of a file. Lines it cannot write (a full disk) are counted, and the count is its first line once it can.",
     ),
     key(
         Taskmasterd,
@@ -315,6 +315,13 @@ pub const KEYS: &[Key] = &[
         "Directory of the AUTO program log files. The default one is private: the daemon creates it \
          with mode 0700, and refuses to start if it exists owned by another user or open to others.",
     ),
+    key(
+        Taskmasterd,
+        "nocleanup",
+        Kind::Bool,
+        Value("false"),
+        "Keep the AUTO log files of the programs (and their rotated backups) from an earlier run; by default they are removed when the daemon starts, as supervisord does. They stay when it stops.",
+    ),
     key(Taskmasterd, "nodaemon", Kind::Bool, Value("false"), "Stay in the foreground, as -n does."),
     key(
         Taskmasterd,
@@ -329,6 +336,20 @@ pub const KEYS: &[Key] = &[
         Kind::Int { min: 0, max: 1 << 30 },
         Value("1024"),
         "Raise the soft limit of open files to at least this at start-up; fail if the hard limit is lower.",
+    ),
+    key(
+        Taskmasterd,
+        "exit_when_all_fatal",
+        Kind::Bool,
+        Value("false"),
+        "Exit policy for a container: shut the daemon down (exit code 1) once no process is starting, running, in backoff or stopping and at least one is FATAL.",
+    ),
+    key(
+        Taskmasterd,
+        "exit_with_program",
+        Kind::Str,
+        Unset,
+        "Exit policy for a container: when a process of this program ends for good (EXITED, or FATAL), stop the others and exit with its exit code (128+N after signal N, 1 for FATAL). A stop asked by an operator does not count.",
     ),
     key(
         Taskmasterd,
@@ -450,6 +471,20 @@ pub const KEYS: &[Key] = &[
     key(Program, "stderr_logfile_backups", COUNT, Value("10"), "Rotated stderr logs to keep."),
     key(
         Program,
+        "stdout_syslog",
+        Kind::Bool,
+        Value("false"),
+        "Also send each stdout line to syslog (priority daemon.info), tagged with the process name; with redirect_stderr, stderr's lines too.",
+    ),
+    key(
+        Program,
+        "stderr_syslog",
+        Kind::Bool,
+        Value("false"),
+        "Also send each stderr line to syslog (priority daemon.err), tagged with the process name.",
+    ),
+    key(
+        Program,
         "stdout_log_timestamps",
         Kind::Bool,
         Value("false"),
@@ -558,8 +593,9 @@ pub const KEYS: &[Key] = &[
          (RUNNING and ready, see readiness), healthy (its health check passing), completed (exited \
          with one of its exitcodes). Starting a program starts what it depends on first (taskmasterctl \
          start --no-deps does not); a program whose dependency is FATAL waits, and status says why. \
-         Stopping everything stops dependants before what they depend on. Programs without \
-         depends_on keep priority order.",
+         Stopping everything (and taskmasterctl stop of several processes: all, GROUP:*, a list) \
+         stops dependants before what they depend on. Programs without depends_on keep priority \
+         order.",
     ),
     key(Group, "programs", Kind::StrList, Required, "The programs in the group."),
     key(Group, "priority", PRIORITY, Value("999"), "The group's priority, given to its programs."),

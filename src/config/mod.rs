@@ -13,6 +13,7 @@ pub mod diff;
 mod ini;
 mod ini_lex;
 pub mod keys;
+mod leading_zero;
 pub mod overrides;
 mod sections;
 #[cfg(test)]
@@ -125,6 +126,15 @@ pub struct DaemonConfig {
     pub nodaemon: bool,
     pub silent: bool,
     pub minfds: u64,
+    /// `logfile = "syslog"`: the activity log goes to syslog (and `logfile` is None).
+    pub syslog: bool,
+    /// Keep the AUTO log files of an earlier run (else they are removed at start, as supervisord does).
+    pub nocleanup: bool,
+    /// The exit policy (a container's daemon): shut down once no process runs and some are FATAL.
+    pub exit_when_all_fatal: bool,
+    /// The exit policy: shut down when a process of this program ends (EXITED or FATAL), with
+    /// its exit code.
+    pub exit_with_program: Option<String>,
     /// What the daemon calls itself over XML-RPC (`getIdentification`).
     pub identifier: String,
 }
@@ -224,6 +234,8 @@ pub struct LogConfig {
     pub timestamps: bool,
     /// AUTO: the daemon chose the name, in childlogdir (see `RotatingFile`'s rules for those).
     pub auto: bool,
+    /// Also send each line to syslog, tagged with the process name (`stdout_syslog`).
+    pub syslog: bool,
 }
 
 /// The effective settings of one process: everything the daemon needs to run it.
@@ -350,11 +362,26 @@ pub const CONFIG_ENV: &str = "TASKMASTER_CONFIG";
 
 /// Where a config file is looked for when `-c` is absent, after `$TASKMASTER_CONFIG`.
 pub fn search_path() -> Vec<PathBuf> {
+    search_path_with(user_config_dir())
+}
+
+/// The per-user config directory, for a user's own daemon: `$XDG_CONFIG_HOME/taskmaster`, or
+/// `~/.config/taskmaster` (the XDG base directory default).
+pub fn user_config_dir() -> Option<PathBuf> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("XDG_CONFIG_HOME").or_else(|| var("HOME").map(|home| home.join(".config"))).map(|d| d.join("taskmaster"))
+}
+
+/// [`search_path`] with the per-user directory passed in (the man page shows it unexpanded).
+pub fn search_path_with(user_dir: Option<PathBuf>) -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from(".")];
+    dirs.extend(user_dir);
+    dirs.extend(["/usr/local/etc/taskmaster", "/etc/taskmaster", "/etc"].map(PathBuf::from));
     let mut paths = Vec::new();
-    for dir in [".", "/usr/local/etc/taskmaster", "/etc/taskmaster", "/etc"] {
+    for dir in dirs {
         for name in ["taskmaster.toml", "taskmaster.conf"] {
             // "./x" reads better than "x" in "looked in" messages.
-            paths.push(Path::new(dir).join(name));
+            paths.push(dir.join(name));
         }
     }
     paths
@@ -388,9 +415,14 @@ fn executable_path() -> PathBuf {
 /// first file of [`search_path`] that exists, else the first of supervisord's own
 /// ([`supervisord_search_path`]).
 pub fn find_config_file(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    find_config_file_in(explicit, std::env::var_os(CONFIG_ENV), &config_candidates())
+}
+
+/// Every file looked for when neither -c nor `$TASKMASTER_CONFIG` names one, in order.
+pub fn config_candidates() -> Vec<PathBuf> {
     let mut candidates = search_path();
     candidates.extend(supervisord_search_path(&executable_path()));
-    find_config_file_in(explicit, std::env::var_os(CONFIG_ENV), &candidates)
+    candidates
 }
 
 /// [`find_config_file`] with the environment variable's value and the candidates passed in.

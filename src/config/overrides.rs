@@ -25,6 +25,8 @@ pub struct DaemonOverrides {
     pub pidfile: Option<PathBuf>,
     pub childlogdir: Option<PathBuf>,
     pub minfds: Option<u64>,
+    /// `-k`: keep the AUTO logs of an earlier run (it can only turn nocleanup on).
+    pub nocleanup: bool,
     pub identifier: Option<String>,
 }
 
@@ -52,6 +54,7 @@ impl DaemonOverrides {
         set(&mut daemon.pidfile, &self.pidfile);
         set(&mut daemon.childlogdir, &self.childlogdir);
         set(&mut daemon.minfds, &self.minfds);
+        daemon.nocleanup |= self.nocleanup;
         set(&mut daemon.identifier, &self.identifier);
     }
 }
@@ -119,6 +122,7 @@ mod tests {
             logfile_maxbytes: Some(parse_size("1MB").unwrap()),
             logfile: Some(PathBuf::from("NONE")),
             pidfile: Some(parse_path("/run/x.pid").unwrap()),
+            nocleanup: true,
             ..DaemonOverrides::default()
         };
         overrides.apply(&mut config.daemon);
@@ -127,6 +131,7 @@ mod tests {
         assert_eq!(config.daemon.logfile_maxbytes, 1 << 20);
         assert_eq!(config.daemon.logfile, None);
         assert_eq!(config.daemon.pidfile, PathBuf::from("/run/x.pid"));
+        assert!(config.daemon.nocleanup, "-k keeps the AUTO logs");
         assert_eq!(config.daemon.childlogdir, before.childlogdir, "what is not given stays");
         assert!(parse_loglevel("loud").unwrap_err().contains("is not one of"));
         assert!(parse_umask("9").is_err());

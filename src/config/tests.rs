@@ -140,6 +140,7 @@ command = "x"
         maxbytes: 50 << 20,
         backups: 10,
         timestamps: false,
+        syslog: false,
         auto: true,
     };
     let want = ProcessConfig {
@@ -193,6 +194,10 @@ fn minimal_config_gets_every_daemon_server_and_client_default() {
         nodaemon: false,
         silent: false,
         minfds: 1024,
+        syslog: false,
+        nocleanup: false,
+        exit_when_all_fatal: false,
+        exit_with_program: None,
         identifier: "supervisor".into(),
     };
     assert_eq!(config.daemon, want);
@@ -1014,6 +1019,8 @@ fn search_path_follows_the_documented_order() {
     let want: Vec<PathBuf> = [
         "./taskmaster.toml",
         "./taskmaster.conf",
+        "/home/u/.config/taskmaster/taskmaster.toml",
+        "/home/u/.config/taskmaster/taskmaster.conf",
         "/usr/local/etc/taskmaster/taskmaster.toml",
         "/usr/local/etc/taskmaster/taskmaster.conf",
         "/etc/taskmaster/taskmaster.toml",
@@ -1024,7 +1031,15 @@ fn search_path_follows_the_documented_order() {
     .into_iter()
     .map(PathBuf::from)
     .collect();
-    assert_eq!(search_path(), want);
+    assert_eq!(search_path_with(Some("/home/u/.config/taskmaster".into())), want);
+    // The per-user directory: $XDG_CONFIG_HOME, else ~/.config (this test reads, never sets).
+    let user = user_config_dir();
+    if let Some(xdg) = std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
+        assert_eq!(user, Some(PathBuf::from(xdg).join("taskmaster")));
+    } else if let Some(home) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        assert_eq!(user, Some(PathBuf::from(home).join(".config/taskmaster")));
+    }
+    assert_eq!(search_path()[2].parent().map(Path::to_path_buf), user);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use flexi_logger::{DeferredNow, Duplicate, LogSpecification, Logger, LoggerHandl
 use log::Record;
 
 use super::log_files::RotatingFile;
+use super::syslog::SyslogSender;
 use crate::config::DaemonConfig;
 
 /// supervisord's level names, so operators' greps keep working.
@@ -38,6 +39,8 @@ pub struct ActivityLog {
     followed: Option<Vec<u8>>,
     /// The lines lost since the file stopped taking writes, while it does not.
     failing: Option<FailureSpell>,
+    /// `logfile = "syslog"`.
+    syslog: Option<SyslogSender>,
 }
 
 /// A time the activity log could not be written. Its lines are counted, not kept: the
@@ -59,7 +62,7 @@ fn timestamp(now: &mut DeferredNow) -> String {
 
 impl ActivityLog {
     pub fn new(file: Option<RotatingFile>) -> Self {
-        ActivityLog { file, followed: None, failing: None }
+        ActivityLog { file, followed: None, failing: None, syslog: None }
     }
 
     /// Appends one formatted line (with its newline) to the file, counting it as lost when the
@@ -111,8 +114,10 @@ impl ActivityLog {
         }
     }
 
-    pub fn set_file(&mut self, file: Option<RotatingFile>) {
-        self.file = file;
+    /// Takes the destination `config` asks for: a rotating file, syslog, or nothing (NONE).
+    pub fn configure(&mut self, config: &DaemonConfig) {
+        self.file = log_file(config);
+        self.syslog = config.syslog.then(SyslogSender::new);
     }
 
     pub fn reopen(&mut self) {
@@ -160,6 +165,11 @@ impl LogWriter for ActivityWriter {
         format_line(&mut line, now, record)?;
         line.push(b'\n');
         let mut log = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(syslog) = &mut log.syslog {
+            let message = record.args().to_string();
+            // Nowhere else to say it: the log is the thing failing.
+            let _ = syslog.send(record.level().into(), "taskmasterd", Some(std::process::id()), message.as_bytes());
+        }
         if let Some(followed) = &mut log.followed
             && followed.len() < (1 << 20)
         {
@@ -184,7 +194,9 @@ impl LogWriter for ActivityWriter {
 /// Starts the activity log: the logfile (rotating), and stderr too when `to_stderr`.
 pub fn start_logging(config: &DaemonConfig, to_stderr: bool) -> anyhow::Result<(LoggerHandle, ActivityFile)> {
     let level = config.loglevel.as_log_filter();
-    let file: ActivityFile = Arc::new(Mutex::new(ActivityLog::new(log_file(config))));
+    let mut log = ActivityLog::new(None);
+    log.configure(config);
+    let file: ActivityFile = Arc::new(Mutex::new(log));
     if let Some(path) = &config.logfile {
         // Fail at start-up, loudly, rather than log into the void.
         OpenOptions::new()

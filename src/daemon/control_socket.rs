@@ -16,12 +16,13 @@ use std::time::Instant;
 use log::warn;
 use polling::Event;
 
+use super::catch_up::TopUp;
 use super::event_loop::LISTENER_KEY;
 use super::http::{self, Protocol};
 use super::peer::Peer;
 use super::requests::{ClientId, Handled, Outgoing};
 use super::server::{Connection, ReadOutcome};
-use super::streams::FOLLOWER_BUFFER;
+use super::streams::{FOLLOWER_BUFFER, FollowSource};
 use super::supervisor::{Supervisor, TimerEvent};
 use crate::protocol::{self, ErrorKind as ProtoError, Response};
 
@@ -38,6 +39,9 @@ pub struct Client {
     streaming: bool,
     /// Drop the client once its output is written.
     closing: bool,
+    /// The stream is framed (`tail -f`, [`Response::Frames`]): output in data frames, and an
+    /// end frame that says whether output was lost.
+    framed: bool,
     /// Its first bytes were JSON lines (an HTTP client is handed to `http_front`).
     sniffed: bool,
 }
@@ -71,8 +75,15 @@ impl Supervisor {
                         warn!("can't watch a client connection: {e}");
                         continue;
                     }
-                    let client =
-                        Client { connection, peer, busy: false, streaming: false, closing: false, sniffed: false };
+                    let client = Client {
+                        connection,
+                        peer,
+                        busy: false,
+                        streaming: false,
+                        closing: false,
+                        framed: false,
+                        sniffed: false,
+                    };
                     self.clients.insert(key, client);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => break,
@@ -129,6 +140,9 @@ impl Supervisor {
         {
             self.drop_client(key);
             return;
+        }
+        if writable {
+            self.catch_up_socket_follower(key);
         }
         self.process_requests(key);
         self.update_client_interest(key);
@@ -193,7 +207,8 @@ impl Supervisor {
     fn update_client_interest(&mut self, key: usize) {
         let Some(client) = self.clients.get(&key) else { return };
         let done_reading = client.connection.read_closed;
-        let wants_write = client.connection.wants_write();
+        // A follower catching up from disk wants room to write even with nothing queued.
+        let wants_write = client.connection.wants_write() || self.lagging.contains_key(&ClientId(key));
         // A finished stream, a follower that hung up, or a client with nothing left to say.
         let finished = (client.closing && !wants_write)
             || (done_reading && client.streaming)
@@ -243,12 +258,59 @@ impl Supervisor {
                 self.update_client_interest(key);
             }
             Outgoing::Bytes(data) => self.send_raw(key, &data),
-            Outgoing::End(notice) => {
-                self.send_raw(key, &notice);
-                if let Some(client) = self.clients.get_mut(&key) {
-                    client.closing = true;
+            Outgoing::End(notice) => self.end_stream(key, &notice, false),
+            Outgoing::Lost(why) => {
+                self.end_stream(key, format!("\n[taskmaster: {why}]\n").as_bytes(), true);
+            }
+        }
+    }
+
+    /// Ends a stream with its last words: in an end frame for a framed stream (trimmed of the
+    /// raw stream's brackets), else as raw bytes; then closes once they are written.
+    fn end_stream(&mut self, key: usize, notice: &[u8], error: bool) {
+        let Some(client) = self.clients.get_mut(&key) else { return };
+        let sent = if client.framed {
+            let text = String::from_utf8_lossy(notice);
+            let message = text.trim().trim_start_matches("[taskmaster: ").trim_end_matches(']').to_string();
+            client.connection.send(&protocol::end_frame(&protocol::StreamEnd { error, message }))
+        } else {
+            client.connection.send(notice)
+        };
+        if sent.is_err() {
+            return self.drop_client(key);
+        }
+        client.closing = true;
+        self.update_client_interest(key);
+    }
+
+    /// Whether `client` is a framed `tail -f` on this socket: the followers that can catch up
+    /// from disk (`catch_up`).
+    pub(super) fn is_framed_follower(&self, client: ClientId) -> bool {
+        self.clients.get(&client.0).is_some_and(|c| c.framed)
+    }
+
+    /// A framed follower catching up from disk gets the next slice while its buffer has room.
+    fn catch_up_socket_follower(&mut self, key: usize) {
+        loop {
+            let Some(client) = self.clients.get(&key) else { return };
+            let pending = client.connection.pending_output();
+            if !client.framed || pending >= FOLLOWER_BUFFER / 2 {
+                return;
+            }
+            match self.top_up(ClientId(key), FOLLOWER_BUFFER - pending) {
+                None | Some(TopUp::Live) => return,
+                Some(TopUp::Bytes(data)) => {
+                    let Some(client) = self.clients.get_mut(&key) else { return };
+                    let mut frame = protocol::data_frame_header(data.len());
+                    frame.extend_from_slice(&data);
+                    if client.connection.send(&frame).is_err() {
+                        return self.drop_client(key);
+                    }
                 }
-                self.update_client_interest(key);
+                Some(TopUp::Lost(why)) => {
+                    warn!("a tail -f follower lost output: {why}");
+                    return self.end_stream(key, why.as_bytes(), true);
+                }
             }
         }
     }
@@ -256,6 +318,18 @@ impl Supervisor {
     /// Queues raw bytes for a streaming client; one that fell too far behind is told and let go.
     fn send_raw(&mut self, key: usize, data: &[u8]) {
         let Some(client) = self.clients.get_mut(&key) else { return };
+        if client.framed {
+            // Bounded before it was queued (`catch_up`): over its bound, it reads from disk.
+            if data.is_empty() {
+                return;
+            }
+            let mut frame = protocol::data_frame_header(data.len());
+            frame.extend_from_slice(data);
+            if client.connection.send(&frame).is_err() {
+                return self.drop_client(key);
+            }
+            return self.update_client_interest(key);
+        }
         if client.connection.pending_output() + data.len() > FOLLOWER_BUFFER {
             warn!("dropping a follower that fell more than {FOLLOWER_BUFFER} bytes behind");
             client.connection.discard_output();
@@ -274,9 +348,13 @@ impl Supervisor {
     /// Switches a client to raw streaming: a [`Response::Stream`] header, the initial bytes,
     /// then, while it follows, whatever the supervisor streams to it.
     fn start_stream(&mut self, key: usize, initial: &[u8], follow: bool) {
-        self.send(key, &Response::Stream);
+        // `tail -f` is framed: it alone can catch up, and so tell a lost stream from an end.
+        let framed = follow
+            && matches!(self.followers.get(&ClientId(key)), Some(FollowSource::Process { channel: Some(_), .. }));
+        self.send(key, if framed { &Response::Frames } else { &Response::Stream });
         if let Some(client) = self.clients.get_mut(&key) {
             client.streaming = true;
+            client.framed = framed;
         }
         self.send_raw(key, initial);
         if !follow && let Some(client) = self.clients.get_mut(&key) {

@@ -1,5 +1,6 @@
 //! Dependency policy, pure: whether a process may start given what its dependencies have
-//! reached (and why not), what a start must bring up first, and what a full stop may stop now.
+//! reached (and why not), what a start must bring up first, and what a full stop (or a stop of
+//! several processes) may stop now.
 //! The supervisor asks these questions (`monitor`); nothing here touches a process.
 //!
 //! A dependency names a program; its condition must hold for every process of that program.
@@ -115,6 +116,20 @@ pub fn stop_now(up: &[(&str, i64)], depends_on: &BTreeMap<&str, Vec<&str>>) -> V
     free.into_iter().filter(|&i| up[i].1 == highest).collect()
 }
 
+/// For a stop of several processes (`stop all`, `stop GROUP:*`, `stop a b`): of the programs
+/// of the processes still up among them, the indices of those that may stop now. One waits while
+/// another of them depends on its program, directly or through programs left running, so that
+/// dependants stop first; priority plays no part, as a stop request sends its stops at once.
+pub fn stop_first(up: &[&str], depends_on: &BTreeMap<&str, Vec<&str>>) -> Vec<usize> {
+    let up_programs: BTreeSet<&str> = up.iter().copied().collect();
+    let needs: Vec<(&str, Vec<&str>)> =
+        up_programs.iter().map(|program| (*program, with_dependencies(&[program], depends_on))).collect();
+    let needed = |program: &str| needs.iter().any(|(other, deps)| *other != program && deps.contains(&program));
+    let free: Vec<usize> = (0..up.len()).filter(|&i| !needed(up[i])).collect();
+    // A cycle cannot pass the config check; should one exist, everything is free rather than stuck.
+    if free.is_empty() { (0..up.len()).collect() } else { free }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +230,25 @@ mod tests {
         ];
         for (up, graph, want) in cases {
             assert_eq!(stop_now(&up, graph), want, "{up:?}");
+        }
+    }
+
+    #[test]
+    fn stops_of_several_take_dependants_first_even_through_programs_left_running() {
+        let graph: BTreeMap<&str, Vec<&str>> =
+            [("web", vec!["api"]), ("api", vec!["db"]), ("worker", vec!["db"])].into();
+        let cases: Vec<(Vec<&str>, Vec<usize>)> = vec![
+            (vec!["db", "api", "web", "worker"], vec![2, 3]),
+            (vec!["db", "api", "worker"], vec![1, 2]),
+            (vec!["db", "db", "api"], vec![2]),
+            (vec!["db", "db"], vec![0, 1]),
+            // api is not stopped: db still waits for web, which needs it through api.
+            (vec!["db", "web"], vec![1]),
+            (vec!["cache", "db"], vec![0, 1]),
+            (vec![], vec![]),
+        ];
+        for (up, want) in cases {
+            assert_eq!(stop_first(&up, &graph), want, "{up:?}");
         }
     }
 }

@@ -95,6 +95,7 @@ impl Supervisor {
                 self.release_pending_starts();
             }
             self.settle_jobs();
+            self.host_pass();
             self.feed_main_log_followers();
             self.deliver();
         }

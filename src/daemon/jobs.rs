@@ -48,7 +48,12 @@ impl Action {
 /// Where a start, stop, restart or reload change of one process has got to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    AwaitStopped { then: AfterStop },
+    AwaitStopped {
+        then: AfterStop,
+    },
+    /// A stop not sent yet: other processes of the same request depend on this one and stop
+    /// first (`ordered_stop`); it becomes `AwaitStopped` when they are down.
+    HeldStop,
     AwaitStarted,
     Done,
 }
@@ -236,7 +241,14 @@ fn advance_item(
     };
     match &item.step {
         Step::Done => {}
-        Step::AwaitStopped { .. } if observed.state.is_running() => {}
+        Step::AwaitStopped { .. } | Step::HeldStop if observed.state.is_running() => {}
+        Step::HeldStop => {
+            // It went down by itself while it waited for its dependants.
+            if item.report {
+                results.push((item.slot, ok(&item.name, "stopped")));
+            }
+            item.step = Step::Done;
+        }
         Step::AwaitStopped { then } => {
             if item.report {
                 results.push((item.slot, ok(&item.name, "stopped")));
@@ -450,6 +462,10 @@ mod tests {
             (stopped_then(AfterStop::Nothing), seen(Running), vec![], stopped_then(AfterStop::Nothing), vec![]),
             (stopped_then(AfterStop::Nothing), seen(Stopped), vec![ok("a", "stopped")], Step::Done, vec![]),
             (stopped_then(AfterStop::Nothing), seen(Exited), vec![ok("a", "stopped")], Step::Done, vec![]),
+            // A held stop waits while the process runs (its release is `ordered_stop`'s); one
+            // that went down by itself meanwhile is stopped.
+            (Step::HeldStop, seen(Running), vec![], Step::HeldStop, vec![]),
+            (Step::HeldStop, seen(Exited), vec![ok("a", "stopped")], Step::Done, vec![]),
             (
                 stopped_then(AfterStop::Start),
                 seen(Stopped),

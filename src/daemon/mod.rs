@@ -34,11 +34,13 @@
 //!   routine, shared with `spawn`).
 
 mod activity_log;
+mod catch_up;
 mod control_socket;
 mod dependencies;
 mod event_loop;
 pub mod events;
 pub mod health;
+mod host;
 pub mod http;
 mod http_front;
 mod jobs;
@@ -47,11 +49,13 @@ mod log_retry;
 mod monitor;
 mod names;
 mod notify;
+mod ordered_stop;
 mod orphans;
 mod peer;
 mod probes;
 pub mod process_state;
 mod requests;
+mod sd_notify;
 mod server;
 mod signals;
 mod spawn;
@@ -59,6 +63,7 @@ mod startup;
 mod stats;
 mod streams;
 mod supervisor;
+mod syslog;
 pub mod timers;
 mod user_switch;
 mod web;
@@ -69,7 +74,11 @@ use anyhow::Context;
 use crate::cli::DaemonArgs;
 use crate::config;
 
-pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
+/// Runs the daemon until it shuts down; returns its exit code (0, or what the exit policy of
+/// `[taskmasterd]` chose).
+pub fn run(args: &DaemonArgs) -> anyhow::Result<u8> {
+    // Taken before anything else: it leaves the environment while one thread exists.
+    let notifier = sd_notify::Notifier::from_env();
     for warning in args.unsupported().map_err(anyhow::Error::msg)? {
         eprintln!("taskmasterd: warning: {warning}");
     }
@@ -93,13 +102,22 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
     if daemon.childlogdir == config::default_childlogdir(daemon.user.as_deref()) {
         startup::ensure_private_dir(&daemon.childlogdir)?;
     }
+    host::become_subreaper();
 
     let mut pidfile = startup::PidFile::lock(&daemon.pidfile)?;
-    let listener = server::bind(&config.unix_server)?;
+    // From here the pidfile is ours: a start that fails removes it, so no empty one is left.
+    let listener = match server::bind(&config.unix_server) {
+        Ok(listener) => listener,
+        Err(e) => {
+            pidfile.remove();
+            return Err(e);
+        }
+    };
     let inet = match http_front::bind_inet(&config.http) {
         Ok(inet) => inet,
         Err(e) => {
             server::unlink(&config.unix_server.file);
+            pidfile.remove();
             return Err(e);
         }
     };
@@ -112,12 +130,13 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
             Ok(report) => report,
             Err(e) => {
                 server::unlink(&socket_path);
+                pidfile.remove();
                 return Err(e);
             }
         }
     });
 
-    let outcome = (|| -> anyhow::Result<()> {
+    let outcome = (|| -> anyhow::Result<u8> {
         pidfile.write_pid().context("can't write the pidfile")?;
         let (logger, activity_file) = activity_log::start_logging(daemon, foreground && !silent)?;
         for warning in &config.warnings {
@@ -133,6 +152,7 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
         // What a predecessor killed with SIGKILL left running is stopped before ours start.
         let children_record = orphans::record_path(&daemon.pidfile);
         orphans::recover(&children_record);
+        host::remove_auto_logs(&config);
         let mut supervisor = supervisor::Supervisor::new(
             config.clone(),
             listener,
@@ -142,15 +162,18 @@ pub fn run(args: &DaemonArgs) -> anyhow::Result<()> {
         )?;
         supervisor.serve_http(&config, inet)?;
         supervisor.children = Some(orphans::ChildRecord::create(children_record));
+        supervisor.host.notifier = notifier;
         supervisor.autostart();
         if let Some(report) = report.take() {
             report.ready();
         }
+        supervisor.notify_ready();
         supervisor.run()?;
+        host::stop_adopted_orphans();
         if let Some(record) = supervisor.children.take() {
             record.remove();
         }
-        Ok(())
+        Ok(supervisor.host.exit_code.unwrap_or(0))
     })();
     // Clean up before telling the launcher, so that when it returns nothing is left behind.
     server::unlink(&socket_path);

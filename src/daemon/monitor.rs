@@ -10,8 +10,8 @@
 //! the process gets a pid (STARTING) and end when it is asked to stop or exits. Every timer and
 //! socket event carries the pid it was armed for, so one for an earlier run is ignored.
 //!
-//! [`Supervisor::health_changed`] is the one place a health change is announced (the activity
-//! log today; an event listener's `PROCESS_HEALTH` is meant to hook there).
+//! [`Supervisor::health_changed`] is the one place a health change is announced: the daemon
+//! log, and the `PROCESS_HEALTH` event (to listeners and `taskmasterctl events`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -291,6 +291,7 @@ impl Supervisor {
                 debug!("health: {name}: {}", after.map_or("no check running", Health::as_str))
             }
         }
+        self.announce_health(id, before, after);
     }
 
     /// A monitor's timer fired.
@@ -616,7 +617,7 @@ impl Supervisor {
     }
 
     /// The program -> dependencies map of the running configuration.
-    fn dependency_graph(&self) -> BTreeMap<&str, Vec<&str>> {
+    pub(super) fn dependency_graph(&self) -> BTreeMap<&str, Vec<&str>> {
         let mut graph: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for p in self.processes.values() {
             graph

@@ -429,8 +429,14 @@ pub(crate) mod tests {
 
     /// A plain process's settings, for tests elsewhere too.
     pub(crate) fn policy() -> ProcessConfig {
-        let log =
-            LogConfig { destination: LogDestination::None, maxbytes: 0, backups: 0, timestamps: false, auto: false };
+        let log = LogConfig {
+            destination: LogDestination::None,
+            maxbytes: 0,
+            backups: 0,
+            timestamps: false,
+            auto: false,
+            syslog: false,
+        };
         ProcessConfig {
             name: "web".into(),
             program: "web".into(),

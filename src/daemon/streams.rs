@@ -5,8 +5,9 @@
 //! Output pipes are read without ever blocking the loop, a bounded slice per wake-up, and each
 //! chunk goes to the channel's log and to whoever follows it. A follower is a client of any
 //! front-end; its bytes are queued as [`Outgoing::Bytes`] and its front-end bounds what it
-//! buffers ([`FOLLOWER_BUFFER`]), letting go of one that falls behind, so a follower never
-//! slows the daemon or the child. Stdin backlogs are bounded too.
+//! buffers ([`FOLLOWER_BUFFER`]), so a follower never slows the daemon or the child: a `tail -f`
+//! that falls behind reads on from the log file (`catch_up`), others are let go. Stdin
+//! backlogs are bounded too.
 
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
@@ -152,10 +153,12 @@ impl Supervisor {
 
     /// Logs a chunk of a child's output and hands it to its followers.
     pub fn log_output(&mut self, id: ProcessId, channel: Channel, data: &[u8]) {
+        self.mark_lagging_followers(id, channel, data.len());
         let Some(log) = self.channel_log(id, channel) else { return };
         let held = log.backlog_len();
         let report = log.write(data);
         self.report_log_write(id, channel, report, held);
+        self.syslog_output(id, channel, data);
         self.feed_followers(FollowSource::Process { id, channel: Some(channel) }, data);
     }
 
@@ -197,6 +200,8 @@ impl Supervisor {
         let keys: Vec<ClientId> = self
             .followers
             .iter()
+            // One catching up from disk reads this chunk there.
+            .filter(|(key, _)| !self.lagging.contains_key(key))
             .filter(|(_, followed)| match (**followed, source) {
                 (FollowSource::MainLog, FollowSource::MainLog) => true,
                 (FollowSource::Process { id: a, channel: wanted }, FollowSource::Process { id: b, channel: got }) => {

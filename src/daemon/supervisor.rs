@@ -59,6 +59,8 @@ pub struct Process {
     pub stderr_log: ChannelLog,
     /// The write end of the running child's stdin, for `fg`.
     pub stdin: Option<StdinPipe>,
+    /// Set while its log files have nowhere to go ([`log_problem`]): a start is refused.
+    pub log_problem: Option<String>,
 }
 
 pub fn channel_log(config: &LogConfig) -> ChannelLog {
@@ -71,11 +73,34 @@ pub fn channel_log(config: &LogConfig) -> ChannelLog {
     ChannelLog::new(file, config.timestamps)
 }
 
+/// Why a process's log files have nowhere to go, if so: a directory that does not exist or
+/// that the daemon may not write in. Checked when a configuration takes effect (start-up, add,
+/// update): a log that fails later (a full disk, a directory moved away) is the log writer's to
+/// ride out with its backlog, not a reason to refuse a start.
+fn log_problem(config: &ProcessConfig) -> Option<String> {
+    use nix::unistd::{AccessFlags, access};
+    for (channel, log) in [("stdout", &config.stdout), ("stderr", &config.stderr)] {
+        let LogDestination::File(path) = &log.destination else { continue };
+        let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else { continue };
+        let why = match std::fs::metadata(dir) {
+            Err(e) => e.to_string(),
+            Ok(meta) if !meta.is_dir() => "not a directory".to_string(),
+            Ok(_) => match access(dir, AccessFlags::W_OK | AccessFlags::X_OK) {
+                Ok(()) => continue,
+                Err(e) => e.to_string(),
+            },
+        };
+        return Some(format!("can't open its {channel} log {}: {}: {why}", path.display(), dir.display()));
+    }
+    None
+}
+
 impl Process {
     fn new(config: ProcessConfig) -> Self {
         // With redirect_stderr the stderr lines land in the stdout log, stamped as stdout's.
         let stdout_log = channel_log(&config.stdout);
         let stderr_log = channel_log(&config.stderr);
+        let log_problem = log_problem(&config);
         Process {
             config,
             state: State::Stopped,
@@ -87,6 +112,7 @@ impl Process {
             stdout_log,
             stderr_log,
             stdin: None,
+            log_problem,
         }
     }
 
@@ -189,6 +215,8 @@ pub struct Supervisor {
     pub activity_log: ActivityFile,
     /// Clients following output (`tail -f`, `maintail -f`, `fg`).
     pub followers: HashMap<ClientId, FollowSource>,
+    /// `tail -f` followers that fell behind, catching up from disk (`catch_up`).
+    pub lagging: HashMap<ClientId, super::catch_up::Lag>,
     /// Clients whose input goes to a process's stdin (`fg`).
     pub attached: HashMap<ClientId, ProcessId>,
     /// Who is attached with `fg`, for the audit trail (`requests::audit`).
@@ -211,6 +239,8 @@ pub struct Supervisor {
     pub events: EventHub,
     /// The record of the children beside the pidfile, for a successor after a crash (`orphans`).
     pub children: Option<ChildRecord>,
+    /// The service manager and container side of the daemon (`host`).
+    pub host: super::host::HostState,
 }
 
 impl Supervisor {
@@ -247,6 +277,7 @@ impl Supervisor {
             base_environment: std::env::vars().collect(),
             activity_log,
             followers: HashMap::new(),
+            lagging: HashMap::new(),
             attached: HashMap::new(),
             fg_sessions: FgSessions::new(),
             outbox: VecDeque::new(),
@@ -259,6 +290,7 @@ impl Supervisor {
             monitors: Monitors::default(),
             events: EventHub::new(&config),
             children: None,
+            host: Default::default(),
         };
         for process in config.processes() {
             supervisor.insert_process(process.clone());
@@ -365,6 +397,16 @@ impl Supervisor {
     }
 
     fn spawn(&mut self, id: ProcessId) -> Input {
+        // Output with nowhere to go is refused up front, the reason shown in status, until the
+        // directory is there.
+        let p = self.processes.get_mut(&id).expect("spawn of a known process");
+        if p.log_problem.is_some() {
+            p.log_problem = log_problem(&p.config);
+            if let Some(error) = p.log_problem.clone() {
+                p.spawn_error = Some(error.clone());
+                return Input::SpawnFailed { error };
+            }
+        }
         // First: it may open the process's notify socket.
         let monitor_environment = self.monitor_environment(id);
         let p = self.processes.get(&id).expect("spawn of a known process");
@@ -413,6 +455,7 @@ impl Supervisor {
             record.exited(pid);
         }
         self.drain_outputs_of(id);
+        self.syslog_flush(id);
         self.close_stdin(id);
         self.events_exited(id);
         self.lifecycle_marker(id, &format!("exited ({})", process_state::describe_exit(status)));
@@ -486,6 +529,7 @@ impl Supervisor {
         if logs_changed {
             p.stdout_log = channel_log(&p.config.stdout);
             p.stderr_log = channel_log(&p.config.stderr);
+            p.log_problem = log_problem(&p.config);
         }
         if let Some((old, new)) = groups {
             self.leave_group(&old);
@@ -593,6 +637,10 @@ impl Supervisor {
                 };
                 let commands = jobs::advance(&mut self.jobs[index], observe);
                 if commands.is_empty() {
+                    // A stop held for its dependants may go now (`ordered_stop`).
+                    if self.release_held_stops(index) {
+                        continue;
+                    }
                     break;
                 }
                 for command in commands {

@@ -593,3 +593,69 @@ fn state_events_follow_supervisords_sequence_without_any_listener() {
     drop(stream);
     d.shutdown_and_check();
 }
+
+/// A listener in plain Python (no supervisor package): it speaks the protocol by hand and
+/// appends the payload of each PROCESS_HEALTH event it takes to a file.
+const HEALTH_RECORDER: &str = r#"import sys
+out = sys.argv[1]
+while True:
+    sys.stdout.write("READY\n"); sys.stdout.flush()
+    header = dict(f.split(":", 1) for f in sys.stdin.readline().split())
+    payload = sys.stdin.read(int(header["len"]))
+    if header["eventname"] == "PROCESS_HEALTH":
+        with open(out, "a") as f:
+            f.write(payload + "\n")
+    sys.stdout.write("RESULT 2\nOK"); sys.stdout.flush()
+"#;
+
+#[test]
+fn health_changes_are_process_health_events_for_listeners_and_the_stream() {
+    let sandbox = Sandbox::new();
+    let flag = sandbox.path("ok");
+    std::fs::write(&flag, "").unwrap();
+    let recorder = sandbox.path("health_recorder.py");
+    std::fs::write(&recorder, HEALTH_RECORDER).unwrap();
+    sandbox.write_config(&format!(
+        "[program.app]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n\
+         [program.app.healthcheck]\ntype = \"exec\"\ncommand = \"test -e {flag}\"\ninterval = 0.2\nretries = 1\n\
+         on_unhealthy = \"none\"\n\n\
+         [program.probe]\ncommand = \"sleep 1000\"\nstartsecs = 0\nautostart = false\n\n\
+         [eventlistener.every]\ncommand = \"python3 {rec} %(here)s/health.txt\"\nevents = [\"EVENT\"]\n",
+        flag = flag.display(),
+        rec = recorder.display(),
+    ));
+    let d = Daemon::start_in(sandbox);
+    let stream = EventStream::open(&d, &["--json", "--type", "PROCESS_HEALTH", "--type", "PROCESS_STATE_RUNNING"]);
+    wait_until("the stream to be live", || {
+        d.ctl(&["restart", "probe"]);
+        stream.lines.try_recv().is_ok_and(|l| l.contains("\"processname\":\"probe\""))
+    });
+    d.ctl_ok(&["start", "app"]);
+    wait_until("app to be healthy", || d.process("app")["health"] == "healthy");
+    std::fs::remove_file(&flag).unwrap();
+    wait_until("app to be unhealthy", || d.process("app")["health"] == "unhealthy");
+    let pid = d.pid_of("app").unwrap();
+    d.ctl_ok(&["stop", "app"]);
+    let expected = [
+        format!("processname:app groupname:app from_health:none to_health:starting pid:{pid}"),
+        format!("processname:app groupname:app from_health:starting to_health:healthy pid:{pid}"),
+        format!("processname:app groupname:app from_health:healthy to_health:unhealthy pid:{pid}"),
+    ];
+    let is_health = |l: &str| l.contains("\"eventname\":\"PROCESS_HEALTH\"");
+    for want in &expected {
+        let line: Value = serde_json::from_str(&stream.next_matching(want, is_health)).unwrap();
+        assert_eq!(line["payload"], *want);
+        assert_eq!(line["headers"]["processname"], "app");
+    }
+    // The run ended: no check is running any more.
+    let last: Value = serde_json::from_str(&stream.next_matching("the end of app's run", is_health)).unwrap();
+    assert_eq!(last["headers"]["from_health"], "unhealthy");
+    assert_eq!(last["headers"]["to_health"], "none");
+    // A pool subscribed to EVENT takes the same events, in the same order.
+    wait_until("the listener to record four health events", || d.sandbox.read("health.txt").lines().count() >= 4);
+    let recorded: Vec<String> = d.sandbox.read("health.txt").lines().map(str::to_string).collect();
+    assert_eq!(recorded[..3], expected);
+    assert!(recorded[3].starts_with("processname:app groupname:app from_health:unhealthy to_health:none pid:"));
+    drop(stream);
+    d.shutdown_and_check();
+}

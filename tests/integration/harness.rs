@@ -138,6 +138,17 @@ impl Daemon {
         Daemon::launch(sandbox, command)
     }
 
+    /// Starts `taskmaster daemon -n` with these environment variables added.
+    #[track_caller]
+    pub fn start_with_env(sandbox: Sandbox, env: &[(&str, &std::ffi::OsStr)]) -> Daemon {
+        let mut command = Command::new(BIN);
+        command.args(["daemon", "-n", "-s", "-c"]).arg(sandbox.config_path());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        Daemon::launch(sandbox, command)
+    }
+
     /// Starts the daemon the way `nohup` or `cmd &` in a script would: with some signals
     /// ignored, a disposition a careless daemon passes on to its children.
     #[track_caller]

@@ -366,3 +366,64 @@ fn a_dependant_waits_for_every_instance_of_a_numprocs_dependency_to_be_ready() {
     d.wait_state("app", "RUNNING");
     d.shutdown_and_check();
 }
+
+/// A program that, asked to stop, takes a moment, then appends its name to `stops` and exits:
+/// had its dependency been stopped at the same time, the dependency's name would come first.
+fn slow_stopper(sandbox: &Sandbox, name: &str, depends: &[&str]) -> String {
+    let stops = sandbox.path("stops");
+    let depends: Vec<String> = depends.iter().map(|d| format!("\"{d}\"")).collect();
+    let depends = depends.join(", ");
+    format!(
+        "[program.{name}]\ncommand = \"sh -c 'trap \\\"sleep 0.3; echo {name} >> {stops}; exit 0\\\" TERM; \
+         while :; do sleep 0.05; done'\"\nstartsecs = 0\nstopwaitsecs = 5\ndepends_on = [{depends}]\n\n",
+        stops = stops.display()
+    )
+}
+
+#[test]
+fn a_stop_of_several_programs_stops_dependants_before_their_dependencies() {
+    let sandbox = Sandbox::new();
+    let config = [
+        slow_stopper(&sandbox, "db", &[]),
+        slow_stopper(&sandbox, "api", &["db"]),
+        slow_stopper(&sandbox, "web", &["api"]),
+        slow_stopper(&sandbox, "worker", &["db"]),
+        "[group.stack]\nprograms = [\"db\", \"api\", \"web\"]\n".to_string(),
+    ]
+    .concat();
+    sandbox.write_config(&config);
+    let d = Daemon::start_in(sandbox);
+    let names = ["db", "api", "web", "worker"];
+    let all_running = || names.iter().all(|n| d.state(n) == "RUNNING");
+    wait_until("everything to run", all_running);
+    let stops = |d: &Daemon| d.sandbox.read("stops").lines().map(str::to_string).collect::<Vec<_>>();
+    let before = |list: &[String], a: &str, b: &str| {
+        let at = |n: &str| list.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} not stopped: {list:?}"));
+        at(a) < at(b)
+    };
+
+    // stop GROUP:*: web, then api, then db (worker, not asked, stays up).
+    let out = d.ctl_ok(&["stop", "stack:*"]);
+    assert_eq!(out, "stack:api: stopped\nstack:db: stopped\nstack:web: stopped\n");
+    assert_eq!(stops(&d), ["web", "api", "db"]);
+    assert_eq!(d.state("worker"), "RUNNING");
+
+    // stop all: both dependants of db before it, web before api.
+    d.ctl_ok(&["start", "all"]);
+    wait_until("everything to run again", all_running);
+    std::fs::remove_file(d.sandbox.path("stops")).unwrap();
+    d.ctl_ok(&["stop", "all"]);
+    let list = stops(&d);
+    assert_eq!(list.len(), 4, "{list:?}");
+    assert!(before(&list, "web", "api") && before(&list, "api", "db") && before(&list, "worker", "db"), "{list:?}");
+
+    // Several names: db waits for web even though api, between them, is not stopped.
+    d.ctl_ok(&["start", "all"]);
+    wait_until("everything to run a third time", all_running);
+    std::fs::remove_file(d.sandbox.path("stops")).unwrap();
+    let out = d.ctl_ok(&["stop", "stack:db", "stack:web"]);
+    assert_eq!(out, "stack:db: stopped\nstack:web: stopped\n");
+    assert_eq!(stops(&d), ["web", "db"]);
+    assert_eq!(d.state("api"), "RUNNING");
+    d.shutdown_and_check();
+}

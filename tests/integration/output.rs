@@ -204,7 +204,8 @@ fn reopen_and_sigusr2_follow_moved_files() {
         "[program.ticker]\ncommand = \"sh -c 'while true; do echo tick; sleep 0.05; done'\"\nstartsecs = 0\n",
     );
     let log = d.sandbox.path("ticker-stdout.log");
-    wait_until("output", || log.exists());
+    // Output in it, not only the file: a move must have something to move.
+    wait_until("output", || d.sandbox.read("ticker-stdout.log").contains("tick"));
     for (round, how) in ["reopen", "SIGUSR2"].iter().enumerate() {
         let moved = d.sandbox.path(&format!("moved-{round}.log"));
         std::fs::rename(&log, &moved).unwrap();

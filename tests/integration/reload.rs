@@ -268,6 +268,7 @@ fn followers_of_a_removed_process_are_told_and_let_go() {
     let mut follower = std::process::Command::new(BIN)
         .args(["ctl", "-c", &d.config(), "tail", "-f", "change"])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut reader = std::io::BufReader::new(follower.stdout.take().unwrap());
@@ -279,7 +280,11 @@ fn followers_of_a_removed_process_are_told_and_let_go() {
     assert_eq!(stdout(&d.ctl_bounded(&["update"])), "change: stopped\nchange: removed process group\n");
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
-    assert_eq!(rest, "\n[taskmaster: change was removed from the configuration]\n");
+    // Why it ended is said on stderr, apart from the output.
+    assert_eq!(rest, "");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut follower.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(err, "taskmasterctl: change was removed from the configuration\n");
     assert!(follower.wait().unwrap().success());
     d.shutdown_and_check();
 }

@@ -453,3 +453,23 @@ fn ctrl_c_leaves_fg_and_tail_f_and_the_process_keeps_running() {
     assert_eq!(shell.exit_code(), 0);
     d.shutdown_and_check();
 }
+
+#[test]
+fn shutdown_asks_first_in_the_shell_as_reload_does() {
+    let mut d = Daemon::start(APP_AND_WEB);
+    d.wait_state("app", "RUNNING");
+    let mut shell = Pty::shell(&d.sandbox);
+    shell.expect("taskmaster> ");
+    shell.send("shutdown\r");
+    shell.expect("Really shut the remote taskmasterd process down y/N? ");
+    shell.send("n\r");
+    shell.expect("taskmaster> ");
+    assert_eq!(d.state("app"), "RUNNING", "a no leaves the daemon running");
+    shell.send("shutdown\r");
+    shell.expect("y/N? ");
+    shell.send("y\r");
+    shell.expect("Shut down");
+    assert_eq!(d.wait_exit(), 0);
+    shell.send("exit\r");
+    assert_eq!(shell.exit_code(), 0);
+}

@@ -258,8 +258,10 @@ fn the_daemon_runs_a_supervisord_conf_as_it_is() {
     assert_eq!(last.1, Some(3), "status exits 3 when a process is not running, as supervisorctl does");
     // What is accepted but not acted on is in the activity log too, with its place.
     let log = running.sandbox.read("supervisord.log");
-    let place = format!("config: {}:11:1: [supervisord] nocleanup: not implemented", running.config.display());
+    let place = format!("config: {}:34:16: [program:worker] stdout_logfile: ", running.config.display());
     assert!(log.contains(&place), "{log}");
+    // nocleanup is acted on (AUTO logs are kept): no warning about it.
+    assert!(!log.contains("nocleanup"), "{log}");
     let out = running.ctl(&["start", "manual"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&running.ctl(&["status", "manual"])).contains("RUNNING"));

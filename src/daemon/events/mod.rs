@@ -4,8 +4,8 @@
 //! listener protocol and a pool's buffer and serials in `listener` (pure); capture mode in
 //! `capture` (pure). This file is the glue, owned by the supervisor as [`EventHub`]: it takes
 //! each event from the few places that make one (a process's state change, applied in
-//! `Supervisor::feed`; output written to a log; a group added or removed; the daemon's start
-//! and stop; the tick timer), hands it to every pool subscribed to it and to every client that
+//! `Supervisor::feed`; a health verdict, from `Supervisor::health_changed`; output written to
+//! a log; a group added or removed; the daemon's start and stop; the tick timer), hands it to every pool subscribed to it and to every client that
 //! follows events (`taskmasterctl events`), and dispatches buffered events to READY listeners
 //! through their stdin pipes, never blocking: a listener that does not read is skipped, one
 //! that never answers keeps its event while the pool's bounded buffer discards its oldest.
@@ -32,7 +32,7 @@ use super::requests::{ClientId, Outgoing};
 use super::supervisor::{ProcessId, Supervisor, TimerEvent};
 use super::timers::TimerId;
 use crate::config::Config;
-use crate::protocol::{Channel, ProcessState};
+use crate::protocol::{Channel, Health, ProcessState};
 
 /// supervisord reads at most this much of a pipe at a time, so no PROCESS_LOG event it sends
 /// is larger; our reads are larger, so their data is cut to this size.
@@ -493,6 +493,16 @@ impl Supervisor {
         {
             self.dispatch_pool(index);
         }
+    }
+
+    /// A health check's verdict changed (from `Supervisor::health_changed`): PROCESS_HEALTH.
+    pub fn announce_health(&mut self, id: ProcessId, from: Option<Health>, to: Option<Health>) {
+        if !self.events.has_consumers() {
+            return;
+        }
+        let Some(p) = self.processes.get(&id) else { return };
+        let event = Event::process_health(&p.config.name, &p.config.group, from, to, p.state.pid().unwrap_or(0));
+        self.emit(event);
     }
 
     /// A process is gone from the daemon.

@@ -7,7 +7,7 @@
 
 use std::time::SystemTime;
 
-use crate::protocol::ProcessState;
+use crate::protocol::{Health, ProcessState};
 
 /// Every event type supervisord names, abstract supertypes included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,12 +39,14 @@ pub enum EventType {
     ProcessGroup,
     ProcessGroupAdded,
     ProcessGroupRemoved,
+    /// Ours, not supervisord's: a health check's verdict changed.
+    ProcessHealth,
 }
 
 use EventType as T;
 
 impl EventType {
-    pub const ALL: [EventType; 27] = [
+    pub const ALL: [EventType; 28] = [
         T::Event,
         T::ProcessState,
         T::ProcessStateStopped,
@@ -72,6 +74,7 @@ impl EventType {
         T::ProcessGroup,
         T::ProcessGroupAdded,
         T::ProcessGroupRemoved,
+        T::ProcessHealth,
     ];
 
     /// supervisord's name (`eventname:` in the header).
@@ -104,6 +107,7 @@ impl EventType {
             T::ProcessGroup => "PROCESS_GROUP",
             T::ProcessGroupAdded => "PROCESS_GROUP_ADDED",
             T::ProcessGroupRemoved => "PROCESS_GROUP_REMOVED",
+            T::ProcessHealth => "PROCESS_HEALTH",
         }
     }
 
@@ -122,7 +126,8 @@ impl EventType {
             | T::RemoteCommunication
             | T::SupervisorStateChange
             | T::Tick
-            | T::ProcessGroup => Some(T::Event),
+            | T::ProcessGroup
+            | T::ProcessHealth => Some(T::Event),
             T::ProcessStateStopped
             | T::ProcessStateExited
             | T::ProcessStateStarting
@@ -260,6 +265,20 @@ impl Event {
         event
     }
 
+    /// PROCESS_HEALTH (ours): `processname:web groupname:web from_health:starting
+    /// to_health:healthy pid:12`, each health one of `none` (no check running: before the
+    /// first run or after the run ended), `starting`, `healthy`, `unhealthy`.
+    pub fn process_health(name: &str, group: &str, from: Option<Health>, to: Option<Health>, pid: u32) -> Event {
+        let payload = format!(
+            "processname:{name} groupname:{group} from_health:{} to_health:{} pid:{pid}",
+            health_name(from),
+            health_name(to)
+        );
+        let mut event = Event::new(T::ProcessHealth, payload);
+        event.process = Some((name.to_string(), group.to_string()));
+        event
+    }
+
     /// TICK_5/60/3600: `when:SLICE`, the start of the period that just began (epoch seconds).
     pub fn tick(kind: EventType, slice: u64) -> Event {
         Event::new(kind, format!("when:{slice}"))
@@ -286,6 +305,16 @@ impl Event {
         };
         let headers = first.split_whitespace().filter_map(|pair| pair.split_once(':')).collect();
         (headers, data)
+    }
+}
+
+/// A health as PROCESS_HEALTH names it: one word, so that the payload splits on spaces.
+fn health_name(health: Option<Health>) -> &'static str {
+    match health {
+        None => "none",
+        Some(Health::Starting) => "starting",
+        Some(Health::Healthy) => "healthy",
+        Some(Health::Unhealthy) => "unhealthy",
     }
 }
 
@@ -380,6 +409,12 @@ mod tests {
         assert_eq!(Event::supervisor_state(false).payload, "");
         assert_eq!(Event::process_group("g", true).payload, "groupname:g\n");
         assert_eq!(Event::tick(T::Tick60, 120).payload, "when:120");
+        let e = Event::process_health("w_1", "g", Some(Health::Starting), Some(Health::Unhealthy), 7);
+        assert_eq!(
+            (e.kind, e.payload.as_str()),
+            (T::ProcessHealth, "processname:w_1 groupname:g from_health:starting to_health:unhealthy pid:7")
+        );
+        assert!(T::ProcessHealth.is_a(T::Event) && !T::ProcessHealth.is_a(T::ProcessState));
     }
 
     #[test]

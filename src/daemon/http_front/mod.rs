@@ -607,8 +607,13 @@ impl Supervisor {
                 response::chunk(framing, &data, &mut bytes);
                 self.send_http(key, &bytes, true);
             }
-            Outgoing::End(notice) => {
+            Outgoing::End(_) | Outgoing::Lost(_) => {
                 let Phase::Streaming { framing } = conn.phase else { return };
+                let notice = match outgoing {
+                    Outgoing::Lost(why) => format!("\n[taskmaster: {why}]\n").into_bytes(),
+                    Outgoing::End(notice) => notice,
+                    _ => unreachable!("matched above"),
+                };
                 let mut bytes = Vec::new();
                 response::chunk(framing, &notice, &mut bytes);
                 if framing == Framing::Chunked {

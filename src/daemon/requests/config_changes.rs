@@ -15,8 +15,8 @@ use crate::config::{self, Config, ProcessConfig};
 use crate::daemon::events::types::Event;
 use crate::daemon::jobs::{ActionItem, AfterStop, JobKind, Step, failed as process_error, ok as process_result};
 use crate::daemon::process_state::Input;
+use crate::daemon::startup;
 use crate::daemon::supervisor::{Mode, ProcessId, Supervisor};
-use crate::daemon::{activity_log, startup};
 use crate::protocol::{ErrorKind as ProtoError, ProcessResult, ProcessState, Response};
 
 impl Supervisor {
@@ -295,7 +295,7 @@ impl Supervisor {
                 .set_new_spec(flexi_logger::LogSpecification::builder().default(new.loglevel.as_log_filter()).build());
         }
         if changed("logfile") || changed("logfile_maxbytes") || changed("logfile_backups") {
-            self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).set_file(activity_log::log_file(new));
+            self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).configure(new);
         }
         if changed("umask") {
             nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(new.umask as nix::libc::mode_t));
@@ -312,7 +312,9 @@ impl Supervisor {
     pub fn sighup(&mut self) {
         info!("received SIGHUP indicating a config update request");
         // Nobody to answer: a broken file is logged by `update` itself.
-        let _ = self.update(None, &[]);
+        self.notify_reload_around(|supervisor| {
+            let _ = supervisor.update(None, &[]);
+        });
     }
 }
 

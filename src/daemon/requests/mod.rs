@@ -94,6 +94,8 @@ pub enum Outgoing {
     Bytes(Vec<u8>),
     /// The stream's last bytes (why it ended); close once written.
     End(Vec<u8>),
+    /// The stream failed: output the client needed is lost (see `catch_up`); close.
+    Lost(String),
 }
 
 impl Supervisor {

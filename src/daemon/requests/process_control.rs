@@ -6,7 +6,8 @@
 //! not running, while `all`, `GROUP:*`, a glob or a group name skips what is already where the
 //! action would take it; a start of a command that does not exist is refused before any spawn
 //! (`no such file`); a restart answers its stops, then its starts, as supervisorctl's restart is
-//! a stop, then a start.
+//! a stop, then a start. A stop of several processes holds back those the others depend on
+//! until these are down (`ordered_stop`).
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -82,6 +83,13 @@ impl Supervisor {
                 items.push(ActionItem { id, name, slot: 0, step: jobs::Step::AwaitStarted, report: false });
             }
         }
+        // A stop of several processes takes dependants first: the others are held (`ordered_stop`).
+        let held = if action == Action::Stop {
+            let named: Vec<ProcessId> = matches.iter().flat_map(|m| m.ids.iter().copied()).collect();
+            self.stops_to_hold(&named)
+        } else {
+            HashSet::new()
+        };
         let mut seen = HashSet::new();
         for (index, m) in matches.iter().enumerate() {
             if let Some(line) = no_match(m) {
@@ -123,14 +131,19 @@ impl Supervisor {
                     continue;
                 }
                 self.cancel_pending_start(id);
+                let hold = held.contains(&id);
                 let refused = match action {
                     Action::Start if deps => self.start_when_ready(id),
+                    Action::Stop if hold => None,
                     _ => self.feed(id, action.first_input()),
                 };
                 if action == Action::Restart && !many && refused == Some(Refusal::NotRunning) {
                     results.push((key, failed(&name, "not running", ErrorKind::NotRunning)));
                 }
-                let begin = jobs::begin(action, &name, refused);
+                let mut begin = jobs::begin(action, &name, refused);
+                if hold {
+                    begin.step = jobs::Step::HeldStop;
+                }
                 if begin.start_now {
                     self.feed(id, Input::Start);
                 }
