@@ -95,6 +95,12 @@ impl RotatingFile {
         (same && reader.read_at(&mut byte, meta.len().checked_sub(1)?).ok()? == 1).then_some(byte[0])
     }
 
+    /// Opens (creating) the file now rather than at the first write, as supervisord does when
+    /// it spawns a process: a log exists, empty, from the spawn on, for `tail` and readers.
+    pub fn create(&mut self) -> io::Result<()> {
+        self.open().map(drop)
+    }
+
     /// Closes the file; the next write opens the path again (for logrotate's moves).
     pub fn reopen(&mut self) {
         self.close();
@@ -332,6 +338,14 @@ impl ChannelLog {
     pub fn reopen(&mut self) {
         if let Some(file) = &mut self.file {
             file.reopen();
+        }
+    }
+
+    /// Creates the log file at a spawn. A failure changes nothing: the first write retries the
+    /// open and reports it, and the process is never refused for its log.
+    pub fn create(&mut self) {
+        if let Some(file) = &mut self.file {
+            let _ = file.create();
         }
     }
 

@@ -174,6 +174,15 @@ impl Supervisor {
         self.report_log_write(id, Channel::Stdout, report, held);
     }
 
+    /// A process was spawned: its log files exist from now on, as supervisord's do (it opens
+    /// them as it forks), so a reader never finds a started process with no log.
+    pub fn create_logs(&mut self, id: ProcessId) {
+        if let Some(p) = self.processes.get_mut(&id) {
+            p.stdout_log.create();
+            p.stderr_log.create();
+        }
+    }
+
     /// `reopen` and SIGUSR2: every log file is closed and opened again at its path.
     pub fn reopen_logs(&mut self) {
         self.activity_log.lock().unwrap_or_else(|e| e.into_inner()).reopen();

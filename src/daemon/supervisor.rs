@@ -421,6 +421,7 @@ impl Supervisor {
                     record.spawned(pid, &p.config);
                 }
                 self.events_spawned(id);
+                self.create_logs(id);
                 self.watch_output(id, child.stdout, Channel::Stdout);
                 if let Some(stderr) = child.stderr {
                     self.watch_output(id, stderr, Channel::Stderr);

@@ -184,7 +184,9 @@ fn wait_for_sequences(what: &str, path: &Path, done: impl Fn(&BTreeMap<String, V
 }
 
 /// One supervisord.conf, read as it is by both daemons (each in its own directory: the paths
-/// are %(here)s-relative). The names of the socket and daemon files are the harness's.
+/// are %(here)s-relative). The names of the socket and daemon files are the harness's. The
+/// recorder's buffer holds every event: with the default 10, a recorder slow to start (a busy
+/// machine) lost the oldest, its own STARTING, under either daemon.
 fn differential_config(python: &Path) -> String {
     format!(
         "[unix_http_server]\nfile=%(here)s/tm.sock\n\n\
@@ -195,7 +197,8 @@ fn differential_config(python: &Path) -> String {
          [program:good]\ncommand=sleep 1000\nstartsecs=1\n\n\
          [program:crashy]\ncommand=sh -c 'sleep 2; exit 3'\nstartsecs=1\nautorestart=false\n\n\
          [program:failing]\ncommand=sh -c 'exit 1'\nstartsecs=1\nstartretries=1\n\n\
-         [eventlistener:recorder]\ncommand={} %(here)s/recorder.py %(here)s/events.jsonl\nevents=PROCESS_STATE\n",
+         [eventlistener:recorder]\ncommand={} %(here)s/recorder.py %(here)s/events.jsonl\nevents=PROCESS_STATE\n\
+         buffer_size=100\n",
         python.display()
     )
 }

@@ -96,12 +96,29 @@ fn pids_running(argv: &[&str]) -> Vec<u32> {
         .collect()
 }
 
+/// Where `PATH` finds `program`.
+fn executable_in_path(program: &str) -> std::path::PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| panic!("no {program} in PATH"))
+}
+
 /// A daemon killed with SIGKILL leaves its children running; the next daemon on the same
 /// config stops them (the way a stop would) before starting its own, and says so.
 #[test]
 fn a_restarted_daemon_stops_what_a_killed_one_left_running() {
-    let mut first =
-        Daemon::start("[program.orphan]\ncommand = \"sleep 987654\"\nnumprocs = 5\nstartsecs = 0\nstopwaitsecs = 5\n");
+    // The program is this sandbox's own name for sleep, so that counting its processes below
+    // counts this test's alone (another run of the suite may be doing the same at once).
+    let sandbox = Sandbox::new();
+    let sleep = sandbox.path("orphan-sleep");
+    std::os::unix::fs::symlink(executable_in_path("sleep"), &sleep).unwrap();
+    let sleep = shell_path(&sleep);
+    sandbox.write_config(&format!(
+        "[program.orphan]\ncommand = \"{sleep} 987654\"\nnumprocs = 5\nstartsecs = 0\nstopwaitsecs = 5\n"
+    ));
+    let mut first = Daemon::start_in(sandbox);
     wait_until("five running", || first.status().iter().filter(|p| p["state"] == "RUNNING").count() == 5);
     let old: Vec<u32> = first.status().iter().filter_map(|p| p["pid"].as_u64()).map(|p| p as u32).collect();
     let _cleanup = Leftovers(old.clone());
@@ -126,7 +143,7 @@ fn a_restarted_daemon_stops_what_a_killed_one_left_running() {
     }
     assert!(log.contains("orphans of a previous daemon: 5 stopped, 0 killed, 0 still running"), "{log}");
     if cfg!(target_os = "linux") {
-        assert_eq!(pids_running(&["sleep", "987654"]).len(), 5, "exactly the new daemon's five run");
+        assert_eq!(pids_running(&[&sleep, "987654"]).len(), 5, "exactly the new daemon's five run");
     }
     let record = second.sandbox.path("taskmasterd.pid.children");
     assert!(record.exists());

@@ -40,6 +40,14 @@ pub fn alive(pid: u32) -> bool {
     }
 }
 
+/// When a process started, in clock ticks since boot (Linux; None elsewhere or once it is gone).
+pub fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command (which may hold spaces and parentheses): state is field 3,
+    // starttime field 22.
+    stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
+}
+
 /// A test's private directory with a config file.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -88,6 +96,21 @@ impl Sandbox {
     }
 }
 
+/// Whether a daemon answers a read-only request (`version`) on `socket`, within a short wait
+/// (the caller retries until [`DEADLINE`]).
+pub fn answers_a_request(socket: &Path) -> bool {
+    use std::io::{BufRead, BufReader, Write};
+    use taskmaster::protocol::{Request, RequestEnvelope, encode_line};
+    let Ok(stream) = UnixStream::connect(socket) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
+    if (&stream).write_all(&encode_line(&RequestEnvelope::new(Request::Version))).is_err() {
+        return false;
+    }
+    let mut line = Vec::new();
+    BufReader::new(&stream).read_until(b'\n', &mut line).is_ok_and(|_| line.ends_with(b"\n"))
+}
+
 /// A foreground daemon on a sandbox's config, shut down on drop.
 pub struct Daemon {
     pub sandbox: Sandbox,
@@ -95,6 +118,8 @@ pub struct Daemon {
     pub pid: u32,
     /// Every child pid seen through `status`, checked for leftovers on shutdown.
     seen_pids: std::cell::RefCell<Vec<u32>>,
+    /// When each seen pid started (Linux), so that a pid reused since is never signalled.
+    seen_starts: std::cell::RefCell<Vec<Option<u64>>>,
 }
 
 impl Daemon {
@@ -148,17 +173,21 @@ impl Daemon {
             .spawn()
             .expect("spawn daemon");
         let pid = child.id();
-        let mut daemon = Daemon { sandbox, child: Some(child), pid, seen_pids: Default::default() };
+        let mut daemon =
+            Daemon { sandbox, child: Some(child), pid, seen_pids: Default::default(), seen_starts: Default::default() };
         let socket = daemon.sandbox.socket();
         let start = Instant::now();
-        while UnixStream::connect(&socket).is_err() {
+        // Serving, not merely listening: the socket is bound before the rest of start-up (the
+        // log file, the orphans of a predecessor, autostart), which can still fail or race a
+        // test that moves the daemon's files as soon as this returns.
+        while !answers_a_request(&socket) {
             if let Some(status) = daemon.child.as_mut().unwrap().try_wait().unwrap() {
                 let mut stderr = String::new();
                 use std::io::Read;
                 daemon.child.as_mut().unwrap().stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
                 panic!("daemon exited during start-up ({status}): {stderr}");
             }
-            assert!(start.elapsed() < DEADLINE, "daemon did not open its socket");
+            assert!(start.elapsed() < DEADLINE, "daemon did not serve its socket");
             std::thread::sleep(Duration::from_millis(5));
         }
         daemon
@@ -228,6 +257,7 @@ impl Daemon {
                 let mut seen = self.seen_pids.borrow_mut();
                 if !seen.contains(&(pid as u32)) {
                     seen.push(pid as u32);
+                    self.seen_starts.borrow_mut().push(start_time(pid as u32));
                 }
             }
         }
@@ -290,8 +320,10 @@ impl Daemon {
         assert_eq!(self.wait_exit(), 0, "daemon exit code");
         assert!(!self.sandbox.socket().exists(), "socket left behind");
         assert!(!self.sandbox.path("taskmasterd.pid").exists(), "pidfile left behind");
-        for pid in self.seen_pids.borrow().iter() {
-            assert!(!alive(*pid), "child {pid} outlived the daemon");
+        for (pid, started) in self.seen_pids.borrow().iter().zip(self.seen_starts.borrow().iter()) {
+            // The same process still there: a pid that exited long ago may name another test's.
+            let same = !cfg!(target_os = "linux") || (started.is_some() && start_time(*pid) == *started);
+            assert!(!(same && alive(*pid)), "child {pid} outlived the daemon");
         }
     }
 }
@@ -310,8 +342,14 @@ impl Drop for Daemon {
         }
         let _ = child.kill();
         let _ = child.wait();
-        // Whatever survived (a daemon killed mid-test): kill each child's process group.
-        for pid in self.seen_pids.borrow().iter() {
+        // Whatever survived (a daemon killed mid-test): kill each child's process group. A
+        // group outlives its leader, and its id is not reused while it has members; but a
+        // pid now naming another process (started later) may lead another test's group.
+        for (pid, started) in self.seen_pids.borrow().iter().zip(self.seen_starts.borrow().iter()) {
+            let now = start_time(*pid);
+            if now.is_some() && now != *started {
+                continue;
+            }
             let _ =
                 nix::sys::signal::kill(nix::unistd::Pid::from_raw(-(*pid as i32)), nix::sys::signal::Signal::SIGKILL);
         }
