@@ -101,16 +101,10 @@ where
     }
 }
 
-/// Python's `str(timedelta)` for whole seconds: `0:00:05`, `1 day, 0:00:00`, `3 days, 4:05:06`.
+/// Python's `str(timedelta)` for whole seconds: `0:00:05`, `1 day, 0:00:00`, `3 days, 4:05:06`;
+/// the same text as the ctl's status table and the web page (one formatter for all three).
 pub fn uptime(seconds: i64) -> String {
-    let days = seconds / 86_400;
-    let rest = seconds % 86_400;
-    let clock = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
-    match days {
-        0 => clock,
-        1 => format!("1 day, {clock}"),
-        n => format!("{n} days, {clock}"),
-    }
+    crate::client::render::format_uptime(seconds.max(0) as u64)
 }
 
 /// supervisord's `capped_int`: seconds, truncated, clamped to XML-RPC's 32-bit int.
