@@ -9,6 +9,7 @@
 //! byte offset of the value at fault and the sub-key it concerns, so `validate` can stamp them
 //! with file, line and column like every other error.
 
+use super::value_readers::type_name;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -142,18 +143,6 @@ fn problem(offset: usize, sub_key: &str, message: impl Into<String>) -> Problem 
     Problem { offset, sub_key: sub_key.to_string(), message: message.into() }
 }
 
-fn describe(value: &DeValue<'_>) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a datetime",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
-}
-
 /// Seconds as a TOML integer or float, at least `min`.
 fn seconds(value: &DeValue<'_>, min: f64) -> Result<Duration, String> {
     let n = match value {
@@ -161,7 +150,7 @@ fn seconds(value: &DeValue<'_>, min: f64) -> Result<Duration, String> {
             i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| format!("{} is out of range", i.as_str()))? as f64
         }
         DeValue::Float(f) => f.as_str().parse::<f64>().map_err(|_| format!("{} is not a number", f.as_str()))?,
-        other => return Err(format!("expected a number of seconds, found {}", describe(other))),
+        other => return Err(format!("expected a number of seconds, found {}", type_name(other))),
     };
     if !(min..=86_400.0 * 365.0).contains(&n) {
         return Err(format!("{n} is out of range ({min} to 31536000 seconds)"));
@@ -216,7 +205,7 @@ fn status_range(value: &DeValue<'_>) -> Result<(u16, u16), String> {
                 (n, n)
             }
         },
-        other => return Err(format!("expected a status or a range such as \"200-399\", found {}", describe(other))),
+        other => return Err(format!("expected a status or a range such as \"200-399\", found {}", type_name(other))),
     };
     if range.0 > range.1 {
         return Err(format!("{}-{} is an empty range", range.0, range.1));
@@ -242,7 +231,7 @@ const CHECK_KEYS: &[&str] = &[
 pub fn read_healthcheck(value: &Spanned<DeValue<'_>>) -> Result<HealthCheck, Vec<Problem>> {
     let at = value.span().start;
     let Some(table) = value.get_ref().as_table() else {
-        return Err(vec![problem(at, "", format!("expected a table, found {}", describe(value.get_ref())))]);
+        return Err(vec![problem(at, "", format!("expected a table, found {}", type_name(value.get_ref())))]);
     };
     let mut problems = Vec::new();
     let entries: BTreeMap<String, &Spanned<DeValue<'_>>> =
@@ -261,7 +250,7 @@ pub fn read_healthcheck(value: &Spanned<DeValue<'_>>) -> Result<HealthCheck, Vec
         match v.as_str() {
             Some(s) => Some(s.to_string()),
             None => {
-                problems.push(problem(offset, key, format!("expected a string, found {}", describe(v))));
+                problems.push(problem(offset, key, format!("expected a string, found {}", type_name(v))));
                 None
             }
         }
@@ -317,7 +306,7 @@ pub fn read_healthcheck(value: &Spanned<DeValue<'_>>) -> Result<HealthCheck, Vec
                         .iter()
                         .map(|i| i.get_ref().as_str().map(str::to_string).ok_or_else(|| "expected strings".to_string()))
                         .collect(),
-                    other => Err(format!("expected a command line, found {}", describe(other))),
+                    other => Err(format!("expected a command line, found {}", type_name(other))),
                 };
                 match argv {
                     Ok(argv) if !argv.is_empty() => Some(Probe::Exec { command: argv }),
@@ -444,7 +433,7 @@ pub fn read_readiness(value: &Spanned<DeValue<'_>>) -> Result<Readiness, Problem
             }
             line.map(Readiness::LogLine).ok_or_else(|| problem(at, "log_line", "is required in the table form"))
         }
-        other => Err(problem(at, "", format!("expected a string or a table, found {}", describe(other)))),
+        other => Err(problem(at, "", format!("expected a string or a table, found {}", type_name(other)))),
     }
 }
 
@@ -485,7 +474,7 @@ pub fn read_depends_on(value: &Spanned<DeValue<'_>>) -> Result<Vec<WrittenDepend
                         Some(DeValue::String(s)) => Condition::parse(s),
                         _ => Err("expected { condition = \"...\" }".to_string()),
                     },
-                    other => Err(format!("expected a condition, found {}", describe(other))),
+                    other => Err(format!("expected a condition, found {}", type_name(other))),
                 };
                 match condition {
                     Ok(c) => push(offset, name.get_ref(), c, &mut problems),
@@ -496,7 +485,7 @@ pub fn read_depends_on(value: &Spanned<DeValue<'_>>) -> Result<Vec<WrittenDepend
         other => problems.push(problem(
             value.span().start,
             "",
-            format!("expected a list of programs or a table of conditions, found {}", describe(other)),
+            format!("expected a list of programs or a table of conditions, found {}", type_name(other)),
         )),
     }
     if problems.is_empty() { Ok(out) } else { Err(problems) }

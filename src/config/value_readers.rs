@@ -202,17 +202,7 @@ pub(super) fn as_autorestart(value: &DeValue<'_>) -> Result<AutoRestart, String>
 }
 
 pub(super) fn as_loglevel(value: &DeValue<'_>) -> Result<LogLevel, String> {
-    let s = as_string(value)?;
-    Ok(match s.to_ascii_lowercase().as_str() {
-        "critical" => LogLevel::Critical,
-        "error" => LogLevel::Error,
-        "warn" | "warning" => LogLevel::Warn,
-        "info" => LogLevel::Info,
-        "debug" => LogLevel::Debug,
-        "trace" => LogLevel::Trace,
-        "blather" => LogLevel::Blather,
-        _ => return Err(format!("'{s}' is not one of critical, error, warn, info, debug, trace, blather")),
-    })
+    super::overrides::parse_loglevel(&as_string(value)?)
 }
 
 pub(super) fn as_chown(value: &DeValue<'_>) -> Result<Chown, String> {
