@@ -9,12 +9,13 @@
 //! byte offset of the value at fault and the sub-key it concerns, so `validate` can stamp them
 //! with file, line and column like every other error.
 
-use super::value_readers::type_name;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use toml::Spanned;
 use toml::de::DeValue;
+
+use super::value_readers::type_name;
 
 /// Everything a process has of health checks, readiness and dependencies.
 #[derive(Debug, Clone, PartialEq, Default)]
