@@ -92,6 +92,14 @@ impl Connection {
     /// One frame header line, newline included (a data frame's is short, an end frame's is a
     /// JSON line).
     fn read_header(&mut self) -> Result<Vec<u8>, Failure> {
+        self.read_line("a bad frame from taskmasterd")
+    }
+
+    /// One line from the daemon, newline included, at most [`protocol::MAX_LINE`] bytes (past
+    /// that, `too_long` is the error). In the interactive shell, Ctrl-C abandons the wait with
+    /// [`waiting::interrupted`] (each time the buffer is empty, the socket is polled together
+    /// with the shell's interrupt pipe).
+    fn read_line(&mut self, too_long: &str) -> Result<Vec<u8>, Failure> {
         let mut line = Vec::new();
         loop {
             if self.reader.buffer().is_empty() {
@@ -110,7 +118,7 @@ impl Connection {
                 return Ok(line);
             }
             if line.len() >= protocol::MAX_LINE {
-                return Err(Failure::new(exit::ERROR, "a bad frame from taskmasterd"));
+                return Err(Failure::new(exit::ERROR, too_long));
             }
         }
     }
@@ -155,32 +163,9 @@ impl Connection {
         }
     }
 
-    /// Reads one response line. In the interactive shell, Ctrl-C abandons the wait with
-    /// [`waiting::interrupted`] (each time the buffer is empty, the socket is polled together
-    /// with the shell's interrupt pipe).
+    /// Reads one response line (see [`Connection::read_line`] for Ctrl-C).
     pub fn read_response(&mut self) -> Result<Response, Failure> {
-        let mut line = Vec::new();
-        loop {
-            if self.reader.buffer().is_empty() {
-                waiting::wait_readable(self.reader.get_ref())?;
-            }
-            let available = match self.reader.fill_buf() {
-                Ok([]) => return Err(self.lost(&std::io::Error::from(std::io::ErrorKind::UnexpectedEof))),
-                Ok(available) => available,
-                Err(e) => return Err(self.lost(&e)),
-            };
-            let end = available.iter().position(|&b| b == b'\n').map(|i| i + 1);
-            let taken = end.unwrap_or(available.len());
-            line.extend_from_slice(&available[..taken]);
-            self.reader.consume(taken);
-            if end.is_some() {
-                break;
-            }
-            if line.len() >= protocol::MAX_LINE {
-                let message = "a response from taskmasterd is longer than the protocol allows";
-                return Err(Failure::new(exit::ERROR, message));
-            }
-        }
+        let line = self.read_line("a response from taskmasterd is longer than the protocol allows")?;
         serde_json::from_slice(&line)
             .map_err(|e| Failure::new(exit::ERROR, format!("unreadable response from taskmasterd: {e}")))
     }
