@@ -118,18 +118,7 @@ mod tests {
 
     #[test]
     fn status_and_pid_codes() {
-        let info = |state| ProcessInfo {
-            name: "a".into(),
-            group: "a".into(),
-            state,
-            pid: None,
-            start_time: None,
-            stop_time: None,
-            exit_status: None,
-            spawn_error: None,
-            health: None,
-            status_text: None,
-        };
+        let info = |state| crate::client::render::tests::info("a", "a", state);
         let unknown = ["ghost".to_string()];
         assert_eq!(status_code(&[], &[]), 0);
         assert_eq!(status_code(&[info(ProcessState::Running)], &[]), 0);

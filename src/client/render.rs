@@ -215,11 +215,12 @@ pub fn avail(programs: &[AvailInfo]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::protocol::ExitStatus;
 
-    fn info(name: &str, group: &str, state: ProcessState) -> ProcessInfo {
+    /// A process with no run history, for the client's tests.
+    pub(crate) fn info(name: &str, group: &str, state: ProcessState) -> ProcessInfo {
         ProcessInfo {
             name: name.into(),
             group: group.into(),

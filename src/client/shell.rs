@@ -588,18 +588,7 @@ mod tests {
     }
 
     fn info(group: &str, name: &str) -> ProcessInfo {
-        ProcessInfo {
-            name: name.into(),
-            group: group.into(),
-            state: ProcessState::Running,
-            pid: Some(1),
-            start_time: None,
-            stop_time: None,
-            exit_status: None,
-            spawn_error: None,
-            health: None,
-            status_text: None,
-        }
+        ProcessInfo { pid: Some(1), ..crate::client::render::tests::info(name, group, ProcessState::Running) }
     }
 
     fn daemon(request: Request) -> Option<Response> {
