@@ -238,6 +238,20 @@ pub struct LogConfig {
     pub syslog: bool,
 }
 
+impl LogConfig {
+    /// No log at all: stderr under `redirect_stderr`, and a plain process in tests.
+    pub fn none() -> Self {
+        LogConfig {
+            destination: LogDestination::None,
+            maxbytes: 0,
+            backups: 0,
+            timestamps: false,
+            auto: false,
+            syslog: false,
+        }
+    }
+}
+
 /// The effective settings of one process: everything the daemon needs to run it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcessConfig {

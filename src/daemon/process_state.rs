@@ -424,19 +424,12 @@ fn failed_start(previous_failures: u32, mut effects: Vec<Effect>, policy: &Proce
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::config::{LogConfig, LogDestination};
+    use crate::config::LogConfig;
     use nix::sys::signal::Signal as Sig;
 
     /// A plain process's settings, for tests elsewhere too.
     pub(crate) fn policy() -> ProcessConfig {
-        let log = LogConfig {
-            destination: LogDestination::None,
-            maxbytes: 0,
-            backups: 0,
-            timestamps: false,
-            auto: false,
-            syslog: false,
-        };
+        let log = LogConfig::none();
         ProcessConfig {
             name: "web".into(),
             program: "web".into(),

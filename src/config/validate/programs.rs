@@ -137,14 +137,7 @@ pub(super) fn build_program(
         let stdout_settings = (stdout_maxbytes, stdout_backups, stdout_timestamps, stdout_syslog);
         let stdout = log(r, "stdout_logfile", &stdout_logfile, "stdout", stdout_settings);
         let stderr = if redirect_stderr {
-            LogConfig {
-                destination: LogDestination::None,
-                maxbytes: 0,
-                backups: 0,
-                timestamps: false,
-                auto: false,
-                syslog: false,
-            }
+            LogConfig::none()
         } else {
             let settings = (stderr_maxbytes, stderr_backups, stderr_timestamps, stderr_syslog);
             log(r, "stderr_logfile", &stderr_logfile, "stderr", settings)
